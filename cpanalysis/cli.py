@@ -1,11 +1,13 @@
 """`cpanalysis ...`: the command-line entry point. Each sub-command is one small function below.
 
-Exit codes: 0 success, 1 a batch run finished with failed notebooks, 2 bad input (clear message).
+Exit codes: 0 success, 1 a batch run finished with failed notebooks, 2 bad input (clear message),
+3 an internal error (one line; CPANALYSIS_DEBUG=1 shows the traceback).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -46,6 +48,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(f"cpanalysis {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"cpanalysis {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug, not bad input: one readable line, the traceback on request
+        if os.environ.get("CPANALYSIS_DEBUG"):
+            raise
+        print(f"cpanalysis {args.command}: internal error: {type(exc).__name__}: {exc}\n"
+              "(set CPANALYSIS_DEBUG=1 to see the traceback, and please report it)", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -334,6 +334,11 @@ def collection_year(date: dt.date) -> int:
     return date.year if date.month <= 3 else date.year + 1
 
 
+def year_label(year: int) -> str:
+    """'2018/19' for collection 2019."""
+    return f"{year - 1}/{str(year)[2:]}"
+
+
 def year_start(year: int) -> dt.date:
     """1 April that opens collection `year`."""
     return dt.date(year - 1, 4, 1)

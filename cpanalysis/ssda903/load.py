@@ -1,0 +1,264 @@
+"""`load(path)`: 903 extracts -> one validated, de-duplicated Dataset and its data-quality table.
+
+Consecutive years' files overlap: the same episode (CHILD + DECOM) appears in every return for which it
+was open. The loader keeps one version of each record, the latest collection year's. An earlier copy that
+matches it (or only lacked the end date the later return supplies) counts as *used*; an earlier copy that
+the later return changed counts as *rejected* with rule `superseded`, and the message lists what changed.
+An episode still open at the end of a year that the next year's return no longer holds is rejected as
+`withdrawn`. OC2 and OC3 describe a year each, so every year's rows are kept.
+
+Row accounting: for every input file (and table, for XML), rows read = used + rejected, where used
+includes rows kept after a correction; `Dataset.accounting` shows it and `Dataset.quality` holds the reason
+for every rejection and correction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from cpanalysis.errors import InputError
+from cpanalysis.ssda903 import findings
+from cpanalysis.ssda903.clean import clean, infer_year, year_fit
+from cpanalysis.ssda903.discover import Source, discover
+from cpanalysis.ssda903.read import read_csv, read_xml
+from cpanalysis.ssda903.schema import FIRST_YEAR, TABLES, year_end, year_label
+from cpanalysis.ssda903.validate import validate, year_rules
+
+PER_YEAR_TABLES = ("oc2", "oc3")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Loaded 903 data: tables, the data-quality table, per-file row accounting and the file inventory."""
+
+    tables: dict[str, pd.DataFrame]
+    quality: pd.DataFrame
+    accounting: pd.DataFrame
+    files: pd.DataFrame
+    source: Path
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(int(y) for y in self.files["year"].dropna().unique())
+
+    @property
+    def first_year(self) -> int:
+        return self.years[0]
+
+    @property
+    def last_year(self) -> int:
+        return self.years[-1]
+
+    @property
+    def data_end(self) -> pd.Timestamp:
+        """31 March of the last collection year: the latest date the data speaks for."""
+        return pd.Timestamp(year_end(self.last_year))
+
+    def __getitem__(self, table: str) -> pd.DataFrame:
+        return self.tables[table]
+
+
+@dataclass
+class _Part:
+    source: Source
+    label: str
+    table: str
+    raw: pd.DataFrame
+    year: int | None
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _read(sources: list[Source], root: Path) -> list[_Part]:
+    parts = []
+    for src in sources:
+        label = str(src.path.relative_to(root)) if src.path != root else src.path.name
+        if src.fmt == "csv":
+            parts.append(_Part(src, label, src.table, read_csv(src.path), src.year))
+        else:
+            for table, raw in read_xml(src.path).items():
+                if len(raw):
+                    parts.append(_Part(src, label, table, raw, src.year))
+    return parts
+
+
+def _assign_years(parts: list[_Part]) -> list[pd.DataFrame]:
+    """Give undated files the year their data show (per folder), with an info finding saying so."""
+    notes = []
+    folders = {p.source.path.parent for p in parts if p.year is None}
+    for folder in folders:
+        group = [p for p in parts if p.year is None and p.source.path.parent == folder]
+        eps = next((p.raw for p in group if p.table == "episodes"), None)
+        year = infer_year(eps, [p.raw[[c for c in TABLES[p.table].dates if c in p.raw]] for p in group])
+        if year is None:
+            raise InputError(
+                f"{folder}: cannot tell which collection year {', '.join(p.label for p in group)} "
+                "belong to (no readable dates): put the year in the file or folder name, e.g. 2019-episodes.csv"
+            )
+        for p in group:
+            p.year = year
+            notes.append(findings.file_level(
+                p.label, year, p.table, "", "year_inferred", "info",
+                f"collection year {year_label(year)} inferred from the latest episode date "
+                "(the file name does not say)"))
+    notes += _check_named_years(parts)
+    for p in parts:
+        if p.year < FIRST_YEAR - 2:
+            raise InputError(f"{p.label}: collection year {p.year} is before the 903 formats cpanalysis reads "
+                             f"({year_label(FIRST_YEAR)} onwards)")
+    return notes
+
+
+def _check_named_years(parts: list[_Part]) -> list[pd.DataFrame]:
+    """Some extracts name a year's files by the year the collection *starts* ('2017' for 2017/18). Where a
+    folder's episodes fit the following collection years better than the named ones, read every file of
+    that folder one year on, and say so."""
+    notes = []
+    for folder in {p.source.path.parent for p in parts}:
+        group = [p for p in parts if p.source.path.parent == folder]
+        eps = [p for p in group if p.table == "episodes"]
+        as_named = sum(year_fit(p.raw, p.year) for p in eps)
+        one_on = sum(year_fit(p.raw, p.year + 1) for p in eps)
+        if eps and one_on > as_named:
+            for p in group:
+                notes.append(findings.file_level(
+                    p.label, p.year + 1, p.table, "", "year_named_by_start", "warning",
+                    f"named {p.year} but its episodes run 1 April {p.year} - 31 March {p.year + 1}: read as the "
+                    f"{year_label(p.year + 1)} collection ({one_on} episodes fit that year, {as_named} "
+                    f"fit {year_label(p.year)})"))
+                p.year += 1
+    return notes
+
+
+def _describe_changes(old: pd.DataFrame, new: pd.DataFrame, columns: list[str]) -> pd.Series:
+    msg = pd.Series("", index=old.index, dtype=object)
+    for col in columns:
+        a, b = old[col], new[col]
+        changed = ~((a == b).fillna(False) | (a.isna() & b.isna()))
+        if changed.any():
+            fa = a.dt.strftime("%d/%m/%Y") if a.dtype.kind == "M" else a.astype(object)
+            fb = b.dt.strftime("%d/%m/%Y") if b.dtype.kind == "M" else b.astype(object)
+            msg[changed] += (col + " " + fa[changed].fillna("blank").astype(str) + " -> "
+                             + fb[changed].fillna("blank").astype(str) + "; ")
+    return msg.str.rstrip("; ")
+
+
+def _merge_years(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Keep the latest collection year's version of each record; report what later returns changed."""
+    spec = TABLES[table]
+    key = list(spec.key) + (["YEAR"] if table in PER_YEAR_TABLES else [])
+    frame = frame.sort_values(["YEAR", "SOURCE_FILE", "SOURCE_ROW"], kind="mergesort").reset_index(drop=True)
+    latest = ~frame.duplicated(key, keep="last")
+    kept = frame[latest]
+    older = frame[~latest]
+    if older.empty:
+        return kept, findings.empty()
+    newer = older[key].merge(kept, on=key, how="left").set_axis(older.index)
+    content = [c for c in spec.columns if c not in key]
+    if table == "episodes":  # an open episode closed by a later return is not a correction
+        closed_later = older["DEC"].isna()
+        compare = [c for c in content if c not in ("DEC", "REC")]
+        changes = _describe_changes(older[compare], newer[compare], compare)
+        changes[~closed_later] = _describe_changes(older[~closed_later][content], newer[~closed_later][content],
+                                                   content)
+    else:
+        changes = _describe_changes(older[content], newer[content], content)
+    corrected = changes.ne("")
+    rows = older[corrected]
+    message = ("replaced by the " + newer.loc[corrected, "YEAR"].map(year_label).astype(str) + " return ("
+               + newer.loc[corrected, "SOURCE_FILE"] + " line " + newer.loc[corrected, "SOURCE_ROW"].astype(str)
+               + "): " + changes[corrected])
+    return kept.sort_values(list(spec.key), kind="mergesort").reset_index(drop=True), findings.make(
+        rows, table=table, column="", rule="superseded", severity="info", outcome="rejected", message=message)
+
+
+def _withdrawn(eps: pd.DataFrame, years_with_episodes: set[int]) -> pd.Series:
+    """Kept episodes open at the end of their year that the next year's return, which exists, left out."""
+    next_exists = (eps["YEAR"] + 1).isin(years_with_episodes)
+    end = eps["YEAR"].map(lambda y: pd.Timestamp(year_end(int(y))))
+    return next_exists & (eps["DEC"].isna() | (eps["DEC"] > end))
+
+
+def load(path: str | Path) -> Dataset:
+    """Load, clean, de-duplicate and validate every 903 table under `path` (see module docstring).
+
+    Raises InputError, naming the file and column, for a missing required column, an unreadable or
+    empty file, or a folder with no 903 tables.
+    """
+    root = Path(path).expanduser()
+    sources, skipped = discover(root)
+    base = root.parent if root.is_file() else root
+    parts = _read(sources, base)
+    found = _assign_years(parts)
+    found += [findings.file_level(str(p.relative_to(base)), None, "", "", "file_skipped", "info", reason)
+              for p, reason in skipped]
+
+    by_table: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
+    read_counts = []
+    for p in parts:
+        rows, notes = clean(p.raw, p.table, p.label, p.year)
+        found.append(notes)
+        if p.table == "episodes":
+            found.append(year_rules(rows, p.year))
+        by_table[p.table].append(rows)
+        read_counts.append((p.label, p.table, p.year, len(p.raw)))
+
+    tables = {}
+    for name, frames in by_table.items():
+        frame = pd.concat(frames, ignore_index=True) if frames else _empty(name)
+        tables[name], notes = _merge_years(name, frame)
+        found.append(notes)
+    eps = tables["episodes"]
+    years_with_eps = {p.year for p in parts if p.table == "episodes"}
+    gone = _withdrawn(eps, years_with_eps)
+    year = eps.loc[gone, "YEAR"]
+    found.append(findings.make(
+        eps[gone], table="episodes", column="", rule="withdrawn", severity="warning", outcome="rejected",
+        message="open at 31 March " + year.astype(str) + " in the " + year.map(year_label).astype(str)
+        + " return but absent from the " + (year + 1).map(year_label).astype(str) + " return: treated as withdrawn"))
+    tables["episodes"] = eps[~gone].reset_index(drop=True)
+    found.append(validate(tables))
+    quality = findings.concat(found)
+    files = pd.DataFrame(
+        [(p.label, p.table, p.year, len(p.raw), _sha256(p.source.path)) for p in parts],
+        columns=["file", "table", "year", "rows", "sha256"],
+    )
+    return Dataset(tables, quality, _accounting(read_counts, quality), files, root)
+
+
+def _empty(table: str) -> pd.DataFrame:
+    spec = TABLES[table]
+    df = pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c in spec.dates else "string")
+                       for c in spec.columns})
+    df["YEAR"] = pd.Series(dtype=int)
+    df["SOURCE_FILE"] = pd.Series(dtype=object)
+    df["SOURCE_ROW"] = pd.Series(dtype=int)
+    return df
+
+
+def _accounting(read_counts: list[tuple], quality: pd.DataFrame) -> pd.DataFrame:
+    """Per file and table: rows read, used (kept, including corrected), corrected, rejected."""
+    acc = pd.DataFrame(read_counts, columns=["file", "table", "year", "rows_read"])
+    rowq = quality.dropna(subset=["row"])
+    rejected = rowq[rowq["outcome"] == "rejected"].drop_duplicates(["file", "table", "row"])
+    corrected = rowq[rowq["outcome"] == "corrected"].drop_duplicates(["file", "table", "row"])
+    corrected = corrected.merge(rejected[["file", "table", "row"]], how="left", indicator=True)
+    corrected = corrected[corrected["_merge"] == "left_only"]
+    n_rej = rejected.groupby(["file", "table"]).size().rename("rejected")
+    n_cor = corrected.groupby(["file", "table"]).size().rename("corrected")
+    acc = acc.join(n_rej, on=["file", "table"]).join(n_cor, on=["file", "table"]).fillna(
+        {"rejected": 0, "corrected": 0})
+    acc["rejected"] = acc["rejected"].astype(int)
+    acc["corrected"] = acc["corrected"].astype(int)
+    acc["used"] = acc["rows_read"] - acc["rejected"]
+    return acc[["file", "table", "year", "rows_read", "used", "corrected", "rejected"]]

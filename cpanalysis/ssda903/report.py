@@ -1,0 +1,51 @@
+"""Summaries of a loaded Dataset for people: what was read, what was kept, what was found."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cpanalysis.ssda903.load import Dataset
+from cpanalysis.ssda903.schema import year_label
+
+
+def findings_by_rule(data: Dataset) -> pd.DataFrame:
+    """Number of findings per rule, severity and outcome, most frequent first."""
+    q = data.quality
+    if q.empty:
+        return pd.DataFrame(columns=["rule", "severity", "outcome", "findings"])
+    return (q.groupby(["rule", "severity", "outcome"]).size().rename("findings").reset_index()
+            .sort_values(["findings", "rule"], ascending=[False, True], ignore_index=True))
+
+
+def findings_by_year(data: Dataset) -> pd.DataFrame:
+    """Findings per collection year and severity (rows: years; columns: error / warning / info)."""
+    q = data.quality.dropna(subset=["year"])
+    table = q.pivot_table(index="year", columns="severity", values="rule", aggfunc="size", fill_value=0)
+    return table.reindex(columns=["error", "warning", "info"], fill_value=0).astype(int)
+
+
+def tables_by_year(data: Dataset) -> pd.DataFrame:
+    """Rows read per table (rows) and collection year (columns)."""
+    return data.accounting.pivot_table(index="table", columns="year", values="rows_read", aggfunc="sum",
+                                       fill_value=0)
+
+
+def summary_text(data: Dataset) -> str:
+    """A plain-text summary for the terminal."""
+    acc = data.accounting
+    lines = [
+        f"Loaded {data.source}",
+        f"  files: {data.files['file'].nunique()}   tables: {', '.join(sorted(acc['table'].unique()))}",
+        f"  collection years: {', '.join(year_label(y) for y in data.years)}",
+        f"  rows read: {acc['rows_read'].sum():,}   used: {acc['used'].sum():,} "
+        f"(of which corrected: {acc['corrected'].sum():,})   rejected: {acc['rejected'].sum():,}",
+        f"  after de-duplication across years: {len(data['episodes']):,} episodes of "
+        f"{data['episodes']['CHILD'].nunique():,} children",
+        "",
+    ]
+    sev = data.quality["severity"].value_counts()
+    lines.append("Findings: " + ", ".join(f"{sev.get(s, 0):,} {s}" for s in ("error", "warning", "info")))
+    by_rule = findings_by_rule(data)
+    if not by_rule.empty:
+        lines.append(by_rule.to_string(index=False))
+    return "\n".join(lines)
