@@ -59,8 +59,8 @@ def placement_category(place: pd.Series, provider: pd.Series) -> pd.Series:
     H5, K3, P2; placed for adoption: A3-A6; placed with parents: P1; other: R3, T0-T4, Z1, Z11-Z14 and
     anything unrecognised.
     """
-    place = place.astype("string").fillna("")
-    provider = provider.astype("string").fillna("")
+    place = place.astype(object).fillna("").astype(str)
+    provider = provider.astype(object).fillna("").astype(str)
     conditions = [
         place.isin(FOSTER) & (provider == "PR1"),
         place.isin(FOSTER),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cpanalysis.ssda903.schema import TABLES
+from cpanalysis.ssda903.schema import TABLES, TEXT
 
 
 def frame(table: str, rows: list[dict], year: int = 2020) -> pd.DataFrame:
@@ -13,9 +13,9 @@ def frame(table: str, rows: list[dict], year: int = 2020) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=list(spec.columns))
     for col in spec.columns:
         if col in spec.dates:
-            df[col] = pd.to_datetime(df[col], format="%d/%m/%Y")
+            df[col] = pd.to_datetime(df[col], format="%d/%m/%Y").astype("datetime64[ns]")
         else:
-            df[col] = df[col].astype("string")
+            df[col] = df[col].astype(TEXT)
     df["YEAR"] = year
     df["SOURCE_FILE"] = f"{year}-{table}.csv"
     df["SOURCE_ROW"] = range(2, len(df) + 2)

@@ -18,6 +18,7 @@ from cpanalysis.errors import InputError
 from cpanalysis.ssda903 import findings
 from cpanalysis.ssda903.schema import (
     TABLES,
+    TEXT,
     Table,
     code_end_dates,
     valid_codes,
@@ -77,7 +78,7 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
                 note(lower, col, "lower_case_code", "info", "corrected",
                      "code '" + stripped[lower] + "' upper-cased to '" + upper[lower] + "'")
             stripped = upper
-        df[col] = stripped.where(stripped.ne(""), None).astype("string")
+        df[col] = stripped.where(stripped.ne(""), None).astype(TEXT)
 
     no_child = df["CHILD"].isna()
     reject[no_child] = "blank CHILD"

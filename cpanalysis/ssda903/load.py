@@ -22,10 +22,10 @@ import pandas as pd
 
 from cpanalysis.errors import InputError
 from cpanalysis.ssda903 import findings
-from cpanalysis.ssda903.clean import clean, infer_year, year_fit
+from cpanalysis.ssda903.clean import check_columns, clean, infer_year, year_fit
 from cpanalysis.ssda903.discover import Source, discover
 from cpanalysis.ssda903.read import read_csv, read_xml
-from cpanalysis.ssda903.schema import FIRST_YEAR, TABLES, year_end, year_label
+from cpanalysis.ssda903.schema import FIRST_YEAR, TABLES, TEXT, year_end, year_label
 from cpanalysis.ssda903.validate import validate, year_rules
 
 PER_YEAR_TABLES = ("oc2", "oc3")
@@ -89,6 +89,8 @@ def _read(sources: list[Source], root: Path) -> list[_Part]:
             for table, raw in read_xml(src.path).items():
                 if len(raw):
                     parts.append(_Part(src, label, table, raw, src.year))
+    for p in parts:
+        check_columns(p.raw, TABLES[p.table], p.label)
     return parts
 
 
@@ -238,7 +240,7 @@ def load(path: str | Path) -> Dataset:
 
 def _empty(table: str) -> pd.DataFrame:
     spec = TABLES[table]
-    df = pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c in spec.dates else "string")
+    df = pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c in spec.dates else TEXT)
                        for c in spec.columns})
     df["YEAR"] = pd.Series(dtype=int)
     df["SOURCE_FILE"] = pd.Series(dtype=object)

@@ -11,7 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
+import pandas as pd
+
 FIRST_YEAR = 2014  # collection 2013/14
+
+# dtype of every text column in the canonical frames: pandas' str dtype with NaN for blanks, so that
+# comparisons give plain True/False (pandas' "string" dtype would give <NA> and silently spoil masks).
+TEXT = pd.StringDtype(na_value=np.nan)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,39 @@
+"""`cpanalysis validate`: summary, data-quality CSV, and exit code 2 with a clear message on bad input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "external"
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "cpanalysis.cli", *args], capture_output=True, text=True)
+
+
+def test_validate_prints_summary_and_writes_quality_table(tmp_path):
+    out = tmp_path / "dq.csv"
+    res = run("validate", str(SHARED / "d2i-validator-fake"), "--output", str(out))
+    assert res.returncode == 0, res.stderr
+    assert "rows read: 25,943" in res.stdout and "invalid_code" in res.stdout
+    dq = pd.read_csv(out)
+    assert list(dq.columns) == ["file", "row", "year", "table", "CHILD", "column", "rule", "severity", "outcome",
+                                "message"]
+    assert (dq["rule"] == "invalid_code").sum() > 50
+
+
+def test_missing_column_exits_2_naming_file_and_column(tmp_path):
+    (tmp_path / "2020-episodes.csv").write_text("CHILD,RNE,LS,PLACE,DEC,REC\nA,S,C1,U4,,\n")
+    res = run("validate", str(tmp_path))
+    assert res.returncode == 2
+    assert "2020-episodes.csv" in res.stderr and "DECOM" in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_no_903_tables_exits_2(tmp_path):
+    res = run("validate", str(tmp_path))
+    assert res.returncode == 2 and "no 903 tables found" in res.stderr and "Traceback" not in res.stderr
