@@ -28,6 +28,26 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run(args: argparse.Namespace) -> int:
+    from cpanalysis.batch import parse_overrides, run
+
+    run_dir, manifest = run(data_dir=args.data, period_end=args.period_end, la_code=args.la_code,
+                            period=args.period, out=args.out, overrides=parse_overrides(args.p))
+    print(f"\nRun folder: {run_dir}")
+    for nb in manifest["notebooks"]:
+        line = f"  {nb['status']:>6}  {nb['seconds']:6.1f}s  {nb['name']} ({nb['audience']})"
+        if nb["error"]:
+            err = nb["error"]
+            where = f"cell {err['cell']}: " if err.get("cell") is not None else ""
+            line += f"\n          {where}{err['error']}: {err['message']}"
+        print(line)
+    if manifest["failed"]:
+        print(f"{len(manifest['failed'])} notebook(s) failed: {', '.join(manifest['failed'])} (see manifest.json)")
+        return 1
+    print(f"Committee pack: {run_dir / 'committee_pack.html'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cpanalysis", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -36,6 +56,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("data", help="folder of 903 CSV files (flat, per-year sub-folders) or a 903 XML file")
     p.add_argument("--output", "-o", help="write the data-quality table to this CSV")
     p.set_defaults(func=_validate)
+
+    p = sub.add_parser("run", help="the quarterly committee pack: run every notebook into outputs/<period-end>_<time>/")
+    p.add_argument("--data", help="903 data folder (default: the embedded synthetic data set)")
+    p.add_argument("--period-end", help="YYYY-MM-DD, end of the reporting period (default: last 31 March in the data)")
+    p.add_argument("--la-code", default="E06000049", help="LA code for rates and benchmarks")
+    p.add_argument("--period", default="quarter", choices=["quarter", "year"], help="reporting period length")
+    p.add_argument("--out", help="folder for run folders (default: outputs/)")
+    p.add_argument("-p", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                   help="notebook parameter for every notebook declaring it, or NOTEBOOK.NAME for one notebook")
+    p.set_defaults(func=_run)
 
     return parser
 

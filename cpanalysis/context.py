@@ -1,0 +1,138 @@
+"""What every notebook does first: validate its parameters, load the data, prepare the output folders.
+
+A notebook's first code cell after `parameters` is one call:
+
+    ctx = setup(data_dir=data_dir, period_end=period_end, la_code=la_code, period=period, output_dir=output_dir)
+
+which fails with one readable InputError (e.g. a period end after the last date in the data) and returns a
+`Context` holding the loaded Dataset, the reporting period and where figures and tables go.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from cpanalysis.errors import InputError
+from cpanalysis.ssda903 import Dataset, load
+from cpanalysis.ssda903.schema import year_start
+
+PERIODS = {"quarter": 3, "year": 12}
+LA_CODE = re.compile(r"^E0[6-9]\d{6}$|^E1[0-9]\d{6}$")
+
+
+@dataclass(frozen=True)
+class Context:
+    """A notebook's validated parameters and loaded data."""
+
+    data: Dataset
+    period_end: pd.Timestamp
+    period_start: pd.Timestamp
+    period: str
+    la_code: str | None
+    out: Path
+    synthetic: bool
+
+    @property
+    def figures(self) -> Path:
+        return self.out / "figures"
+
+    @property
+    def tables(self) -> Path:
+        return self.out / "tables"
+
+    @property
+    def source_note(self) -> str:
+        """Footnote for charts and tables: the data and whether they are synthetic."""
+        kind = "SYNTHETIC data (no real child)" if self.synthetic else "SSDA903 extract"
+        return f"Source: {kind}, {self.data.source.name}, to {self.period_end:%d/%m/%Y}."
+
+    def quarter_ends(self, last: pd.Timestamp | None = None) -> list[pd.Timestamp]:
+        """Every quarter end (30/6, 30/9, 31/12, 31/3) from the first collection year to `last` (default:
+        the period end)."""
+        first = pd.Timestamp(year_start(self.data.first_year)) + pd.offsets.QuarterEnd(startingMonth=3)
+        return list(pd.date_range(first, last or self.period_end, freq="QE-MAR"))
+
+
+def parse_date(value: str | pd.Timestamp, name: str) -> pd.Timestamp:
+    """A date parameter given as YYYY-MM-DD (or dd/mm/yyyy)."""
+    if isinstance(value, pd.Timestamp):
+        return value.normalize()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return pd.Timestamp(pd.to_datetime(str(value).strip(), format=fmt))
+        except (ValueError, TypeError):
+            continue
+    raise InputError(f"{name} '{value}' is not a date (expected YYYY-MM-DD, e.g. 2021-03-31)")
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(path: str, stamp: tuple) -> Dataset:
+    return load(path)
+
+
+def load_data(data_dir: str | Path) -> Dataset:
+    """Load a data folder (cached in this process while its files are unchanged)."""
+    path = Path(data_dir).expanduser().resolve()
+    files = [path] if path.is_file() else sorted(path.rglob("*")) if path.exists() else []
+    stamp = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file())
+    return _load_cached(str(path), stamp)
+
+
+def is_synthetic(data_dir: str | Path) -> bool:
+    """True for data made by cpanalysis' synthetic generator (it leaves a SYNTHETIC marker file)."""
+    path = Path(data_dir)
+    return any((p / "SYNTHETIC").exists() for p in [path, *path.parents][:3])
+
+
+def setup(
+    data_dir: str | Path | None = None,
+    period_end: str | None = None,
+    la_code: str | None = None,
+    period: str = "quarter",
+    output_dir: str | Path | None = None,
+) -> Context:
+    """Validate a notebook's parameters and load its data.
+
+    data_dir: a 903 folder or XML file (None or '': the embedded synthetic data set).
+    period_end: last day of the reporting period (None or '': the last 31 March in the data); it must not
+    be after the last date the data speak for, nor before the data begin.
+    period: 'quarter' (3 months to period_end) or 'year' (12 months).
+    la_code: the LA's 9-character ONS code (E06000049 for Cheshire East), for rates and benchmarks.
+    output_dir: where figures/ and tables/ are written (default outputs/interactive).
+    """
+    if not data_dir:
+        from cpanalysis.synth import ensure_default
+
+        data_dir = ensure_default()
+    if period not in PERIODS:
+        raise InputError(f"period '{period}' is not one of {', '.join(PERIODS)}")
+    if la_code and not LA_CODE.match(str(la_code)):
+        raise InputError(f"la_code '{la_code}' is not an English LA code (9 characters such as E06000049)")
+    data = load_data(data_dir)
+    end = data.data_end if not period_end else parse_date(period_end, "period_end")
+    begin = pd.Timestamp(year_start(data.first_year))
+    if end > data.data_end:
+        raise InputError(f"period_end {end:%Y-%m-%d} is after the last date in the data ({data.data_end:%Y-%m-%d}, "
+                         f"the end of the {data.last_year - 1}/{str(data.last_year)[2:]} return)")
+    start = end - pd.DateOffset(months=PERIODS[period]) + pd.Timedelta(days=1)
+    if start < begin:
+        raise InputError(f"period_end {end:%Y-%m-%d}: the {period} before it starts before the data begin "
+                         f"({begin:%Y-%m-%d})")
+    from cpanalysis.paths import OUTPUTS
+
+    out = Path(output_dir) if output_dir else OUTPUTS / "interactive"
+    for sub in ("figures", "tables"):
+        (out / sub).mkdir(parents=True, exist_ok=True)
+    return Context(data, end, start, period, la_code or None, out, is_synthetic(data_dir))
+
+
+def save_table(df: pd.DataFrame, ctx: Context, name: str) -> Path:
+    """Write a table as CSV into the run's tables/ folder (the batch gathers them into one XLSX)."""
+    path = ctx.tables / f"{name}.csv"
+    df.to_csv(path, index=False)
+    return path

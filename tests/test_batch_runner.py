@@ -1,0 +1,81 @@
+"""The batch runner on tiny notebooks: parameters, outputs, manifest, and a broken notebook that does not
+stop the others."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from cpanalysis.batch import notebook_parameters, parse_overrides, run
+from cpanalysis.errors import InputError
+
+SAMPLE = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "external" / "d2i-demand-model-sample"
+
+
+def notebook(path: Path, code: str, audience: str = "committee", extra_params: str = "") -> Path:
+    params = nbformat.v4.new_code_cell(
+        f'data_dir = ""\nperiod_end = ""\nla_code = ""\noutput_dir = "."\n{extra_params}')
+    params.metadata["tags"] = ["parameters"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"# {path.stem} title"), params,
+                                         nbformat.v4.new_code_cell(code)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["cpanalysis"] = {"audience": audience}
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture()
+def notebooks(tmp_path):
+    d = tmp_path / "notebooks"
+    d.mkdir()
+    notebook(d / "01_quality.ipynb", "from pathlib import Path\nimport pandas as pd\n"
+             "Path(output_dir, 'tables').mkdir(parents=True, exist_ok=True)\n"
+             "pd.DataFrame({'a': [1]}).to_csv(Path(output_dir, 'tables', 'dq.csv'), index=False)", audience="analyst")
+    notebook(d / "02_ok.ipynb", "from pathlib import Path\nimport pandas as pd\n"
+             "Path(output_dir, 'tables').mkdir(parents=True, exist_ok=True)\n"
+             "pd.DataFrame({'period_end': [period_end], 'n': [n]}).to_csv(Path(output_dir, 'tables', 'counts.csv'),"
+             " index=False)\nprint('period', period_end)", extra_params="n = 1")
+    notebook(d / "03_broken.ipynb", "x = 1\nraise ValueError('deliberately broken')")
+    notebook(d / "04_after.ipynb", "print('still ran')")
+    return d
+
+
+def test_run_goes_on_past_a_broken_notebook_and_reports_it(notebooks, tmp_path):
+    run_dir, manifest = run(data_dir=SAMPLE, period_end="2021-03-31", out=tmp_path / "out",
+                            overrides=parse_overrides([["02_ok.n", "7"]]), notebooks_dir=notebooks, progress=False)
+    status = {nb["name"]: nb["status"] for nb in manifest["notebooks"]}
+    assert status == {"01_quality": "ok", "02_ok": "ok", "03_broken": "failed", "04_after": "ok"}
+    assert manifest["failed"] == ["03_broken"]
+    err = next(nb["error"] for nb in manifest["notebooks"] if nb["name"] == "03_broken")
+    assert err["error"] == "ValueError" and err["message"] == "deliberately broken" and err["cell"] is not None
+    # outputs: executed notebooks, HTML, the stitched pack (committee only), XLSX, manifest on disk
+    assert run_dir.name.startswith("2021-03-31_")
+    assert (run_dir / "notebooks" / "03_broken.ipynb").exists()  # partial output kept
+    assert (run_dir / "html" / "02_ok.html").exists() and (run_dir / "analyst" / "html" / "01_quality.html").exists()
+    pack = (run_dir / "committee_pack.html").read_text()
+    assert "02_ok title" in pack and "04_after title" in pack and "01_quality title" not in pack
+    assert "still ran" in pack and "raise ValueError" not in pack  # code hidden
+    counts = pd.read_excel(run_dir / "committee_tables.xlsx", sheet_name="counts")
+    assert counts.loc[0, "n"] == 7 and counts.loc[0, "period_end"] == "2021-03-31"  # override typed as int
+    assert (run_dir / "analyst" / "analyst_tables.xlsx").exists()
+    assert "ANALYST ONLY" in (run_dir / "analyst" / "ANALYST_ONLY.txt").read_text()
+    on_disk = json.loads((run_dir / "manifest.json").read_text())
+    assert on_disk["parameters"]["period_end"] == "2021-03-31"
+    # the 40 903 CSVs read (not the LICENSE beside them), each with its hash and row count
+    assert len(on_disk["inputs"]) == 40 and all(len(i["sha256"]) == 64 for i in on_disk["inputs"])
+    assert sum(i["rows"] for i in on_disk["inputs"]) == 21441
+    assert on_disk["versions"]["pandas"] == pd.__version__
+
+
+def test_unknown_per_notebook_override_is_refused(notebooks):
+    with pytest.raises(InputError, match="has no parameter nope"):
+        notebook_parameters(notebooks / "02_ok.ipynb", {}, parse_overrides([["02_ok.nope", "1"]]))
+
+
+def test_shared_parameters_only_go_to_notebooks_that_declare_them(notebooks):
+    params = notebook_parameters(notebooks / "04_after.ipynb", {"data_dir": "d", "period": "year"}, {})
+    assert params == {"data_dir": "d"}
