@@ -49,3 +49,25 @@ def summary_text(data: Dataset) -> str:
     if not by_rule.empty:
         lines.append(by_rule.to_string(index=False))
     return "\n".join(lines)
+
+
+def children_with_most_findings(data: Dataset, n: int = 10) -> pd.DataFrame:
+    """The n children (by the LA's own CHILD id: analyst-only) with the most errors and warnings, and the
+    rules they broke."""
+    q = data.quality[data.quality["severity"].isin(["error", "warning"]) & data.quality["CHILD"].notna()]
+    if q.empty:
+        return pd.DataFrame(columns=["CHILD", "findings", "rules"])
+    grouped = q.groupby("CHILD")
+    out = pd.DataFrame({"findings": grouped.size(),
+                        "rules": grouped["rule"].agg(lambda r: ", ".join(sorted(set(r))))})
+    return out.sort_values("findings", ascending=False, kind="mergesort").head(n).reset_index()
+
+
+def corrections_and_rejections(data: Dataset) -> pd.DataFrame:
+    """What the loader changed or left out, by table, outcome and rule, with one example message each."""
+    q = data.quality[data.quality["outcome"].isin(["corrected", "rejected"])]
+    if q.empty:
+        return pd.DataFrame(columns=["table", "outcome", "rule", "rows", "example"])
+    return (q.groupby(["table", "outcome", "rule"])
+            .agg(rows=("message", "size"), example=("message", "first")).reset_index()
+            .sort_values(["outcome", "rows"], ascending=[False, False], ignore_index=True))
