@@ -2,7 +2,8 @@
 
 Consecutive years' files overlap: the same episode (CHILD + DECOM) appears in every return for which it
 was open. The loader keeps one version of each record, the latest collection year's. An earlier copy that
-matches it (or only lacked the end date the later return supplies) counts as *used*; an earlier copy that
+matches it (or only lacked the end date the later return supplies: DEC/REC, DATE_PLACED_CEASED,
+MIS_END) counts as *used*; an earlier copy that
 the later return changed counts as *rejected* with rule `superseded`, and the message lists what changed.
 An episode still open at the end of a year that the next year's return no longer holds is rejected as
 `withdrawn`. OC2 and OC3 describe a year each, so every year's rows are kept.
@@ -167,14 +168,11 @@ def _merge_years(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Data
         return kept, findings.empty()
     newer = older[key].merge(kept, on=key, how="left").set_axis(older.index)
     content = [c for c in spec.columns if c not in key]
-    if table == "episodes":  # an open episode closed by a later return is not a correction
-        closed_later = older["DEC"].isna()
-        compare = [c for c in content if c not in ("DEC", "REC")]
-        changes = _describe_changes(older[compare], newer[compare], compare)
-        changes[~closed_later] = _describe_changes(older[~closed_later][content], newer[~closed_later][content],
-                                                   content)
-    else:
-        changes = _describe_changes(older[content], newer[content], content)
+    changes = _describe_changes(older[content], newer[content], content)
+    if spec.closing:  # a record still open (e.g. blank DEC) and closed by a later return is not a correction
+        still_open = older[spec.closing[0]].isna()
+        stable = [c for c in content if c not in spec.closing]
+        changes[still_open] = _describe_changes(older.loc[still_open, stable], newer.loc[still_open, stable], stable)
     corrected = changes.ne("")
     rows = older[corrected]
     message = ("replaced by the " + newer.loc[corrected, "YEAR"].map(year_label).astype(str) + " return ("

@@ -42,6 +42,7 @@ class Table:
     dates: tuple[str, ...] = ()
     codes: dict[str, str] = field(default_factory=dict)  # column -> code list name
     key: tuple[str, ...] = ("CHILD",)
+    closing: tuple[str, ...] = ()  # filled in by a later return when the record ends (not a correction)
 
 
 def _codes(items: list[tuple[str, str]], **kw) -> list[Code]:
@@ -266,6 +267,7 @@ TABLES: dict[str, Table] = {
                 "REASON_PLACE_CHANGE": "REASON_PLACE_CHANGE",
             },
             key=("CHILD", "DECOM"),
+            closing=("DEC", "REC"),
         ),
         Table("uasc", ("CHILD", "SEX", "DOB", "DUC"), required=("CHILD",), dates=("DOB", "DUC")),
         Table(
@@ -288,6 +290,7 @@ TABLES: dict[str, Table] = {
             dates=("DOB", "DATE_PLACED", "DATE_PLACED_CEASED"),
             codes={"REASON_PLACED_CEASED": "REASON_PLACED_CEASED"},
             key=("CHILD", "DATE_PLACED"),
+            closing=("DATE_PLACED_CEASED", "REASON_PLACED_CEASED"),
         ),
         Table(
             "prev_perm",
@@ -301,6 +304,7 @@ TABLES: dict[str, Table] = {
             required=("CHILD", "MIS_START"),
             dates=("DOB", "MIS_START", "MIS_END"),
             key=("CHILD", "MIS_START"),
+            closing=("MIS_END",),
         ),
         Table(
             "oc2",
@@ -357,7 +361,8 @@ def year_end(year: int) -> dt.date:
 
 
 def valid_codes(list_name: str, year: int) -> frozenset[str]:
-    """Codes of `list_name` valid in collection `year`."""
+    """Codes of `list_name` valid in collection `year` (years before 2013/14 use the 2013/14 lists)."""
+    year = max(year, FIRST_YEAR)
     return frozenset(
         c.code
         for c in CODE_LISTS[list_name]

@@ -6,7 +6,7 @@ DfE 903 validation rules (data-to-insight/csc-validator-be-903) that matter most
 - dec_rec_mismatch: DEC and REC must be both blank or both set
 - overlapping_episodes: an episode starts before the previous one ended, or after an open one
 - x1_gap: REC X1 but the next episode does not start on the same day, or there is none
-- period_start_not_s: a period of care starts with RNE other than S
+- period_start_not_s: a period of care starts with RNE other than S (within the years the data cover)
 - s_mid_period: RNE S on an episode that continues a period after X1
 - child_not_in_header: a child in Episodes with no Header row
 - dob_missing / decom_before_dob / aged_18_at_start: date of birth checks
@@ -79,8 +79,10 @@ def episode_rules(eps: pd.DataFrame) -> pd.DataFrame:
         "REC X1 (ends " + _d(eps["DEC"]) + ") but no episode follows: the period of care has no end")
 
     wp = episodes_with_periods(eps)
-    add(wp["EPISODE_IN_PERIOD"].eq(1) & wp["RNE"].ne("S"), "RNE", "period_start_not_s", "error",
-        "episode starts a period of care but RNE is " + wp["RNE"].fillna("blank").astype(str) + ", not S")
+    # before the first return's year the data hold only the episodes still open then, not their predecessors
+    seen_from = pd.Timestamp(year_start(int(eps["YEAR"].min())))
+    add(wp["EPISODE_IN_PERIOD"].eq(1) & wp["RNE"].ne("S") & (wp["DECOM"] >= seen_from), "RNE", "period_start_not_s",
+        "error", "episode starts a period of care but RNE is " + wp["RNE"].fillna("blank").astype(str) + ", not S")
     add(wp["EPISODE_IN_PERIOD"].gt(1) & wp["RNE"].eq("S"), "RNE", "s_mid_period", "warning",
         "RNE S on an episode that follows an X1 on the same day: it continues the period of care")
     return findings.concat(out)

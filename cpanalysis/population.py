@@ -1,0 +1,231 @@
+"""How many children are looked after, who they are, how they come and go: the DfE definitions.
+
+All functions take the loader's canonical episodes (and header/UASC where needed) and return DataFrames.
+Short breaks (episodes under LS V3/V4) are excluded throughout, as in the DfE's statistics.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cpanalysis.categories import ADOPTION_WITH_CURRENT_CARER, SHORT_BREAK_LS, placement_category, reason_group
+from cpanalysis.errors import InputError
+from cpanalysis.paths import REFERENCE
+from cpanalysis.periods import episodes_with_periods
+
+AGE_BANDS = ("Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over")
+BREAKDOWNS = ("age_band", "sex", "legal_status", "category_of_need", "placement", "provider", "uasc")
+
+
+def _no_short_breaks(episodes: pd.DataFrame) -> pd.DataFrame:
+    return episodes[~episodes["LS"].isin(SHORT_BREAK_LS)]
+
+
+def age_band(dob: pd.Series, date: pd.Timestamp) -> pd.Series:
+    """Age band at `date` (completed years): under 1, 1-4, 5-9, 10-15, 16 and over."""
+    not_yet = (dob.dt.month > date.month) | ((dob.dt.month == date.month) & (dob.dt.day > date.day))
+    years = date.year - dob.dt.year - not_yet.astype(int)
+    bins = pd.cut(years, [-np.inf, 0, 4, 9, 15, np.inf], labels=AGE_BANDS)
+    return bins.astype(object).where(dob.notna(), "Unknown")
+
+
+def cla_at(
+    episodes: pd.DataFrame, date: pd.Timestamp, header: pd.DataFrame | None = None, uasc: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Children looked after at `date`: one row per child with an episode open on that date, i.e.
+    DECOM <= date and (DEC blank or DEC > date) -- a child who leaves on the date is not counted -- short
+    breaks (V3/V4) excluded. Columns: CHILD, DECOM, LS, CIN, PLACE, PLACE_PROVIDER, placement, and with a
+    header also sex and age_band; with UASC rows, uasc (True/False)."""
+    date = pd.Timestamp(date)
+    eps = _no_short_breaks(episodes)
+    open_ = eps[(eps["DECOM"] <= date) & (eps["DEC"].isna() | (eps["DEC"] > date))]
+    open_ = open_.sort_values(["CHILD", "DECOM"]).drop_duplicates("CHILD", keep="last")
+    out = open_[["CHILD", "DECOM", "LS", "CIN", "PLACE", "PLACE_PROVIDER"]].reset_index(drop=True)
+    out["placement"] = placement_category(out["PLACE"], out["PLACE_PROVIDER"]).to_numpy()
+    if header is not None:
+        h = header.drop_duplicates("CHILD", keep="last").set_index("CHILD")
+        out["sex"] = (
+            out["CHILD"].map(h["SEX"]).map({"1": "Male", "2": "Female", "M": "Male", "F": "Female"}).fillna("Unknown")
+        )
+        out["age_band"] = age_band(out["CHILD"].map(h["DOB"]), date).to_numpy()
+    if uasc is not None:
+        out["uasc"] = out["CHILD"].isin(uasc["CHILD"])
+    return out
+
+
+def cla_count(episodes: pd.DataFrame, date: pd.Timestamp) -> int:
+    """Number of children looked after at `date` (see cla_at)."""
+    return len(cla_at(episodes, date))
+
+
+def cla_series(episodes: pd.DataFrame, dates: list[pd.Timestamp]) -> pd.DataFrame:
+    """Children looked after at each date: columns date, children."""
+    return pd.DataFrame({"date": pd.to_datetime(dates), "children": [cla_count(episodes, d) for d in dates]})
+
+
+def cla_breakdown(
+    episodes: pd.DataFrame,
+    date: pd.Timestamp,
+    by: str,
+    header: pd.DataFrame | None = None,
+    uasc: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Children looked after at `date` by one characteristic: age_band, sex, legal_status, category_of_need,
+    placement (category), provider, uasc. Columns: the characteristic, children, percent (of all looked after)."""
+    if by not in BREAKDOWNS:
+        raise InputError(f"breakdown '{by}' is not one of {', '.join(BREAKDOWNS)}")
+    cla = cla_at(episodes, date, header, uasc if uasc is not None else pd.DataFrame({"CHILD": []}))
+    column = {"legal_status": "LS", "category_of_need": "CIN", "provider": "PLACE_PROVIDER"}.get(by, by)
+    if column not in cla:
+        raise InputError(f"breakdown by {by} needs the Header table")
+    counts = cla[column].fillna("Unknown").value_counts().rename("children").rename_axis(by).reset_index()
+    if by == "age_band":
+        counts[by] = pd.Categorical(counts[by], [*AGE_BANDS, "Unknown"])
+        counts = counts.sort_values(by).reset_index(drop=True)
+        counts[by] = counts[by].astype(str)
+    total = counts["children"].sum()
+    counts["percent"] = (100 * counts["children"] / total).round(1) if total else 0.0
+    return counts
+
+
+def _periods(episodes: pd.DataFrame) -> pd.DataFrame:
+    eps = episodes_with_periods(episodes)
+    first = eps[eps["EPISODE_IN_PERIOD"] == 1]
+    short = eps.groupby(["CHILD", "PERIOD"])["LS"].agg(lambda s: s.isin(SHORT_BREAK_LS).all()).rename("short")
+    per = first[["CHILD", "PERIOD", "PERIOD_START", "PERIOD_END", "PERIOD_REASON", "PLACE", "PLACE_PROVIDER"]]
+    per = per.join(short, on=["CHILD", "PERIOD"])
+    return per[~per["short"]].drop(columns="short")
+
+
+def starts(episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """Periods of care that started in [start, end] (short-break-only periods excluded): CHILD, PERIOD,
+    PERIOD_START, first placement. The DfE's 'children starting to be looked after' counts each child once:
+    use starts(...)["CHILD"].nunique()."""
+    per = _periods(episodes)
+    return per[(per["PERIOD_START"] >= start) & (per["PERIOD_START"] <= end)].reset_index(drop=True)
+
+
+def ceased(episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """Periods of care that ended in [start, end], with REC, reason group and `last` (True for each child's
+    last ending in the period: the one the DfE's 'ceased by reason' percentages use)."""
+    per = _periods(episodes)
+    out = per[(per["PERIOD_END"] >= start) & (per["PERIOD_END"] <= end)].copy()
+    out = out.sort_values(["CHILD", "PERIOD_END"]).reset_index(drop=True)
+    out["reason_group"] = reason_group(out["PERIOD_REASON"]).to_numpy()
+    out["last"] = ~out["CHILD"].duplicated(keep="last")
+    return out
+
+
+def ceased_by_reason(episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """Children who ceased to be looked after in [start, end] by the reason group of their last ending:
+    reason_group, children, percent."""
+    last = ceased(episodes, start, end)
+    last = last[last["last"]]
+    counts = last["reason_group"].value_counts().rename("children").rename_axis("reason_group").reset_index()
+    total = counts["children"].sum()
+    counts["percent"] = (100 * counts["children"] / total).round(1) if total else 0.0
+    return counts
+
+
+def flows(episodes: pd.DataFrame, period_ends: list[pd.Timestamp], months: int = 3) -> pd.DataFrame:
+    """For each period (of `months` months ending on each date): children starting, children ceasing (each
+    child once), the net change, and the number looked after at the end."""
+    rows = []
+    for end in period_ends:
+        end = pd.Timestamp(end)
+        start = end - pd.DateOffset(months=months) + pd.Timedelta(days=1)
+        s = starts(episodes, start, end)["CHILD"].nunique()
+        c = ceased(episodes, start, end)["CHILD"].nunique()
+        rows.append((end, s, c, s - c, cla_count(episodes, end)))
+    return pd.DataFrame(rows, columns=["period_end", "started", "ceased", "net_change", "looked_after"])
+
+
+def load_population(path: str | Path | None = None) -> pd.DataFrame:
+    """ONS mid-year estimates of children aged 0-17 (data/reference/population.csv)."""
+    path = Path(path) if path else REFERENCE / "population.csv"
+    try:
+        pop = pd.read_csv(path, dtype={"area_code": str})
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the population table ({exc.strerror})") from exc
+    missing = {"area_code", "mid_year", "population_0_17"} - set(pop.columns)
+    if missing:
+        raise InputError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
+    return pop
+
+
+def population_for(la_code: str, year_ending: int, population: pd.DataFrame | None = None) -> int:
+    """Children aged 0-17 in an area for the year ending 31 March `year_ending`: the mid-(year_ending - 1)
+    estimate, as the DfE uses."""
+    pop = load_population() if population is None else population
+    row = pop[(pop["area_code"] == la_code) & (pop["mid_year"] == year_ending - 1)]
+    if row.empty:
+        raise InputError(f"no population estimate for {la_code} at mid-{year_ending - 1} in the population table")
+    return int(row["population_0_17"].iloc[0])
+
+
+def rate_per_10k(count: float, population: float) -> int:
+    """count / population x 10,000, rounded to a whole number (halves round up), as published."""
+    return int(math.floor(count / population * 10000 + 0.5))
+
+
+def placements_in_year(episodes: pd.DataFrame, year_end: pd.Timestamp) -> pd.DataFrame:
+    """For children looked after at 31 March `year_end` (short breaks excluded): the number of placements
+    they had during the year ending then (DfE stability indicator). A placement counts if any of its days fall
+    in the year; a move to placement for adoption with the current carer (A3/A5) is not a new placement."""
+    year_end = pd.Timestamp(year_end)
+    year_start = year_end - pd.DateOffset(years=1) + pd.Timedelta(days=1)
+    cla = cla_at(episodes, year_end)["CHILD"]
+    eps = episodes_with_periods(_no_short_breaks(episodes[episodes["CHILD"].isin(cla)]))
+    same_carer = eps["PLACE"].isin(ADOPTION_WITH_CURRENT_CARER) & eps["RNE"].isin(["T", "U", "L"])
+    new = eps["EPISODE_IN_PERIOD"].eq(1) | (eps["RNE"].isin(["P", "B", "T", "U", "S"]) & ~same_carer)
+    eps["placement"] = new.astype(int).groupby(eps["CHILD"]).cumsum()
+    in_year = eps[(eps["DECOM"] <= year_end) & (eps["DEC"].isna() | (eps["DEC"] > year_start))]
+    counts = in_year.groupby("CHILD")["placement"].nunique().rename("placements")
+    return counts.reindex(cla.to_numpy(), fill_value=0).rename_axis("CHILD").reset_index()
+
+
+def stability_3plus(episodes: pd.DataFrame, year_end: pd.Timestamp) -> dict[str, float]:
+    """Children looked after at 31 March with 3 or more placements during the year: number and percent."""
+    p = placements_in_year(episodes, year_end)
+    n = int((p["placements"] >= 3).sum())
+    return {"children": n, "looked_after": len(p), "percent": round(100 * n / len(p), 1) if len(p) else float("nan")}
+
+
+def stability_long_term(episodes: pd.DataFrame, header: pd.DataFrame, year_end: pd.Timestamp) -> dict[str, float]:
+    """Long-term stability: of children looked after at 31 March, aged under 16, looked after continuously for
+    at least 2.5 years, the number and percent in the same placement for at least 2 years (a move to placement
+    for adoption with the current carer, A3/A5, continues the placement)."""
+    year_end = pd.Timestamp(year_end)
+    cla = cla_at(episodes, year_end, header)
+    cla = cla[cla["age_band"].isin(AGE_BANDS[:4])]
+    eps = episodes_with_periods(_no_short_breaks(episodes[episodes["CHILD"].isin(cla["CHILD"])]))
+    current = eps[(eps["DECOM"] <= year_end)].sort_values(["CHILD", "DECOM"]).groupby("CHILD").tail(1)
+    long = current[current["PERIOD_START"] <= year_end - pd.DateOffset(months=30)]
+    same_carer = eps["PLACE"].isin(ADOPTION_WITH_CURRENT_CARER) & eps["RNE"].isin(["T", "U", "L"])
+    new = eps["EPISODE_IN_PERIOD"].eq(1) | (eps["RNE"].isin(["P", "B", "T", "U", "S"]) & ~same_carer)
+    placement_start = eps["DECOM"].where(new).groupby(eps["CHILD"]).ffill()
+    eps["placement_start"] = placement_start
+    started = eps.loc[long.index, "placement_start"]
+    n = int((started <= year_end - pd.DateOffset(years=2)).sum())
+    return {
+        "children": n,
+        "eligible": len(long),
+        "percent": round(100 * n / len(long), 1) if len(long) else float("nan"),
+    }
+
+
+def care_leavers(oc3: pd.DataFrame, header: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Care leavers in the OC3 return of collection `year` (those whose 19th, 20th or 21st birthday fell in it)
+    by age at 31 March and whether the LA is in touch: age, leavers, in_touch."""
+    rows = oc3[oc3["YEAR"] == year] if "YEAR" in oc3 else oc3
+    if rows.empty:
+        return pd.DataFrame(columns=["age", "leavers", "in_touch"])
+    date = pd.Timestamp(year, 3, 31)
+    dob = rows["DOB"]
+    age = date.year - dob.dt.year - (dob.dt.month > 3).astype(int)
+    df = pd.DataFrame({"age": age.to_numpy(), "in_touch": rows["IN_TOUCH"].isin(["YES"]).to_numpy()})
+    return df.groupby("age").agg(leavers=("in_touch", "size"), in_touch=("in_touch", "sum")).reset_index()
