@@ -76,7 +76,8 @@ def _carer_placement_start(done: pd.DataFrame, first_adopt: pd.DataFrame) -> pd.
     the episode that began the placement with that carer (walking back over RNE L/T/U episodes)."""
     current = first_adopt[first_adopt["PLACE"].isin(ADOPTION_WITH_CURRENT_CARER)]
     if current.empty:
-        return pd.Series(dtype="datetime64[ns]", name="carer_placement")
+        empty = pd.MultiIndex.from_tuples([], names=["CHILD", "PERIOD"])
+        return pd.Series(index=empty, dtype="datetime64[ns]", name="carer_placement")
     eps = done.sort_values(["CHILD", "DECOM"])
     # a run of same-carer episodes starts at each episode whose RNE is S, P or B
     new_carer = ~eps["RNE"].isin(SAME_CARER_RNE) | eps["EPISODE_IN_PERIOD"].eq(1)

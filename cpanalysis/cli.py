@@ -28,6 +28,34 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _measures(args: argparse.Namespace) -> int:
+    from cpanalysis.context import parse_date
+    from cpanalysis.measures import measures_table
+    from cpanalysis.ssda903 import load
+
+    start, end = parse_date(args.start, "--start"), parse_date(args.end, "--end")
+    if end < start:
+        raise InputError(f"the period is empty: --end {end:%Y-%m-%d} is before --start {start:%Y-%m-%d}")
+    table = measures_table(load(args.data), start, end, la_code=args.la_code)
+    text = table.to_csv(index=False, lineterminator="\n")
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        print(text, end="")
+    return 0
+
+
+def _synth(args: argparse.Namespace) -> int:
+    from cpanalysis.synth import generate
+
+    out = generate(args.out, seed=args.seed, first_year=args.first_year, last_year=args.last_year, scale=args.scale,
+                   messy=args.messy)
+    print(f"Synthetic 903 extracts ({args.first_year - 1}/{str(args.first_year)[2:]} to "
+          f"{args.last_year - 1}/{str(args.last_year)[2:]}, scale {args.scale}) written to {out}")
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
     from cpanalysis.batch import parse_overrides, run
 
@@ -56,6 +84,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("data", help="folder of 903 CSV files (flat, per-year sub-folders) or a 903 XML file")
     p.add_argument("--output", "-o", help="write the data-quality table to this CSV")
     p.set_defaults(func=_validate)
+
+    p = sub.add_parser("measures", help="the statutory measures for a period, as CSV (measure,value)")
+    p.add_argument("data", help="folder of 903 extracts or a 903 XML file")
+    p.add_argument("--start", required=True, help="first day of the period, YYYY-MM-DD")
+    p.add_argument("--end", required=True, help="last day of the period, YYYY-MM-DD")
+    p.add_argument("--la-code", help="LA code (e.g. E06000049) to add the rate per 10,000")
+    p.add_argument("--output", "-o", help="write the CSV here instead of standard output")
+    p.set_defaults(func=_measures)
+
+    p = sub.add_parser("synth", help="write a synthetic local authority's 903 extracts")
+    p.add_argument("out", help="output folder")
+    p.add_argument("--seed", type=int, default=903)
+    p.add_argument("--first-year", type=int, default=2012, help="first collection year (2012 = 2011/12)")
+    p.add_argument("--last-year", type=int, default=2021, help="last collection year")
+    p.add_argument("--scale", type=float, default=1.0, help="1 = a mid-sized LA; 100 = national size")
+    p.add_argument("--messy", action="store_true", help="inject duplicates, bad codes, ISO dates, corrections")
+    p.set_defaults(func=_synth)
 
     p = sub.add_parser("run", help="the quarterly committee pack: run every notebook into outputs/<period-end>_<time>/")
     p.add_argument("--data", help="903 data folder (default: the embedded synthetic data set)")

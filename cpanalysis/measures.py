@@ -56,7 +56,8 @@ def measures_table(data: Dataset, start: pd.Timestamp, end: pd.Timestamp, la_cod
         rows.append(
             ("rate_per_10k", population.rate_per_10k(len(cla), population.population_for(la_code, year_ending)))
         )
-    return pd.DataFrame(rows, columns=["measure", "value"])
+    values = [int(v) if isinstance(v, (int, np.integer)) else float(v) for _, v in rows]
+    return pd.DataFrame({"measure": [m for m, _ in rows], "value": pd.Series(values, dtype=object)})
 
 
 def _pct(n: int, d: int) -> float:
