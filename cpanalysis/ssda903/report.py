@@ -71,3 +71,10 @@ def corrections_and_rejections(data: Dataset) -> pd.DataFrame:
     return (q.groupby(["table", "outcome", "rule"])
             .agg(rows=("message", "size"), example=("message", "first")).reset_index()
             .sort_values(["outcome", "rows"], ascending=[False, False], ignore_index=True))
+
+
+def failing_rules(data: Dataset, n: int = 12) -> pd.DataFrame:
+    """The n rules with most errors and warnings (info left out): rule, findings; most frequent first."""
+    q = data.quality[data.quality["severity"].isin(["error", "warning"])]
+    counts = q["rule"].value_counts().head(n)
+    return pd.DataFrame({"rule": counts.index, "findings": counts.to_numpy()})
