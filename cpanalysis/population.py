@@ -229,3 +229,61 @@ def care_leavers(oc3: pd.DataFrame, header: pd.DataFrame, year: int) -> pd.DataF
     age = date.year - dob.dt.year - (dob.dt.month > 3).astype(int)
     df = pd.DataFrame({"age": age.to_numpy(), "in_touch": rows["IN_TOUCH"].isin(["YES"]).to_numpy()})
     return df.groupby("age").agg(leavers=("in_touch", "size"), in_touch=("in_touch", "sum")).reset_index()
+
+
+def placement_mix_series(episodes: pd.DataFrame, dates: list[pd.Timestamp]) -> pd.DataFrame:
+    """Children looked after by placement category at each date: one row per date, one column per category."""
+    rows = []
+    for d in dates:
+        counts = cla_at(episodes, d)["placement"].value_counts()
+        rows.append({"date": pd.Timestamp(d), **counts.to_dict()})
+    return pd.DataFrame(rows).fillna(0).astype({c: int for c in pd.DataFrame(rows).columns if c != "date"})
+
+
+def changes_since(
+    episodes: pd.DataFrame, header: pd.DataFrame, uasc: pd.DataFrame, date: pd.Timestamp, previous: pd.Timestamp
+) -> pd.DataFrame:
+    """Key counts of children looked after at `date` against `previous` (e.g. the last quarter end): measure,
+    previous, now, change."""
+
+    def snapshot(d: pd.Timestamp) -> dict[str, int]:
+        cla = cla_at(episodes, d, header, uasc)
+        mix = cla["placement"].value_counts()
+        return {
+            "Children looked after": len(cla),
+            "In-house foster": int(mix.get("In-house foster", 0)),
+            "External (IFA) foster": int(mix.get("External (IFA) foster", 0)),
+            "Residential (incl. secure, schools)": int(
+                mix.get("Residential", 0) + mix.get("Secure", 0) + mix.get("Residential school", 0)
+            ),
+            "Placed with parents": int(mix.get("Placed with parents", 0)),
+            "Supported / semi-independent": int(mix.get("Supported / semi-independent", 0)),
+            "Placed for adoption": int(mix.get("Placed for adoption", 0)),
+            "Unaccompanied asylum-seeking children": int(cla["uasc"].sum()),
+            "Aged 16 and over": int((cla["age_band"] == "16 and over").sum()),
+        }
+
+    before, now = snapshot(pd.Timestamp(previous)), snapshot(pd.Timestamp(date))
+    return pd.DataFrame(
+        {
+            "measure": list(now),
+            "previous": [before[k] for k in now],
+            "now": list(now.values()),
+            "change": [now[k] - before[k] for k in now],
+        }
+    )
+
+
+def rates_by_year(episodes: pd.DataFrame, la_code: str, years: list[int]) -> pd.DataFrame:
+    """The LA's own rate per 10,000 children at each 31 March (years ending March; those without an ONS
+    estimate are left out): year_ending_march, children, population, rate_per_10k."""
+    pop = load_population()
+    rows = []
+    for year in years:
+        try:
+            denominator = population_for(la_code, year, pop)
+        except InputError:
+            continue
+        count = cla_count(episodes, pd.Timestamp(year, 3, 31))
+        rows.append((year, count, denominator, rate_per_10k(count, denominator)))
+    return pd.DataFrame(rows, columns=["year_ending_march", "children", "population", "rate_per_10k"])

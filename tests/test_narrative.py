@@ -1,0 +1,22 @@
+import pandas as pd
+
+from cpanalysis import narrative
+
+
+def test_cla_trend_sentence_by_hand():
+    s = pd.DataFrame({"date": pd.to_datetime(["2019-03-31", "2020-03-31", "2021-03-31"]), "children": [400, 500, 520]})
+    # 520 now; a year ago 500: 20 more, +4.0%; first 400: 120 more
+    assert narrative.cla_trend(s) == (
+        "**520 children** were looked after on 31 March 2021, 20 more (+4.0%) than a "
+        "year earlier and 120 more than on 31 March 2019."
+    )
+
+
+def test_small_counts_are_not_written_out():
+    s = pd.DataFrame({"date": pd.to_datetime(["2020-03-31", "2021-03-31"]), "children": [5, 3]})
+    assert narrative.cla_trend(s).startswith("**<5 children**")
+    f = pd.DataFrame({"started": [2, 1], "ceased": [10, 12]})
+    assert narrative.flows_trend(f) == (
+        "Over the last 2 quarters <5 children started to be looked after and 22 "
+        "ceased: more children left care than came in."
+    )
