@@ -125,3 +125,49 @@ def waiting(episodes: pd.DataFrame, date: pd.Timestamp) -> pd.DataFrame:
     out = order[~order.index.isin(placed)].reset_index()
     out["days_waiting"] = (date - out["order"]).dt.days
     return out.sort_values("days_waiting", ascending=False).reset_index(drop=True)
+
+
+def scorecard(episodes: pd.DataFrame, ad1: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """A1, A2, A10 (mean days) and A3 (% within 426 days) for the period [start, end] and for the three years
+    to `end` (the scorecard's 3-year average), against the thresholds: measure, period, three_years, threshold,
+    children_period, children_three_years (the counts each average is over)."""
+    three_start = pd.Timestamp(end) - pd.DateOffset(years=3) + pd.Timedelta(days=1)
+    jp, j3 = journeys(episodes, ad1, start, end), journeys(episodes, ad1, three_start, end)
+    sp, s3 = summary(jp).set_index("measure")["value"], summary(j3).set_index("measure")["value"]
+    rows = []
+    for measure, name, threshold, base in [
+        ("A1", "A1: days from entering care to moving in with the adoptive family", A1_THRESHOLD, "adopted"),
+        ("A2", "A2: days from court authority to place to match with adopters", A2_THRESHOLD, "A2_children"),
+        ("A10", "A10: as A1, counting foster-carer adoptions from moving in with the carer", A1_THRESHOLD, "adopted"),
+        ("A3_pct", "A3: % moving in within 14 months (426 days) of entering care", np.nan, "adopted"),
+    ]:
+        rows.append({"measure": name, "period": sp[measure], "three_years": s3[measure], "threshold": threshold,
+                     "children_period": int(sp[base]), "children_three_years": int(s3[base])})
+    return pd.DataFrame(rows)
+
+
+WAIT_BANDS = ((0, 90, "Under 3 months"), (91, 182, "3 to 6 months"), (183, 365, "6 to 12 months"),
+              (366, 100_000, "Over 12 months"))
+
+
+def wait_bands(waiting_children: pd.DataFrame) -> pd.DataFrame:
+    """Children with a placement order not yet placed, by how long they have waited since the order:
+    wait, children."""
+    days = waiting_children["days_waiting"]
+    return pd.DataFrame({"wait": [label for _, _, label in WAIT_BANDS],
+                         "children": [int(((days >= lo) & (days <= hi)).sum()) for lo, hi, _ in WAIT_BANDS]})
+
+
+def pipeline(placed_adoption: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """Adoption plans (PlacedAdoption): decisions that a child should be placed for adoption made in [start, end],
+    plans that ceased in it (by reason), and plans open at `end`: stage, children."""
+    pa = placed_adoption
+    made = ((pa["DATE_PLACED"] >= start) & (pa["DATE_PLACED"] <= end)).sum()
+    ceased = pa[(pa["DATE_PLACED_CEASED"] >= start) & (pa["DATE_PLACED_CEASED"] <= end)]
+    open_ = ((pa["DATE_PLACED"] <= end) & (pa["DATE_PLACED_CEASED"].isna() | (pa["DATE_PLACED_CEASED"] > end))).sum()
+    rows = [("Decisions that the child should be placed for adoption", int(made)),
+            ("Plans that ceased (all reasons)", len(ceased))]
+    for code, n in ceased["REASON_PLACED_CEASED"].fillna("unknown").value_counts().sort_index().items():
+        rows.append((f"  ceased: {code}", int(n)))
+    rows.append(("Plans open at the end of the period (includes children placed, not yet adopted)", int(open_)))
+    return pd.DataFrame(rows, columns=["stage", "children"])

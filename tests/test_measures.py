@@ -262,3 +262,25 @@ def test_measures_cli_bad_dates_exit_2(start, end, message):
         text=True,
     )
     assert res.returncode == 2 and message in res.stderr and "Traceback" not in res.stderr
+
+
+def test_adoption_scorecard_three_year_window():
+    # All three adoptions (01/10/2019, 01/12/2019, 01/02/2020) fall in the three years to 31/03/2020 and in
+    # 2019/20, so both columns hold the summary worked out above; A2 is over 2 children.
+    sc = adoption.scorecard(ADOPTIONS, AD1, Y_START, Y_END).set_index("threshold", append=True)
+    assert list(sc["period"]) == [424.7, 92.0, 292.7, 66.7]
+    assert list(sc["three_years"]) == [424.7, 92.0, 292.7, 66.7]
+    assert list(sc["children_period"]) == [3, 2, 3, 3]
+
+
+def test_wait_bands_and_pipeline():
+    w = adoption.waiting(ADOPTIONS, Y_END)  # S: 304 days -> 6 to 12 months
+    assert adoption.wait_bands(w).set_index("wait")["children"].to_dict() == {
+        "Under 3 months": 0, "3 to 6 months": 0, "6 to 12 months": 1, "Over 12 months": 0}
+    pa = frame("placed_adoption", [
+        dict(CHILD="P", DATE_PLACED="01/07/2018"),                                      # before the year, open
+        dict(CHILD="S", DATE_PLACED="01/06/2019"),                                      # in the year, open
+        dict(CHILD="X", DATE_PLACED="01/05/2019", DATE_PLACED_CEASED="01/09/2019", REASON_PLACED_CEASED="RD1"),
+    ])
+    p = adoption.pipeline(pa, Y_START, Y_END).set_index("stage")["children"]
+    assert p.iloc[0] == 2 and p.iloc[1] == 1 and p["  ceased: RD1"] == 1 and p.iloc[-1] == 2
