@@ -100,22 +100,19 @@ def stacked_area(
     return _finish(fig, ax, title, xlabel, ylabel, source)
 
 
-def distribution_chart(
-    values: pd.Series,
-    title: str,
-    xlabel: str,
-    threshold: float | None = None,
-    threshold_label: str = "",
-    source: str = "",
-):
-    """A histogram of values (e.g. days waited), with a vertical threshold line (e.g. 426 days)."""
+def distribution_chart(values: pd.Series, title: str, xlabel: str, threshold: float | None = None,
+                       threshold_label: str = "", source: str = ""):
+    """The spread of values (e.g. days waited) as a box plot: median, quartiles and whiskers from the 5th to the
+    95th percentile, with no individual points and no counts (safe for small numbers), and a threshold line."""
     apply_style()
-    fig, ax = plt.subplots(figsize=SIZE)
-    sns.histplot(values.dropna(), bins=min(20, max(5, values.notna().sum() // 2)), ax=ax, color=PALETTE[0])
+    fig, ax = plt.subplots(figsize=(SIZE[0], 3.8))
+    sns.boxplot(x=values.dropna(), whis=(5, 95), showfliers=False, width=0.45, color=PALETTE[0], ax=ax)
     if threshold is not None:
         ax.axvline(threshold, color=PALETTE[3], linestyle="--", linewidth=2)
-        ax.text(threshold, ax.get_ylim()[1] * 0.95, f" {threshold_label}", color=PALETTE[3], va="top")
-    return _finish(fig, ax, title, xlabel, "Children", source)
+        ax.annotate(threshold_label, (threshold, 1.0), xycoords=("data", "axes fraction"), xytext=(4, -4),
+                    textcoords="offset points", va="top", color=PALETTE[3])
+    ax.set_xlim(left=0)
+    return _finish(fig, ax, title, xlabel, "", source, zero=False)
 
 
 def timeline_chart(journeys: pd.DataFrame, stages: list[str], title: str, source: str = "", label: str = "child"):

@@ -1,0 +1,57 @@
+"""Benchmarks: the batch run and the heavy functions, on the synthetic LA (scale 1) and at national size
+(scale 100). Prints seconds and peak memory (RSS) for each step. Run: make bench  (or add --scales 1)."""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from cpanalysis import adoption, population
+from cpanalysis.ssda903 import load
+from cpanalysis.synth import generate
+
+
+def timed(label: str, fn, *args, **kwargs):
+    t0 = time.perf_counter()
+    result = fn(*args, **kwargs)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{label:<48} {time.perf_counter() - t0:8.1f} s   peak RSS {peak:8.0f} MB", flush=True)
+    return result
+
+
+def bench(scale: float, work: Path, batch: bool) -> None:
+    print(f"\n== scale {scale:g}")
+    folder = timed("synth.generate (2012-2021)", generate, work / f"s{scale:g}", scale=scale)
+    data = timed("ssda903.load (load + validate)", load, folder)
+    eps, end = data["episodes"], pd.Timestamp(2021, 3, 31)
+    print(f"   {len(eps):,} episodes, {population.cla_count(eps, end):,} looked after at 31/03/2021")
+    timed("population.cla_series (40 quarter ends)", population.cla_series, eps,
+          list(pd.date_range("2011-06-30", end, freq="QE-MAR")))
+    timed("population.flows (4 quarters)", population.flows, eps, list(pd.date_range("2020-06-30", end, freq="QE-MAR")))
+    timed("population.stability_3plus", population.stability_3plus, eps, end)
+    timed("adoption.journeys (3 years)", adoption.journeys, eps, data["ad1"], pd.Timestamp(2018, 4, 1), end)
+    if batch:
+        from cpanalysis.batch import run
+
+        _, manifest = timed("batch.run (every notebook)", run, data_dir=folder, out=work / "runs", progress=False)
+        for nb in manifest["notebooks"]:
+            print(f"   {nb['name']:<44} {nb['seconds']:8.1f} s  {nb['status']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scales", type=float, nargs="+", default=[1, 100])
+    parser.add_argument("--no-batch-at-scale", type=float, default=100, help="skip the batch run at this scale")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        for scale in args.scales:
+            bench(scale, Path(tmp), batch=scale != args.no_batch_at_scale)
+
+
+if __name__ == "__main__":
+    main()
