@@ -12,13 +12,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cpanalysis.categories import ADOPTION_WITH_CURRENT_CARER, SHORT_BREAK_LS, placement_category, reason_group
+from cpanalysis.categories import (
+    ADOPTION_PLACEMENTS,
+    ADOPTION_WITH_CURRENT_CARER,
+    SHORT_BREAK_LS,
+    placement_category,
+    reason_group,
+)
 from cpanalysis.errors import InputError
 from cpanalysis.paths import REFERENCE
 from cpanalysis.periods import episodes_with_periods
 
 AGE_BANDS = ("Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over")
 BREAKDOWNS = ("age_band", "sex", "legal_status", "category_of_need", "placement", "provider", "uasc")
+BREAKDOWN_ALIASES = {"cin": "category_of_need", "ls": "legal_status", "age": "age_band", "place": "placement"}
 
 
 def _no_short_breaks(episodes: pd.DataFrame) -> pd.DataFrame:
@@ -58,13 +65,17 @@ def cla_at(
 
 
 def cla_count(episodes: pd.DataFrame, date: pd.Timestamp) -> int:
-    """Number of children looked after at `date` (see cla_at)."""
-    return len(cla_at(episodes, date))
+    """Number of children looked after at `date` (see cla_at): children with a non-short-break episode with
+    DECOM <= date and (DEC blank or DEC > date)."""
+    date = pd.Timestamp(date)
+    eps = _no_short_breaks(episodes)
+    return int(eps.loc[(eps["DECOM"] <= date) & (eps["DEC"].isna() | (eps["DEC"] > date)), "CHILD"].nunique())
 
 
 def cla_series(episodes: pd.DataFrame, dates: list[pd.Timestamp]) -> pd.DataFrame:
-    """Children looked after at each date: columns date, children."""
-    return pd.DataFrame({"date": pd.to_datetime(dates), "children": [cla_count(episodes, d) for d in dates]})
+    """Children looked after at each date (e.g. quarter ends; see cla_at): columns date, children."""
+    eps = _no_short_breaks(episodes)
+    return pd.DataFrame({"date": pd.to_datetime(dates), "children": [cla_count(eps, d) for d in dates]})
 
 
 def cla_breakdown(
@@ -76,6 +87,7 @@ def cla_breakdown(
 ) -> pd.DataFrame:
     """Children looked after at `date` by one characteristic: age_band, sex, legal_status, category_of_need,
     placement (category), provider, uasc. Columns: the characteristic, children, percent (of all looked after)."""
+    by = BREAKDOWN_ALIASES.get(by, by)
     if by not in BREAKDOWNS:
         raise InputError(f"breakdown '{by}' is not one of {', '.join(BREAKDOWNS)}")
     cla = cla_at(episodes, date, header, uasc if uasc is not None else pd.DataFrame({"CHILD": []}))
@@ -95,7 +107,7 @@ def cla_breakdown(
 def _periods(episodes: pd.DataFrame) -> pd.DataFrame:
     eps = episodes_with_periods(episodes)
     first = eps[eps["EPISODE_IN_PERIOD"] == 1]
-    short = eps.groupby(["CHILD", "PERIOD"])["LS"].agg(lambda s: s.isin(SHORT_BREAK_LS).all()).rename("short")
+    short = eps["LS"].isin(SHORT_BREAK_LS).groupby([eps["CHILD"], eps["PERIOD"]]).all().rename("short")
     per = first[["CHILD", "PERIOD", "PERIOD_START", "PERIOD_END", "PERIOD_REASON", "PLACE", "PLACE_PROVIDER"]]
     per = per.join(short, on=["CHILD", "PERIOD"])
     return per[~per["short"]].drop(columns="short")
@@ -134,21 +146,24 @@ def ceased_by_reason(episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timest
 def flows(episodes: pd.DataFrame, period_ends: list[pd.Timestamp], months: int = 3) -> pd.DataFrame:
     """For each period (of `months` months ending on each date): children starting, children ceasing (each
     child once), the net change, and the number looked after at the end."""
+    per = _periods(episodes)
     rows = []
     for end in period_ends:
         end = pd.Timestamp(end)
         start = end - pd.DateOffset(months=months) + pd.Timedelta(days=1)
-        s = starts(episodes, start, end)["CHILD"].nunique()
-        c = ceased(episodes, start, end)["CHILD"].nunique()
+        s = per.loc[(per["PERIOD_START"] >= start) & (per["PERIOD_START"] <= end), "CHILD"].nunique()
+        c = per.loc[(per["PERIOD_END"] >= start) & (per["PERIOD_END"] <= end), "CHILD"].nunique()
         rows.append((end, s, c, s - c, cla_count(episodes, end)))
     return pd.DataFrame(rows, columns=["period_end", "started", "ceased", "net_change", "looked_after"])
 
 
 def load_population(path: str | Path | None = None) -> pd.DataFrame:
-    """ONS mid-year estimates of children aged 0-17 (data/reference/population.csv)."""
+    """ONS mid-year estimates of children aged 0-17 for England, regions and every LA (data/reference/
+    population.csv): area_code, area_name, level, region_code, old_la_code (the DfE's 3-digit LA number),
+    mid_year, population_0_17."""
     path = Path(path) if path else REFERENCE / "population.csv"
     try:
-        pop = pd.read_csv(path, dtype={"area_code": str})
+        pop = pd.read_csv(path, dtype={"area_code": str, "old_la_code": str})
     except OSError as exc:
         raise InputError(f"{path}: cannot read the population table ({exc.strerror})") from exc
     missing = {"area_code", "mid_year", "population_0_17"} - set(pop.columns)
@@ -158,77 +173,112 @@ def load_population(path: str | Path | None = None) -> pd.DataFrame:
 
 
 def population_for(la_code: str, year_ending: int, population: pd.DataFrame | None = None) -> int:
-    """Children aged 0-17 in an area for the year ending 31 March `year_ending`: the mid-(year_ending - 1)
-    estimate, as the DfE uses."""
+    """Children aged 0-17 in an area (LA, region or England code) for the year ending 31 March `year_ending`:
+    the ONS mid-(year_ending - 1) estimate, as the DfE uses. An LA whose ONS code changed with unchanged
+    boundaries (North Yorkshire E10000023 -> E06000065, Somerset E10000027 -> E06000066 in 2023) is found
+    under its earlier code through its DfE LA number."""
     pop = load_population() if population is None else population
-    row = pop[(pop["area_code"] == la_code) & (pop["mid_year"] == year_ending - 1)]
+    mid = year_ending - 1
+    row = pop[(pop["area_code"] == la_code) & (pop["mid_year"] == mid)]
+    if row.empty and "old_la_code" in pop:
+        numbers = pop.loc[pop["area_code"] == la_code, "old_la_code"].dropna().unique()
+        row = pop[pop["old_la_code"].isin(numbers) & (pop["mid_year"] == mid)]
     if row.empty:
-        raise InputError(f"no population estimate for {la_code} at mid-{year_ending - 1} in the population table")
+        known = pop["area_code"].eq(la_code).any()
+        why = f"no estimate for mid-{mid}" if known else "the code is not in the table"
+        raise InputError(f"no population for {la_code} for the year ending 31 March {year_ending}: {why}")
     return int(row["population_0_17"].iloc[0])
 
 
 def rate_per_10k(count: float, population: float) -> int:
-    """count / population x 10,000, rounded to a whole number (halves round up), as published."""
+    """DfE rate per 10,000 children: count / population aged 0-17 x 10,000, rounded to a whole number (halves
+    up), as published."""
+    if not population or population <= 0:
+        raise InputError(f"the population must be a positive number of children (got {population})")
     return int(math.floor(count / population * 10000 + 0.5))
 
 
+def rate_for(count: float, la_code: str, year_ending: int, population: pd.DataFrame | None = None) -> int:
+    """Rate per 10,000 of `count` (e.g. looked after at 31 March `year_ending`) for an area, using the ONS
+    mid-(year_ending - 1) estimate of its children aged 0-17."""
+    return rate_per_10k(count, population_for(la_code, year_ending, population))
+
+
+def _stability_placements(eps: pd.DataFrame) -> pd.Series:
+    """Placement number (1, 2, ... per child) as the DfE counts placements for stability: a new placement at
+    the start of each period and at each episode whose RNE is P, B, T or U (placement changed), except a
+    change to placement for adoption with the current carer (A3/A5 with RNE T or U); RNE L is a legal change
+    only. `eps` comes from episodes_with_periods, short breaks removed."""
+    same_carer_adoption = eps["PLACE"].isin(ADOPTION_WITH_CURRENT_CARER) & eps["RNE"].isin(["T", "U"])
+    new = eps["EPISODE_IN_PERIOD"].eq(1) | (eps["RNE"].isin(["S", "P", "B", "T", "U"]) & ~same_carer_adoption)
+    return new.astype(int).groupby(eps["CHILD"]).cumsum()
+
+
 def placements_in_year(episodes: pd.DataFrame, year_end: pd.Timestamp) -> pd.DataFrame:
-    """For children looked after at 31 March `year_end` (short breaks excluded): the number of placements
-    they had during the year ending then (DfE stability indicator). A placement counts if any of its days fall
-    in the year; a move to placement for adoption with the current carer (A3/A5) is not a new placement."""
+    """For children looked after at `year_end` (31 March for the DfE figure; short breaks excluded): the number
+    of placements they had during the year to that date, counted as the DfE counts them (_stability_placements):
+    a placement counts if any of its days fall in the year (it started by `year_end` and ended after the year's
+    first day); a move to placement for adoption with the current carer (A3/A5) is not a new placement.
+    Columns: CHILD, placements."""
     year_end = pd.Timestamp(year_end)
     year_start = year_end - pd.DateOffset(years=1) + pd.Timedelta(days=1)
     cla = cla_at(episodes, year_end)["CHILD"]
     eps = episodes_with_periods(_no_short_breaks(episodes[episodes["CHILD"].isin(cla)]))
-    same_carer = eps["PLACE"].isin(ADOPTION_WITH_CURRENT_CARER) & eps["RNE"].isin(["T", "U", "L"])
-    new = eps["EPISODE_IN_PERIOD"].eq(1) | (eps["RNE"].isin(["P", "B", "T", "U", "S"]) & ~same_carer)
-    eps["placement"] = new.astype(int).groupby(eps["CHILD"]).cumsum()
+    eps["placement"] = _stability_placements(eps)
     in_year = eps[(eps["DECOM"] <= year_end) & (eps["DEC"].isna() | (eps["DEC"] > year_start))]
     counts = in_year.groupby("CHILD")["placement"].nunique().rename("placements")
     return counts.reindex(cla.to_numpy(), fill_value=0).rename_axis("CHILD").reset_index()
 
 
 def stability_3plus(episodes: pd.DataFrame, year_end: pd.Timestamp) -> dict[str, float]:
-    """Children looked after at 31 March with 3 or more placements during the year: number and percent."""
+    """DfE placement stability: of children looked after at 31 March (short breaks excluded), the number and
+    percent with 3 or more placements during the year (placements_in_year): children, looked_after, percent.
+    At any other date: the same over the 12 months to that date."""
     p = placements_in_year(episodes, year_end)
     n = int((p["placements"] >= 3).sum())
     return {"children": n, "looked_after": len(p), "percent": round(100 * n / len(p), 1) if len(p) else float("nan")}
 
 
-def stability_long_term(episodes: pd.DataFrame, header: pd.DataFrame, year_end: pd.Timestamp) -> dict[str, float]:
-    """Long-term stability: of children looked after at 31 March, aged under 16, looked after continuously for
-    at least 2.5 years, the number and percent in the same placement for at least 2 years (a move to placement
-    for adoption with the current carer, A3/A5, continues the placement)."""
+def long_term_placements(episodes: pd.DataFrame, header: pd.DataFrame, year_end: pd.Timestamp) -> pd.DataFrame:
+    """The children behind the DfE long-term stability measure at `year_end` (31 March): looked after then,
+    aged under 16, looked after continuously (current period of care) for at least 2.5 years. Columns: CHILD,
+    period_start, placement_start (start of the current placement as _stability_placements counts it; if that
+    placement is a placement for adoption, the start of the placement before it, so that the previous and the
+    adoptive placement count together), stable (placement_start at least 2 years before `year_end`)."""
     year_end = pd.Timestamp(year_end)
     cla = cla_at(episodes, year_end, header)
     cla = cla[cla["age_band"].isin(AGE_BANDS[:4])]
     eps = episodes_with_periods(_no_short_breaks(episodes[episodes["CHILD"].isin(cla["CHILD"])]))
-    current = eps[(eps["DECOM"] <= year_end)].sort_values(["CHILD", "DECOM"]).groupby("CHILD").tail(1)
-    long = current[current["PERIOD_START"] <= year_end - pd.DateOffset(months=30)]
-    same_carer = eps["PLACE"].isin(ADOPTION_WITH_CURRENT_CARER) & eps["RNE"].isin(["T", "U", "L"])
-    new = eps["EPISODE_IN_PERIOD"].eq(1) | (eps["RNE"].isin(["P", "B", "T", "U", "S"]) & ~same_carer)
-    placement_start = eps["DECOM"].where(new).groupby(eps["CHILD"]).ffill()
-    eps["placement_start"] = placement_start
-    started = eps.loc[long.index, "placement_start"]
-    n = int((started <= year_end - pd.DateOffset(years=2)).sum())
-    return {
-        "children": n,
-        "eligible": len(long),
-        "percent": round(100 * n / len(long), 1) if len(long) else float("nan"),
-    }
+    eps = eps[eps["DECOM"] <= year_end].copy()
+    eps["placement"] = _stability_placements(eps)
+    starts_ = eps.groupby(["CHILD", "placement"], sort=True).agg(
+        start=("DECOM", "first"), place=("PLACE", "first"), period=("PERIOD", "first")
+    )
+    starts_["previous_start"] = starts_.groupby(level="CHILD")["start"].shift()
+    starts_["previous_period"] = starts_.groupby(level="CHILD")["period"].shift()
+    current = eps.groupby("CHILD").tail(1)[["CHILD", "PERIOD", "PERIOD_START", "placement"]]
+    current = current.join(starts_, on=["CHILD", "placement"])
+    current = current[current["PERIOD_START"] <= year_end - pd.DateOffset(months=30)]
+    adoptive = current["place"].isin(ADOPTION_PLACEMENTS) & current["previous_period"].eq(current["PERIOD"])
+    placement_start = current["previous_start"].where(adoptive, current["start"])
+    out = pd.DataFrame(
+        {
+            "CHILD": current["CHILD"].to_numpy(),
+            "period_start": current["PERIOD_START"].to_numpy(),
+            "placement_start": placement_start.to_numpy(),
+        }
+    )
+    out["stable"] = out["placement_start"] <= year_end - pd.DateOffset(years=2)
+    return out.sort_values("CHILD").reset_index(drop=True)
 
 
-def care_leavers(oc3: pd.DataFrame, header: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Care leavers in the OC3 return of collection `year` (those whose 19th, 20th or 21st birthday fell in it)
-    by age at 31 March and whether the LA is in touch: age, leavers, in_touch."""
-    rows = oc3[oc3["YEAR"] == year] if "YEAR" in oc3 else oc3
-    if rows.empty:
-        return pd.DataFrame(columns=["age", "leavers", "in_touch"])
-    date = pd.Timestamp(year, 3, 31)
-    dob = rows["DOB"]
-    age = date.year - dob.dt.year - (dob.dt.month > 3).astype(int)
-    df = pd.DataFrame({"age": age.to_numpy(), "in_touch": rows["IN_TOUCH"].isin(["YES"]).to_numpy()})
-    return df.groupby("age").agg(leavers=("in_touch", "size"), in_touch=("in_touch", "sum")).reset_index()
+def stability_long_term(episodes: pd.DataFrame, header: pd.DataFrame, year_end: pd.Timestamp) -> dict[str, float]:
+    """DfE long-term stability at 31 March: of children aged under 16 looked after for at least 2.5 years, the
+    number and percent in the same placement for at least 2 years, or placed for adoption with the adoptive
+    and the previous placement together lasting 2 years (long_term_placements): children, eligible, percent."""
+    lt = long_term_placements(episodes, header, year_end)
+    n, base = int(lt["stable"].sum()), len(lt)
+    return {"children": n, "eligible": base, "percent": round(100 * n / base, 1) if base else float("nan")}
 
 
 def placement_mix_series(episodes: pd.DataFrame, dates: list[pd.Timestamp]) -> pd.DataFrame:
