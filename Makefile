@@ -21,7 +21,7 @@ run: $(STAMP)
 ## test: lint, then the whole test suite (unit, notebooks, end-to-end batch)
 test: $(STAMP)
 	$(BIN)/ruff check cpanalysis tests bench
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 --nbval-lax tests notebooks
 
 lint: $(STAMP)
 	$(BIN)/ruff check cpanalysis tests bench
