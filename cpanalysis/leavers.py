@@ -1,0 +1,58 @@
+"""Care leavers from the OC3 table: how many, by age, and how many the LA is in touch with, in education,
+employment or training (EET) and in suitable accommodation (903 OC3 codes).
+
+OC3 of collection year N holds the care leavers whose 17th to 21st birthday fell in the year to 31 March N;
+their age at that birthday is their age on 31 March N.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cpanalysis.errors import InputError
+
+IN_TOUCH = ("YES",)
+EET = ("F1", "P1", "F2", "P2", "F3", "P3")  # higher / other education, training or employment, full or part time
+SUITABLE_SUFFIX = "1"  # ACCOM: accommodation type letter + 1 suitable / 2 not suitable
+
+
+def care_leavers(oc3: pd.DataFrame, year: int | None = None, header: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Care leavers in the OC3 return of collection `year` (default: the latest year present) by age on 31
+    March of that year (the age at their birthday in the year): age, leavers, in_touch (IN_TOUCH YES), eet
+    (ACTIV F1, P1, F2, P2, F3, P3), suitable_accommodation (ACCOM ending in 1). A DOB missing from OC3 is
+    taken from the header; leavers with no DOB at all are counted under age 'Unknown'."""
+    columns = ["age", "leavers", "in_touch", "eet", "suitable_accommodation"]
+    missing = {"CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"} - set(oc3.columns)
+    if missing:
+        raise InputError(f"the OC3 table has no column(s) {', '.join(sorted(missing))}")
+    if oc3.empty:
+        return pd.DataFrame(columns=columns)
+    if year is None:
+        if "YEAR" not in oc3:
+            raise InputError("the OC3 table has no YEAR column: give the collection year")
+        year = int(oc3["YEAR"].max())
+    rows = oc3[oc3["YEAR"] == year] if "YEAR" in oc3 else oc3
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    dob = rows["DOB"]
+    if header is not None:
+        dob = dob.fillna(rows["CHILD"].map(header.drop_duplicates("CHILD", keep="last").set_index("CHILD")["DOB"]))
+    end = pd.Timestamp(year, 3, 31)
+    not_yet = (dob.dt.month > end.month) | ((dob.dt.month == end.month) & (dob.dt.day > end.day))
+    age = (end.year - dob.dt.year - not_yet.astype(int)).astype("Int64").astype(object).where(dob.notna(), "Unknown")
+    df = pd.DataFrame(
+        {
+            "age": age.to_numpy(),
+            "in_touch": rows["IN_TOUCH"].isin(IN_TOUCH).to_numpy(),
+            "eet": rows["ACTIV"].isin(EET).to_numpy(),
+            "suitable_accommodation": rows["ACCOM"].str.endswith(SUITABLE_SUFFIX).fillna(False).to_numpy(),
+        }
+    )
+    out = df.groupby("age", sort=False).agg(
+        leavers=("in_touch", "size"),
+        in_touch=("in_touch", "sum"),
+        eet=("eet", "sum"),
+        suitable_accommodation=("suitable_accommodation", "sum"),
+    )
+    out.index = out.index.astype(str)
+    return out.sort_index().reset_index()[columns]
