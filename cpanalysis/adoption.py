@@ -17,7 +17,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cpanalysis.categories import ADOPTED, ADOPTION_PLACEMENTS, ADOPTION_WITH_CURRENT_CARER, PLACEMENT_ORDER_LS
+from cpanalysis.categories import (
+    ADOPTED,
+    ADOPTION_PLACEMENTS,
+    ADOPTION_WITH_CURRENT_CARER,
+    PLACEMENT_ORDER_LS,
+    SHORT_BREAK_LS,
+)
 from cpanalysis.periods import episodes_with_periods
 
 A1_THRESHOLD = 426
@@ -27,33 +33,31 @@ SAME_CARER_RNE = ("L", "T", "U")
 
 
 def journeys(episodes: pd.DataFrame, ad1: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
-    """One row per child adopted in [start, end]: CHILD, entered, order, match, placed, carer_placement (start
-    of the placement with the carer who adopted, for foster-carer adoptions), adopted, by_foster_carer,
-    A1_days, A2_days, A10_days, within_426 (see the module docstring for each definition)."""
+    """One row per child adopted in [start, end] (a period of care ending with REC E11/E12 then): CHILD, entered
+    (start of that period), order (first LS E1/D1 episode in it), match (AD1 DATE_MATCH), placed (first A3-A6
+    placement in it), carer_placement (for foster-carer adoptions: start of the placement with that carer),
+    adopted, by_foster_carer (AD1 FOSTER_CARE 1 or the first adoption placement A3/A5), A1_days, A2_days
+    (negative -> 0, no order or no match -> blank), A10_days, within_426 (A1_days <= 426). See the module
+    docstring for each definition."""
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
     eps = episodes_with_periods(episodes)
     done = eps[eps["PERIOD_REASON"].isin(ADOPTED) & (eps["PERIOD_END"] >= start) & (eps["PERIOD_END"] <= end)]
     key = ["CHILD", "PERIOD"]
-    first = done.groupby(key).agg(entered=("PERIOD_START", "first"), adopted=("PERIOD_END", "first"))
+    out = done.groupby(key).agg(entered=("PERIOD_START", "first"), adopted=("PERIOD_END", "first"))
     order = done[done["LS"].isin(PLACEMENT_ORDER_LS)].groupby(key)["DECOM"].min().rename("order")
-    adopt_eps = done[done["PLACE"].isin(ADOPTION_PLACEMENTS)]
-    placed = adopt_eps.groupby(key)["DECOM"].min().rename("placed")
-    first_adopt = adopt_eps.sort_values("DECOM").groupby(key).head(1).set_index(key)
-    out = first.join(order).join(placed).reset_index()
-    # the start of the placement with the current carer: walk back over same-carer episodes
-    carer_start = _carer_placement_start(done, first_adopt)
-    out = out.join(carer_start, on=key)
-    a = ad1.drop_duplicates("CHILD", keep="last").set_index("CHILD") if not ad1.empty else None
-    out["match"] = out["CHILD"].map(a["DATE_MATCH"]) if a is not None else pd.NaT
-    fc_ad1 = out["CHILD"].map(a["FOSTER_CARE"]).eq("1") if a is not None else False
-    out["by_foster_carer"] = fc_ad1 | out["CHILD"].map(first_adopt.reset_index().set_index("CHILD")["PLACE"]).isin(
-        ADOPTION_WITH_CURRENT_CARER
-    )
+    first_adopt = done[done["PLACE"].isin(ADOPTION_PLACEMENTS)].groupby(key).head(1).set_index(key)
+    out = out.join(order).join(first_adopt["DECOM"].rename("placed")).join(first_adopt["PLACE"].rename("place"))
+    out = out.join(_carer_placement_start(done, first_adopt)).reset_index()
+    a = _latest_ad1(ad1)
+    out["match"] = a["DATE_MATCH"].reindex(out["CHILD"]).to_numpy()
+    foster_carer = pd.Series(a["FOSTER_CARE"].reindex(out["CHILD"]).to_numpy(), index=out.index).eq("1")
+    out["by_foster_carer"] = foster_carer | out["place"].isin(ADOPTION_WITH_CURRENT_CARER)
+    out["carer_placement"] = out["carer_placement"].where(out["by_foster_carer"])
     out["A1_days"] = (out["placed"] - out["entered"]).dt.days
-    a2 = (out["match"] - out["order"]).dt.days
-    out["A2_days"] = a2.clip(lower=0).where(out["order"].notna() & out["match"].notna())
-    a10_end = out["carer_placement"].where(out["by_foster_carer"] & out["carer_placement"].notna(), out["placed"])
+    out["A2_days"] = (out["match"] - out["order"]).dt.days.clip(lower=0)
+    a10_end = out["carer_placement"].where(out["carer_placement"].notna(), out["placed"])
     out["A10_days"] = (a10_end - out["entered"]).dt.days
-    out["within_426"] = out["A1_days"].le(A3_DAYS).where(out["A1_days"].notna())
+    out["within_426"] = out["A1_days"].le(A3_DAYS).astype(object).where(out["A1_days"].notna())
     cols = [
         "CHILD",
         "entered",
@@ -68,25 +72,30 @@ def journeys(episodes: pd.DataFrame, ad1: pd.DataFrame, start: pd.Timestamp, end
         "A10_days",
         "within_426",
     ]
-    return out[cols].sort_values("adopted").reset_index(drop=True)
+    return out[cols].sort_values(["adopted", "CHILD"]).reset_index(drop=True)
+
+
+def _latest_ad1(ad1: pd.DataFrame) -> pd.DataFrame:
+    """One AD1 row per child (the latest collection year's), indexed by CHILD: DATE_MATCH, FOSTER_CARE."""
+    if ad1.empty:
+        return pd.DataFrame({"DATE_MATCH": pd.Series(dtype="datetime64[ns]"), "FOSTER_CARE": pd.Series(dtype=object)})
+    a = ad1.sort_values("YEAR", kind="mergesort") if "YEAR" in ad1 else ad1
+    return a.drop_duplicates("CHILD", keep="last").set_index("CHILD")[["DATE_MATCH", "FOSTER_CARE"]]
 
 
 def _carer_placement_start(done: pd.DataFrame, first_adopt: pd.DataFrame) -> pd.Series:
-    """For each adopted period whose first adoption placement is with the current carer (A3/A5): the DECOM of
-    the episode that began the placement with that carer (walking back over RNE L/T/U episodes)."""
-    current = first_adopt[first_adopt["PLACE"].isin(ADOPTION_WITH_CURRENT_CARER)]
-    if current.empty:
-        empty = pd.MultiIndex.from_tuples([], names=["CHILD", "PERIOD"])
-        return pd.Series(index=empty, dtype="datetime64[ns]", name="carer_placement")
+    """For each adopted period: the start of the placement with the carer of its first adoption placement, found
+    by walking back from that episode over episodes whose RNE is L, T or U (same carer) to the one whose RNE is
+    S, P or B (or the period's first episode). Indexed by CHILD, PERIOD; named carer_placement."""
     eps = done.sort_values(["CHILD", "DECOM"])
-    # a run of same-carer episodes starts at each episode whose RNE is S, P or B
     new_carer = ~eps["RNE"].isin(SAME_CARER_RNE) | eps["EPISODE_IN_PERIOD"].eq(1)
-    eps = eps.assign(carer_start=eps["DECOM"].where(new_carer).groupby([eps["CHILD"], eps["PERIOD"]]).ffill())
-    lookup = eps.set_index(["CHILD", "PERIOD", "DECOM"])["carer_start"]
+    carer_start = eps["DECOM"].where(new_carer).groupby([eps["CHILD"], eps["PERIOD"]]).ffill()
+    lookup = pd.Series(carer_start.to_numpy(), index=pd.MultiIndex.from_frame(eps[["CHILD", "PERIOD", "DECOM"]]))
     idx = pd.MultiIndex.from_arrays(
-        [current.index.get_level_values(0), current.index.get_level_values(1), current["DECOM"]]
+        [first_adopt.index.get_level_values(0), first_adopt.index.get_level_values(1), first_adopt["DECOM"]]
     )
-    return pd.Series(lookup.reindex(idx).to_numpy(), index=current.index, name="carer_placement")
+    values = lookup.reindex(idx).to_numpy() if len(idx) else np.array([], dtype="datetime64[ns]")
+    return pd.Series(values, index=first_adopt.index, name="carer_placement", dtype="datetime64[ns]")
 
 
 def summary(j: pd.DataFrame) -> pd.DataFrame:
@@ -112,19 +121,23 @@ def _mean(s: pd.Series) -> float:
 
 
 def waiting(episodes: pd.DataFrame, date: pd.Timestamp) -> pd.DataFrame:
-    """Children looked after at `date` with a placement order (LS E1/D1 in their current period) who have not
-    yet moved in with an adoptive family (no A3-A6 placement in that period): CHILD, order, days_waiting."""
+    """Children with a placement order not yet placed for adoption at `date`: looked after then (short breaks
+    excluded) with current legal status E1/D1 and a current placement other than A3-A6. Columns: CHILD, order
+    (start of the first E1/D1 episode of the current period of care), days_waiting (order -> `date`), longest
+    first."""
     date = pd.Timestamp(date)
-    eps = episodes_with_periods(episodes)
+    eps = episodes_with_periods(episodes[~episodes["LS"].isin(SHORT_BREAK_LS)])
     eps = eps[eps["DECOM"] <= date]
-    current = eps.sort_values("DECOM").groupby("CHILD").tail(1)
-    current = current[current["DEC"].isna() | (current["DEC"] > date)]
+    current = eps.groupby("CHILD").tail(1)
+    current = current[
+        (current["DEC"].isna() | (current["DEC"] > date))
+        & current["LS"].isin(PLACEMENT_ORDER_LS)
+        & ~current["PLACE"].isin(ADOPTION_PLACEMENTS)
+    ]
     cur = eps.merge(current[["CHILD", "PERIOD"]], on=["CHILD", "PERIOD"])
-    order = cur[cur["LS"].isin(PLACEMENT_ORDER_LS)].groupby("CHILD")["DECOM"].min().rename("order")
-    placed = cur[cur["PLACE"].isin(ADOPTION_PLACEMENTS)]["CHILD"].unique()
-    out = order[~order.index.isin(placed)].reset_index()
+    out = cur[cur["LS"].isin(PLACEMENT_ORDER_LS)].groupby("CHILD")["DECOM"].min().rename("order").reset_index()
     out["days_waiting"] = (date - out["order"]).dt.days
-    return out.sort_values("days_waiting", ascending=False).reset_index(drop=True)
+    return out.sort_values(["days_waiting", "CHILD"], ascending=[False, True]).reset_index(drop=True)
 
 
 def scorecard(episodes: pd.DataFrame, ad1: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
