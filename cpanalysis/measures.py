@@ -11,13 +11,36 @@ from cpanalysis.categories import ADOPTED, SGO
 from cpanalysis.errors import InputError
 from cpanalysis.ssda903 import Dataset
 
+CONTRACT = ("cla_at_end", "starts", "ceased", "adopted", "ceased_sgo", "A1", "A2", "A10", "A3_pct")
+
+
+def _date(value: object, name: str) -> pd.Timestamp:
+    try:
+        date = pd.Timestamp(value)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{name} '{value}' is not a date (expected YYYY-MM-DD)") from exc
+    if pd.isna(date):
+        raise InputError(f"{name} is blank: a date is needed (YYYY-MM-DD)")
+    return date.normalize()
+
 
 def measures_table(data: Dataset, start: pd.Timestamp, end: pd.Timestamp, la_code: str | None = None) -> pd.DataFrame:
-    """cla_at_end, starts, ceased, adopted, ceased_sgo, ceased_adopted_pct, ceased_sgo_pct, A1, A2, A10,
-    A3_pct (+ rate_per_10k with an LA code, in-house / external foster, residential %, stability, waiting)
-    for [start, end]. Children counted once in starts and ceased; ceased percentages use each child's last
-    ending; A1/A2/A10 are mean days over children adopted in the period."""
-    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    """The statutory measures for the period [start, end], one row each: measure, value.
+
+    - cla_at_end: children looked after at `end` (an episode with DECOM <= end and DEC blank or after end; short
+      breaks V3/V4 excluded); in_house_foster, external_foster, residential_pct (K1, K2, R1, R2, R5, S1) of them.
+    - starts / ceased: children (each counted once) whose period of care started / ended in [start, end];
+      adopted / ceased_sgo and ceased_adopted_pct / ceased_sgo_pct: by each ceased child's LAST ending in the
+      period (REC E11/E12, E45-E48).
+    - A1, A2, A10 (mean days, one decimal), A2_children, A3_n, A3_pct: adoption timeliness over children adopted
+      in the period (see cpanalysis.adoption).
+    - waiting_for_adoption: placement order, not yet placed, at `end`.
+    - stability_3plus(_n, _pct): looked after at `end` with 3+ placements in the 12 months to `end`;
+      stability_long_term(_n, _eligible, _pct) at `end` (the DfE figures when `end` is 31 March).
+    - rate_per_10k (with `la_code`): cla_at_end per 10,000 children aged 0-17, ONS mid-(N-1) estimate for the
+      year ending 31 March N that holds `end`.
+    """
+    start, end = _date(start, "start"), _date(end, "end")
     if end < start:
         raise InputError(f"the period is empty: end {end:%Y-%m-%d} is before start {start:%Y-%m-%d}")
     eps, header = data["episodes"], data["header"]
@@ -37,25 +60,27 @@ def measures_table(data: Dataset, start: pd.Timestamp, end: pd.Timestamp, la_cod
         ("ceased_sgo_pct", _pct(sgo, n_ceased)),
     ]
     summary = adoption.summary(adoption.journeys(eps, data["ad1"], start, end)).set_index("measure")["value"]
-    rows += [(m, summary[m]) for m in ("A1", "A2", "A10", "A3_pct")]
+    rows += [(m, summary[m]) for m in ("A1", "A2", "A10", "A3_pct", "A2_children", "A3_n")]
     mix = cla["placement"].value_counts()
+    residential = int(mix.get("Residential", 0) + mix.get("Secure", 0) + mix.get("Residential school", 0))
     rows += [
         ("in_house_foster", int(mix.get("In-house foster", 0))),
         ("external_foster", int(mix.get("External (IFA) foster", 0))),
-        (
-            "residential_pct",
-            _pct(int(mix.get("Residential", 0) + mix.get("Secure", 0) + mix.get("Residential school", 0)), len(cla)),
-        ),
+        ("residential_pct", _pct(residential, len(cla))),
         ("waiting_for_adoption", len(adoption.waiting(eps, end))),
     ]
-    if end.month == 3 and end.day == 31:
-        rows.append(("stability_3plus_pct", population.stability_3plus(eps, end)["percent"]))
-        rows.append(("stability_long_term_pct", population.stability_long_term(eps, header, end)["percent"]))
+    three = population.stability_3plus(eps, end)
+    long_term = population.stability_long_term(eps, header, end)
+    rows += [
+        ("stability_3plus_n", three["children"]),
+        ("stability_3plus_pct", three["percent"]),
+        ("stability_long_term_n", long_term["children"]),
+        ("stability_long_term_eligible", long_term["eligible"]),
+        ("stability_long_term_pct", long_term["percent"]),
+    ]
     if la_code:
         year_ending = end.year if end.month <= 3 else end.year + 1
-        rows.append(
-            ("rate_per_10k", population.rate_per_10k(len(cla), population.population_for(la_code, year_ending)))
-        )
+        rows.append(("rate_per_10k", population.rate_for(len(cla), la_code, year_ending)))
     values = [int(v) if isinstance(v, (int, np.integer)) else float(v) for _, v in rows]
     return pd.DataFrame({"measure": [m for m, _ in rows], "value": pd.Series(values, dtype=object)})
 
