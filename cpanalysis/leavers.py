@@ -13,13 +13,13 @@ from cpanalysis.errors import InputError
 
 IN_TOUCH = ("YES",)
 EET = ("F1", "P1", "F2", "P2", "F3", "P3")  # higher / other education, training or employment, full or part time
-SUITABLE_SUFFIX = "1"  # ACCOM: accommodation type letter + 1 suitable / 2 not suitable
+SUITABLE = r"[A-Z]1"  # ACCOM: accommodation type letter + 1 suitable / 2 not suitable
 
 
 def care_leavers(oc3: pd.DataFrame, year: int | None = None, header: pd.DataFrame | None = None) -> pd.DataFrame:
     """Care leavers in the OC3 return of collection `year` (default: the latest year present) by age on 31
     March of that year (the age at their birthday in the year): age, leavers, in_touch (IN_TOUCH YES), eet
-    (ACTIV F1, P1, F2, P2, F3, P3), suitable_accommodation (ACCOM ending in 1). A DOB missing from OC3 is
+    (ACTIV F1, P1, F2, P2, F3, P3), suitable_accommodation (ACCOM a letter then 1). A DOB missing from OC3 is
     taken from the header; leavers with no DOB at all are counted under age 'Unknown'."""
     columns = ["age", "leavers", "in_touch", "eet", "suitable_accommodation"]
     missing = {"CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"} - set(oc3.columns)
@@ -45,7 +45,7 @@ def care_leavers(oc3: pd.DataFrame, year: int | None = None, header: pd.DataFram
             "age": age.to_numpy(),
             "in_touch": rows["IN_TOUCH"].isin(IN_TOUCH).to_numpy(),
             "eet": rows["ACTIV"].isin(EET).to_numpy(),
-            "suitable_accommodation": rows["ACCOM"].str.endswith(SUITABLE_SUFFIX).fillna(False).to_numpy(),
+            "suitable_accommodation": rows["ACCOM"].str.fullmatch(SUITABLE).fillna(False).to_numpy(),
         }
     )
     out = df.groupby("age", sort=False).agg(
