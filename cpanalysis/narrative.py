@@ -44,3 +44,24 @@ def flows_trend(flows: pd.DataFrame, last: int = 4) -> str:
         f"Over the last {len(recent)} quarters {n(started)} children started to be looked after and "
         f"{n(ceased)} ceased: {verdict}."
     )
+
+
+def show(df: pd.DataFrame, precision: int = 1):
+    """A table for readers: no index column, numbers to `precision` decimals with thousands separators,
+    blanks for missing values."""
+    return df.style.hide(axis="index").format(precision=precision, thousands=",", na_rep="")
+
+
+_CODE_LISTS = {"legal_status": "LS", "provider": "PLACE_PROVIDER", "category_of_need": "CIN"}
+
+
+def labelled(table: pd.DataFrame, by: str) -> pd.DataFrame:
+    """A breakdown with readable categories: '903 code - label' for code lists, 'UASC' / 'Not UASC'."""
+    from cpanalysis.ssda903.schema import label
+
+    out = table.copy()
+    if by in _CODE_LISTS:
+        out[by] = out[by].map(lambda c: f"{c} - {label(_CODE_LISTS[by], c)}" if isinstance(c, str) else c)
+    elif by == "uasc":
+        out[by] = out[by].map({True: "UASC", False: "Not UASC", "True": "UASC", "False": "Not UASC"})
+    return out

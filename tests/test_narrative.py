@@ -20,3 +20,16 @@ def test_small_counts_are_not_written_out():
         "Over the last 2 quarters <5 children started to be looked after and 22 "
         "ceased: more children left care than came in."
     )
+
+
+def test_show_hides_the_index_and_blanks_missing_values():
+    html = narrative.show(pd.DataFrame({"measure": ["A1"], "value": [412.345], "target": [float("nan")]})).to_html()
+    assert "412.3" in html and "nan" not in html.lower() and ">0<" not in html
+
+
+def test_breakdowns_get_readable_labels():
+    t = pd.DataFrame({"provider": ["PR1", "PR4"], "children": [10, 20]})
+    assert list(narrative.labelled(t, "provider")["provider"]) == ["PR1 - Own provision (by the local authority)",
+                                                                   "PR4 - Private provision"]
+    u = pd.DataFrame({"uasc": [False, True], "children": [10, 20]})
+    assert list(narrative.labelled(u, "uasc")["uasc"]) == ["Not UASC", "UASC"]
