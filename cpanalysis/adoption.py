@@ -112,7 +112,7 @@ def summary(j: pd.DataFrame) -> pd.DataFrame:
         ("A3_n", a3_n),
         ("A3_pct", round(100 * a3_n / a3_base, 1) if a3_base else np.nan),
     ]
-    return pd.DataFrame(rows, columns=["measure", "value"])
+    return pd.DataFrame({"measure": [m for m, _ in rows], "value": pd.Series([v for _, v in rows], dtype=object)})
 
 
 def _mean(s: pd.Series) -> float:

@@ -213,6 +213,8 @@ def test_measures_cli_end_to_end(tmp_path):
            "--end", "2024-03-31", "--output", str(out), "--la-code", "E06000049"]
     res = subprocess.run(cmd, capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
+    text = out.read_text()
+    assert text.startswith("measure,value\ncla_at_end,7\n") and "\nA2_children,4\n" in text  # counts as integers
     table = pd.read_csv(out)
     assert list(table.columns) == ["measure", "value"]
     assert list(table["measure"][:9]) == ["cla_at_end", "starts", "ceased", "adopted", "ceased_sgo",
