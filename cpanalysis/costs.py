@@ -1,0 +1,112 @@
+"""What care costs: care days by placement category times a weekly unit cost.
+
+Unit costs are data, not code: data/reference/unit_costs.csv (category, weekly_cost_gbp, financial_year,
+source), which an analyst edits and dates. For a financial year with no figure for a category, the latest
+earlier year's figure is used (or, failing that, the earliest later one) and the table says which year was
+used. Categories with no figure at all get no spend (shown blank, never guessed).
+
+Care days: from the later of DECOM and the period start to the earlier of DEC and the day after the period
+end (the day a child leaves is not a day in care). Short breaks (V3/V4) are left out, as in the DfE's counts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cpanalysis.categories import PLACEMENT_CATEGORIES, SHORT_BREAK_LS, placement_category
+from cpanalysis.errors import InputError
+from cpanalysis.paths import REFERENCE
+
+COLUMNS = ["category", "weekly_cost_gbp", "financial_year", "source"]
+
+
+def load_unit_costs(path: str | Path | None = None) -> pd.DataFrame:
+    """The unit-cost table, checked: the four columns, numeric weekly costs, financial years like 2019-20."""
+    path = Path(path) if path else REFERENCE / "unit_costs.csv"
+    try:
+        costs = pd.read_csv(path, dtype={"financial_year": str})
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the unit-cost table ({exc.strerror})") from exc
+    missing = [c for c in COLUMNS if c not in costs.columns]
+    if missing:
+        raise InputError(f"{path}: missing column(s) {', '.join(missing)} (expected {', '.join(COLUMNS)})")
+    weekly = pd.to_numeric(costs["weekly_cost_gbp"], errors="coerce")
+    if weekly.isna().any():
+        row = int(weekly.isna().idxmax()) + 2
+        raise InputError(
+            f"{path}: line {row}: weekly_cost_gbp '{costs['weekly_cost_gbp'].iloc[row - 2]}' is not a number"
+        )
+    bad = ~costs["financial_year"].str.fullmatch(r"\d{4}-\d{2}")
+    if bad.any():
+        row = int(bad.idxmax()) + 2
+        raise InputError(
+            f"{path}: line {row}: financial_year '{costs['financial_year'].iloc[row - 2]}' is not like 2019-20"
+        )
+    return costs.assign(weekly_cost_gbp=weekly, start_year=costs["financial_year"].str[:4].astype(int))
+
+
+def financial_year(date: pd.Timestamp) -> str:
+    """'2019-20' for any date from 1 April 2019 to 31 March 2020."""
+    y = date.year if date.month >= 4 else date.year - 1
+    return f"{y}-{str(y + 1)[2:]}"
+
+
+def unit_cost(costs: pd.DataFrame, category: str, year: str) -> tuple[float, str | None]:
+    """The weekly cost of a category in a financial year and the year the figure is from (see module doc)."""
+    rows = costs[costs["category"] == category]
+    if rows.empty:
+        return np.nan, None
+    target = int(year[:4])
+    earlier = rows[rows["start_year"] <= target]
+    row = earlier.loc[earlier["start_year"].idxmax()] if len(earlier) else rows.loc[rows["start_year"].idxmin()]
+    return float(row["weekly_cost_gbp"]), str(row["financial_year"])
+
+
+def care_days(episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """Days in care in [start, end] by placement category: category, children, care_days."""
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    eps = episodes[~episodes["LS"].isin(SHORT_BREAK_LS)]
+    stop = end + pd.Timedelta(days=1)
+    first = eps["DECOM"].clip(lower=start)
+    last = eps["DEC"].fillna(stop).clip(upper=stop)
+    days = (last - first).dt.days
+    inside = days > 0
+    df = pd.DataFrame(
+        {
+            "CHILD": eps.loc[inside, "CHILD"],
+            "days": days[inside],
+            "category": placement_category(eps.loc[inside, "PLACE"], eps.loc[inside, "PLACE_PROVIDER"]),
+        }
+    )
+    out = df.groupby("category").agg(children=("CHILD", "nunique"), care_days=("days", "sum"))
+    order = [c for c in PLACEMENT_CATEGORIES if c in out.index]
+    return out.reindex(order).reset_index()
+
+
+def spend(episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, costs: pd.DataFrame) -> pd.DataFrame:
+    """Spend in [start, end] (a financial year or part of one) by placement category: care days x weekly cost
+    / 7. Columns: category, children, care_days, weekly_cost_gbp, cost_year (the year the unit cost is from),
+    spend_gbp (blank where no unit cost is set)."""
+    year = financial_year(pd.Timestamp(start))
+    days = care_days(episodes, start, end)
+    looked_up = [unit_cost(costs, c, year) for c in days["category"]]
+    days["weekly_cost_gbp"] = [c for c, _ in looked_up]
+    days["cost_year"] = [y for _, y in looked_up]
+    days["spend_gbp"] = (days["care_days"] * days["weekly_cost_gbp"] / 7).round(0)
+    return days
+
+
+def spend_by_year(episodes: pd.DataFrame, years: list[str], costs: pd.DataFrame) -> pd.DataFrame:
+    """spend(...) for each financial year ('2019-20', ...), stacked, with a financial_year column."""
+    frames = []
+    for fy in years:
+        start = pd.Timestamp(int(fy[:4]), 4, 1)
+        frames.append(
+            spend(episodes, start, start + pd.DateOffset(years=1) - pd.Timedelta(days=1), costs).assign(
+                financial_year=fy
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
