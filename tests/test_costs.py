@@ -40,7 +40,8 @@ EPISODES = episodes_frame(
             DEC="10/05/2019",
             REC="E4A",
         ),
-        # B: children's home (K2, PR4) from 01/01/2020, still open -> 01/01 to 31/03/2020 inclusive = 91 days (2020 leap)
+        # B: children's home (K2, PR4) from 01/01/2020, still open -> 01/01 to 31/03/2020 inclusive
+    #    = 91 days (2020 is a leap year)
         dict(CHILD="B", DECOM="01/01/2020", RNE="S", LS="C1", PLACE="K2", PLACE_PROVIDER="PR4"),
         # C: a short break: not counted
         dict(CHILD="C", DECOM="01/06/2019", RNE="S", LS="V3", PLACE="U6", DEC="04/06/2019", REC="E8"),
