@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpanalysis.errors import InputError
 from cpanalysis.paths import REFERENCE
 
 
@@ -33,10 +32,3 @@ def published_rates(la_code: str, measure: str = "cla_31_march", path: str | Pat
     )
     return out.sort_values(["level", "year_ending_march"]).reset_index(drop=True)
 
-
-def check_la_code(la_code: str | None) -> None:
-    """Fail with a clear message when an LA code is not in the published tables."""
-    if la_code and published_rates(la_code).empty:
-        raise InputError(
-            f"la_code {la_code} is not in the published DfE tables (data/reference/published_cla_rates.csv)"
-        )

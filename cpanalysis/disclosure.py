@@ -95,7 +95,3 @@ def assert_no_identifiers(obj: pd.DataFrame | str, child_ids: set[str] | None = 
     if found:
         raise DisclosureError("would reveal a child: " + ", ".join(found[:10]))
 
-
-def small_counts(df: pd.DataFrame, counts: list[str]) -> int:
-    """How many cells of `counts` hold 1-4 (for tests and checks of committee tables)."""
-    return int(sum(df[c].map(is_small).sum() for c in counts if c in df))
