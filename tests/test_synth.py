@@ -1,20 +1,33 @@
-"""The synthetic LA: calibrated to the targets in data/reference/synthetic_calibration.csv, valid against the
-project's own validator, deterministic, and messy on request with the expected findings."""
+"""The synthetic LA (cpanalysis.synth).
+
+- Calibration: the default data set (seed 903, 2012-2021, scale 1) against data/reference/synthetic_calibration.csv.
+  The statistics are computed here, directly from the loaded frames, with the DfE definitions written next to
+  each one (independent of cpanalysis.population / cpanalysis.adoption, which are tested on their own).
+- Validity: the default set loads with no error or warning; --messy gives the findings it promises.
+- Mechanics: the yearly cut, reviews, AD1/PlacedAdoption and text format on tiny hand-made histories.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from cpanalysis import adoption, population
+import cpanalysis.synth as synth
+from cpanalysis.categories import ADOPTED, ADOPTION_PLACEMENTS, FOSTER, SGO, SHORT_BREAK_LS, placement_category
+from cpanalysis.cli import main
+from cpanalysis.errors import InputError
 from cpanalysis.paths import REFERENCE
+from cpanalysis.periods import periods_of_care, placements
 from cpanalysis.ssda903 import load
-from cpanalysis.synth import ensure_default, generate
+from cpanalysis.synth import as_text, cut_year, ensure_default, generate
+from cpanalysis.synth.simulate import birthday, day
 
 TARGETS = pd.read_csv(REFERENCE / "synthetic_calibration.csv")
+T = pd.Timestamp
 
 
 @pytest.fixture(scope="module")
@@ -23,24 +36,66 @@ def data():
 
 
 def _years(spec: str) -> list[int]:
-    a, _, b = spec.partition("-")
+    a, _, b = str(spec).partition("-")
     return list(range(int(a), int(b or a) + 1))
 
 
+# ---------------------------------------------------------------- calibration statistics (DfE definitions)
+def _open_at(eps: pd.DataFrame, when: pd.Timestamp) -> pd.DataFrame:
+    """Looked after at `when`: episode open that day (DECOM <= when < DEC or DEC blank), short breaks excluded."""
+    e = eps[~eps["LS"].isin(SHORT_BREAK_LS)]
+    return e[(e["DECOM"] <= when) & (e["DEC"].isna() | (e["DEC"] > when))]
+
+
+def _mix(eps: pd.DataFrame, when: pd.Timestamp) -> pd.Series:
+    """Percent of children looked after at `when` by placement category (cpanalysis.categories)."""
+    e = _open_at(eps, when)
+    return 100 * placement_category(e["PLACE"], e["PLACE_PROVIDER"]).value_counts() / len(e)
+
+
+_DERIVED: dict[int, dict[str, pd.DataFrame]] = {}
+
+
+def _derived(data) -> dict[str, pd.DataFrame]:
+    """periods_of_care and placements of the data set, worked out once."""
+    if id(data) not in _DERIVED:
+        _DERIVED[id(data)] = {"per": periods_of_care(data["episodes"]), "pl": placements(data["episodes"])}
+    return _DERIVED[id(data)]
+
+
+def _adopted(data, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """Children adopted (last REC E11/E12) with DEC in [start, end]: their period start, first A3-A6 placement
+    start (A1 end date) and days from the first E1/D1 episode to AD1 DATE_MATCH (A2, a match before the
+    order counts as 0)."""
+    eps = data["episodes"]
+    per = _derived(data)["per"]
+    per = per[per["REASON"].isin(ADOPTED) & (per["END"] >= start) & (per["END"] <= end)]
+    pl = _derived(data)["pl"]
+    first_a = pl[pl["PLACE"].isin(ADOPTION_PLACEMENTS)].groupby(["CHILD", "PERIOD"])["START"].min()
+    per = per.join(first_a.rename("PLACED"), on=["CHILD", "PERIOD"])
+    order = eps[eps["LS"].isin(["E1", "D1"])].groupby("CHILD")["DECOM"].min()
+    match = data["ad1"].drop_duplicates("CHILD", keep="last").set_index("CHILD")["DATE_MATCH"]
+    per["A1"] = (per["PLACED"] - per["START"]).dt.days
+    per["A2"] = (per["CHILD"].map(match) - per["CHILD"].map(order)).dt.days.clip(lower=0)
+    return per
+
+
 def _metric(data, metric: str, year: int) -> float:
-    eps, end = data["episodes"], pd.Timestamp(year, 3, 31)
-    start = pd.Timestamp(year - 1, 4, 1)
-    mix = population.cla_breakdown(eps, end, "placement").set_index("placement")["percent"]
+    eps = data["episodes"]
+    end, start = T(year, 3, 31), T(year - 1, 4, 1)
+    three = T(year - 3, 4, 1)
+    mix = _mix(eps, end)
+    foster = mix.get("In-house foster", 0) + mix.get("External (IFA) foster", 0)
     if metric == "cla_at_31_march":
-        return population.cla_count(eps, end)
-    if metric == "starts_per_year":
-        return population.starts(eps, start, end)["CHILD"].nunique()
+        return _open_at(eps, end)["CHILD"].nunique()
+    if metric == "starts_per_year":  # children starting a period of care (not only short breaks) in the year
+        per = _derived(data)["per"]
+        per = per[~per["SHORT_BREAKS_ONLY"] & (per["START"] >= start) & (per["START"] <= end)]
+        return per["CHILD"].nunique()
     if metric == "foster_pct":
-        return mix.get("In-house foster", 0) + mix.get("External (IFA) foster", 0)
+        return foster
     if metric == "in_house_share_of_foster_pct":
-        return (
-            100 * mix.get("In-house foster", 0) / (mix.get("In-house foster", 0) + mix.get("External (IFA) foster", 0))
-        )
+        return 100 * mix.get("In-house foster", 0) / foster
     if metric == "residential_pct":
         return mix.get("Residential", 0) + mix.get("Secure", 0) + mix.get("Residential school", 0)
     if metric == "placed_with_parents_pct":
@@ -49,42 +104,72 @@ def _metric(data, metric: str, year: int) -> float:
         return mix.get("Supported / semi-independent", 0)
     if metric == "placed_for_adoption_pct":
         return mix.get("Placed for adoption", 0)
-    three = pd.Timestamp(year - 3, 4, 1)
     if metric == "adopted_per_year_3yr_avg":
-        return len(adoption.journeys(eps, data["ad1"], three, end)) / 3
-    if metric == "sgo_per_year_3yr_avg":
-        c = population.ceased(eps, three, end)
-        return (c["reason_group"] == "Special guardianship order").sum() / 3
+        return len(_adopted(data, three, end)) / 3
+    if metric == "sgo_per_year_3yr_avg":  # periods of care ending E45-E48 in the 3 years, a year
+        per = _derived(data)["per"]
+        return (per["REASON"].isin(SGO) & (per["END"] >= three) & (per["END"] <= end)).sum() / 3
     if metric in ("A1_3yr_avg", "A2_3yr_avg"):
-        j = adoption.journeys(eps, data["ad1"], three, end)
-        return j[metric[:2] + "_days"].mean()
+        return _adopted(data, three, end)[metric[:2]].mean()
     if metric == "stability_3plus_pct":
-        return population.stability_3plus(eps, end)["percent"]
+        # looked after at 31 March; placements (periods.placements) overlapping the year, a move to A3/A5 with the
+        # current carer (RNE T/U) not counted
+        cla = _open_at(eps, end)["CHILD"].unique()
+        pl = placements(eps[eps["CHILD"].isin(cla) & ~eps["LS"].isin(SHORT_BREAK_LS)])
+        pl = pl[(pl["START"] <= end) & (pl["END"].isna() | (pl["END"] >= start))]
+        pl = pl[~(pl["PLACE"].isin(["A3", "A5"]) & pl["RNE"].isin(["T", "U"]))]
+        return 100 * (pl.groupby("CHILD").size() >= 3).sum() / len(cla)
     if metric == "uasc_at_31_march":
-        return population.cla_at(eps, end, uasc=data["uasc"])["uasc"].sum()
+        return _open_at(eps, end)["CHILD"].isin(data["uasc"]["CHILD"]).sum()
     if metric == "short_break_children":
-        return eps.loc[eps["LS"].isin(["V3", "V4"]), "CHILD"].nunique()
+        return eps.loc[eps["LS"].isin(SHORT_BREAK_LS), "CHILD"].nunique()
     raise KeyError(metric)
 
 
-@pytest.mark.parametrize("row", TARGETS.to_dict(orient="records"), ids=lambda r: r["metric"])
+@pytest.mark.parametrize("row", TARGETS.to_dict(orient="records"), ids=lambda r: f"{r['metric']}-{r['years']}")
 def test_calibration(data, row):
+    """The average over the years must meet the target range [low, high]; each single year (scale 1 carries
+    sampling noise of a few percentage points) must stay within [year_low, year_high]."""
     years = _years(row["years"])
-    if row["metric"] == "short_break_children":
-        values = [_metric(data, row["metric"], years[-1])]
-    else:
-        values = [_metric(data, row["metric"], y) for y in years]
-    for year, value in zip(years, values):
-        assert row["low"] <= value <= row["high"], (
-            f"{row['metric']} {year}: {value:.1f} not in [{row['low']}, {row['high']}]"
-        )
+    if row["metric"] == "short_break_children":  # over the whole data set
+        years = years[-1:]
+    values = {year: _metric(data, row["metric"], year) for year in years}
+    for year, value in values.items():
+        assert row["year_low"] <= value <= row["year_high"], (
+            f"{row['metric']} {year}: {value:.1f} not in [{row['year_low']}, {row['year_high']}]")
+    mean = float(np.mean(list(values.values())))
+    assert row["low"] <= mean <= row["high"], (
+        f"{row['metric']} {row['years']} average {mean:.1f} not in [{row['low']}, {row['high']}] "
+        f"(target {row['target']})")
 
 
+def test_simple_statistics_on_a_hand_made_frame():
+    # Three children on 31/03/2020: A in U4/PR1 (in-house foster), B in U6/PR4 (IFA foster), C on a V3 short
+    # break (excluded); D left on 31/03/2020 (not looked after that day). Looked after: A and B -> 2; mix:
+    # 50% in-house foster, 50% external foster.
+    eps = pd.DataFrame({
+        "CHILD": ["A", "B", "C", "D"], "DECOM": [T(2019, 1, 1), T(2020, 2, 1), T(2020, 3, 30), T(2019, 5, 1)],
+        "DEC": [pd.NaT, pd.NaT, T(2020, 4, 2), T(2020, 3, 31)], "LS": ["C2", "V2", "V3", "C1"],
+        "PLACE": ["U4", "U6", "K2", "P1"], "PLACE_PROVIDER": ["PR1", "PR4", "PR1", "PR0"]})
+    assert _open_at(eps, T(2020, 3, 31))["CHILD"].tolist() == ["A", "B"]
+    assert _mix(eps, T(2020, 3, 31)).to_dict() == {"In-house foster": 50.0, "External (IFA) foster": 50.0}
+
+
+# ---------------------------------------------------------------- validity and determinism
 def test_default_set_validates_clean(data):
-    errors = data.quality[data.quality["severity"].isin(["error", "warning"])]
-    assert errors.empty, errors.head().to_string()
+    bad = data.quality[data.quality["severity"].isin(["error", "warning"])]
+    assert bad.empty, bad.head().to_string()
     assert data.years == list(range(2012, 2022))
-    assert (ensure_default() / "SYNTHETIC").exists()
+    marker = (ensure_default() / "SYNTHETIC").read_text()
+    assert "SYNTHETIC" in marker and f"generator {synth.GENERATOR_VERSION}, seed 903" in marker
+
+
+def test_sex_codes_follow_the_collection_year(tmp_path):
+    # SEX is 1/2 up to the 2024 collection and M/F from 2025 (schema.valid_codes).
+    out = generate(tmp_path, seed=5, first_year=2024, last_year=2025, scale=0.3)
+    assert set(pd.read_csv(out / "2024-header.csv", dtype=str)["SEX"]) == {"1", "2"}
+    assert set(pd.read_csv(out / "2025-header.csv", dtype=str)["SEX"]) == {"M", "F"}
+    assert load(out).quality.query("severity == 'error'").empty
 
 
 def _digest(folder: Path) -> str:
@@ -99,13 +184,138 @@ def test_same_seed_same_bytes(tmp_path):
     b = generate(tmp_path / "b", seed=7, first_year=2018, last_year=2020, scale=0.3)
     c = generate(tmp_path / "c", seed=8, first_year=2018, last_year=2020, scale=0.3)
     assert _digest(a) == _digest(b) != _digest(c)
+    names = {f.name for f in a.iterdir()}
+    assert {f"2019-{t}.csv" for t in ("header", "episodes", "uasc", "reviews", "ad1", "placed_adoption",
+                                      "prev_perm", "missing", "oc2", "oc3")} <= names
+    assert "SYNTHETIC" in names
+    assert "seed 7, years 2018-2020, scale 0.3" in (a / "SYNTHETIC").read_text()
 
 
 def test_messy_output_produces_the_expected_findings(tmp_path):
-    data = load(generate(tmp_path, seed=3, first_year=2018, last_year=2020, scale=0.5, messy=True))
-    rules = set(data.quality["rule"])
-    assert {"duplicate_row", "lower_case_code", "whitespace", "iso_date", "invalid_code", "superseded"} <= rules
-    invalid = data.quality[data.quality["rule"] == "invalid_code"]
+    clean = generate(tmp_path / "clean", seed=3, first_year=2018, last_year=2020, scale=0.5)
+    data = load(generate(tmp_path / "messy", seed=3, first_year=2018, last_year=2020, scale=0.5, messy=True))
+    q = data.quality
+    rules = {"duplicate_row", "lower_case_code", "whitespace", "iso_date", "invalid_code", "superseded"}
+    assert rules <= set(q["rule"])
+    # duplicates: 1% of each year's Episodes rows and 0.5% of its Header rows (at least one each), by messy's rule
+    expected = 0
+    for year in (2018, 2019, 2020):
+        n_eps = len(pd.read_csv(clean / f"{year}-episodes.csv"))
+        n_head = len(pd.read_csv(clean / f"{year}-header.csv"))
+        expected += max(1, int(n_eps * 0.01)) + max(1, int(n_head * 0.005))
+    assert (q["rule"] == "duplicate_row").sum() == expected
+    invalid = q[q["rule"] == "invalid_code"]
+    assert set(invalid["column"]) == {"PLACE_PROVIDER"}
     assert set(invalid["message"].str.extract(r"code '(\w+)'")[0]) == {"PR9"}
+    # the 2019 return recorded some open U4 placements as U5; the 2020 return puts them right
+    fixed = q[(q["rule"] == "superseded") & q["message"].str.contains("PLACE U5 -> U4")]
+    assert len(fixed) >= 1 and set(fixed["year"]) == {2019}
     acc = data.accounting
     assert (acc["used"] + acc["rejected"] == acc["rows_read"]).all()
+
+
+def test_bad_arguments_are_input_errors(tmp_path):
+    with pytest.raises(InputError, match="first year <= last year"):
+        generate(tmp_path, first_year=2021, last_year=2019)
+    with pytest.raises(InputError, match="scale"):
+        generate(tmp_path, scale=0)
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(InputError, match="is a file"):
+        generate(tmp_path / "f")
+
+
+def test_cli_synth(tmp_path, capsys):
+    assert main(["synth", str(tmp_path / "la"), "--seed", "4", "--first-year", "2020", "--last-year", "2021",
+                 "--scale", "0.2"]) == 0
+    assert (tmp_path / "la" / "2021-episodes.csv").exists()
+    assert main(["synth", str(tmp_path / "x"), "--first-year", "2022", "--last-year", "2021"]) == 2
+
+
+def test_ensure_default_regenerates_an_older_version(tmp_path, monkeypatch):
+    monkeypatch.setattr(synth, "SYNTHETIC", tmp_path)
+    (tmp_path / "default").mkdir()
+    (tmp_path / "default" / "SYNTHETIC").write_text("SYNTHETIC DATA\ngenerator 1, seed 903\n")
+    folder = ensure_default()
+    assert folder == tmp_path / "default"
+    assert f"generator {synth.GENERATOR_VERSION}," in (folder / "SYNTHETIC").read_text()
+    assert (folder / "2021-episodes.csv").exists()
+    assert not list(tmp_path.glob(".default-*"))
+
+
+# ---------------------------------------------------------------- the yearly cut on a hand-made history
+def _history() -> dict[str, pd.DataFrame]:
+    """Child 1: in care from 10/01/2018 (S, C1, U6), placement order (L, E1) 01/06/2018, placed for adoption
+    (P, A6) 01/06/2019, adopted (E11) 15/12/2019. Child 2: one episode 01/05/2017-20/03/2018 (before 2019).
+    Child 3: in care from 01/05/2018 (S, V2, U4), still looked after (DEC blank)."""
+    eps = pd.DataFrame(
+        [("1", T(2018, 1, 10), "S", "C1", "N1", "U6", "PR1", T(2018, 6, 1), "X1"),
+         ("1", T(2018, 6, 1), "L", "E1", "N1", "U6", "PR1", T(2019, 6, 1), "X1"),
+         ("1", T(2019, 6, 1), "P", "E1", "N1", "A6", "PR1", T(2019, 12, 15), "E11"),
+         ("2", T(2017, 5, 1), "S", "V2", "N4", "P1", "PR0", T(2018, 3, 20), "E4A"),
+         ("3", T(2018, 5, 1), "S", "V2", "N1", "U4", "PR4", pd.NaT, np.nan)],
+        columns=["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC"])
+    children = pd.DataFrame({"CHILD": ["1", "2", "3"], "SEX": ["1", "2", "2"],
+                             "DOB": [T(2016, 2, 29), T(2005, 7, 1), T(2008, 9, 9)],
+                             "ETHNIC": ["WBRI", "WBRI", "MOTH"], "UASC": [False, False, False]})
+    plans = pd.DataFrame({"CHILD": ["1"], "DATE_PLACED": [T(2018, 4, 20)], "DATE_MATCH": [T(2019, 5, 2)],
+                          "FOSTER_CARE": [0], "DATE_PLACED_CEASED": [pd.NaT],
+                          "REASON_PLACED_CEASED": [np.nan]})
+    return {"episodes": eps, "children": children, "plans": plans}
+
+
+def test_cut_year_keeps_episodes_open_in_the_year_and_blanks_later_endings():
+    h = _history()
+    y19 = cut_year(h, 2019)  # 01/04/2018 - 31/03/2019
+    e = y19["episodes"]
+    # child 2 ended 20/03/2018, before the year; child 1's A6 episode starts 01/06/2019, after it
+    assert list(zip(e["CHILD"], e["DECOM"])) == [("1", T(2018, 1, 10)), ("1", T(2018, 6, 1)), ("3", T(2018, 5, 1))]
+    # the E1 episode ends 01/06/2019, after 31/03/2019: blank DEC and REC in the 2019 file
+    assert e["DEC"].isna().tolist() == [False, True, True] and e["REC"].isna().tolist() == [False, True, True]
+    assert sorted(y19["header"]["CHILD"]) == ["1", "3"]
+    assert y19["ad1"].empty  # nobody adopted in 2018/19
+    assert y19["placed_adoption"]["DATE_PLACED"].tolist() == [T(2018, 4, 20)]
+    assert y19["prev_perm"]["CHILD"].tolist() == ["3"]  # child 1 started 10/01/2018, in the 2018 year
+    y20 = cut_year(h, 2020)
+    assert y20["episodes"]["DEC"].tolist()[:2] == [T(2019, 6, 1), T(2019, 12, 15)]
+    ad1 = y20["ad1"].iloc[0]
+    assert (ad1["CHILD"], ad1["DATE_INT"], ad1["DATE_MATCH"], ad1["FOSTER_CARE"]) == \
+        ("1", T(2018, 4, 20), T(2019, 5, 2), "0")
+
+
+def test_reviews_20_days_then_3_months_then_every_6_months():
+    # child 3 starts 01/05/2018: reviews 21/05/2018 (+20 days), 20/08/2018 (+91), 18/02/2019 (+182);
+    # child 1's period started 10/01/2018: 30/01/2018 (2018 year), 01/05/2018, 30/10/2018; then 30/04/2019
+    # is after 31/03/2019.
+    rev = cut_year(_history(), 2019)["reviews"]
+    assert rev[rev["CHILD"] == "3"]["REVIEW"].tolist() == [T(2018, 5, 21), T(2018, 8, 20), T(2019, 2, 18)]
+    assert rev[rev["CHILD"] == "1"]["REVIEW"].tolist() == [T(2018, 5, 1), T(2018, 10, 30)]
+
+
+def test_text_format_and_birthdays():
+    h = _history()
+    text = as_text(cut_year(h, 2019)["episodes"], "episodes")
+    assert list(text.columns[:9]) == ["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC"]
+    assert text["DECOM"].tolist() == ["10/01/2018", "01/06/2018", "01/05/2018"]
+    assert text["DEC"].tolist() == ["01/06/2018", "", ""]
+    # born 29/02/2016: 18 on 28/02/2034 (as pandas' DateOffset and the validator count); 09/09/2008: 09/09/2026
+    assert birthday(day(pd.Timestamp(2016, 2, 29).date()), 18) == day(pd.Timestamp(2034, 2, 28).date())
+    assert birthday(day(pd.Timestamp(2008, 9, 9).date()), 18) == day(pd.Timestamp(2026, 9, 9).date())
+
+
+def test_histories_hold_the_journeys_the_issue_asks_for(data):
+    eps = data["episodes"]
+    # foster-carer adoptions (A3/A5 reached with RNE T), adoption via A4/A6, SGO exits, leaving at 18, re-entries,
+    # children with a placement order still waiting at the end of the data, plans that ceased (RD codes)
+    assert eps[eps["PLACE"].isin(["A5", "A3"])]["RNE"].eq("T").all()
+    assert eps["PLACE"].isin(["A6"]).any() and eps["REC"].isin(SGO).any() and eps["REC"].eq("E17").any()
+    per = periods_of_care(eps)
+    assert (per.groupby("CHILD").size() > 1).sum() >= 10
+    last = eps.groupby("CHILD").tail(1)
+    waiting = last[last["DEC"].isna() & last["LS"].eq("E1") & ~last["PLACE"].isin(ADOPTION_PLACEMENTS)]
+    assert len(waiting) >= 1
+    pa = data["placed_adoption"]
+    reasons = pa["REASON_PLACED_CEASED"]
+    assert set(reasons.dropna()) <= {"RD1", "RD2", "RD3", "RD4"} and reasons.notna().any()
+    ad1 = data["ad1"]
+    assert ad1["FOSTER_CARE"].eq("1").any() and (ad1["DATE_INT"] <= ad1["DATE_MATCH"]).all()
+    assert eps["PLACE"].isin(FOSTER).mean() > 0.5
