@@ -1,5 +1,16 @@
-"""Published comparators for an LA: England and its region, from the DfE's statistics in data/reference/
-(Open Government Licence v3.0)."""
+"""Published comparators for an LA: England, its region and its statistical neighbours, from the DfE's
+statistics copied into data/reference/ (Open Government Licence v3.0; see data/reference/README.md).
+
+- `published_benchmarks.csv`: one row per year ending 31 March, area (ONS code: E92000001 England, E12... region,
+  E06/E08/E09/E10 LA) and measure, with the published value (blank where the DfE suppressed it). Built from the
+  DfE files by `build_reference` (the measure names are those of `cpanalysis.measures.measures_table`).
+- `statistical_neighbours.csv`: the DfE's children's services statistical-neighbour model (2025), each LA's ten
+  closest LAs by DfE 3-digit LA number, closest first.
+
+The statistical-neighbour average is the simple mean of the neighbours' published values (neighbours whose value
+is suppressed are left out), as in the DfE's LA Interactive Tool; the region and England figures are the
+published aggregates, not means of LAs.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +18,154 @@ from pathlib import Path
 
 import pandas as pd
 
+from cpanalysis.errors import InputError
 from cpanalysis.paths import REFERENCE
+
+ENGLAND = "E92000001"
+BENCHMARKS_FILE = REFERENCE / "published_benchmarks.csv"
+NEIGHBOURS_FILE = REFERENCE / "statistical_neighbours.csv"
+POPULATION_FILE = REFERENCE / "population.csv"
+
+# measure -> the published figure it is (DfE definitions, year ending 31 March)
+MEASURES = {
+    "cla_at_end": "children looked after on 31 March",
+    "rate_per_10k": "children looked after on 31 March per 10,000 children aged 0-17",
+    "starts": "children starting to be looked after during the year",
+    "ceased": "children ceasing to be looked after during the year",
+    "adopted": "children ceasing to be looked after during the year: adopted (REC E11, E12)",
+    "ceased_sgo": "children ceasing to be looked after during the year: special guardianship order (E43-E48)",
+    "ceased_adopted_pct": "% of children ceasing to be looked after who were adopted",
+    "ceased_sgo_pct": "% of children ceasing to be looked after through a special guardianship order",
+    "stability_3plus_pct": "% of children looked after on 31 March with 3 or more placements during the year",
+    "stability_long_term_pct": "% of children under 16 looked after for 2.5+ years living in the same placement "
+    "for 2+ years (or placed for adoption and the two placements together last 2+ years)",
+}
+_CLA_TYPES = {
+    "Children looked after on 31 March each year": ("cla_at_end", "rate_per_10k"),
+    "Children starting to be looked after each year": ("starts", None),
+    "Children ceasing to be looked after each year": ("ceased", None),
+}
+_STABILITY = {
+    ("CLA on 31 March", "With 3 or more placements during the year"): "stability_3plus_pct",
+    (
+        "Children looked after continuously for at least 2.5 years on 31 March aged under 16 years",
+        "Living with the same carer for at least 2 years",
+    ): "stability_long_term_pct",
+}
+_CEASED = {"Adopted": ("adopted", "ceased_adopted_pct"), "Special guardianship order": ("ceased_sgo", "ceased_sgo_pct")}
+
+
+def _area_code(df: pd.DataFrame) -> pd.Series:
+    code = df["new_la_code"].where(df["geographic_level"] == "Local authority")
+    code = code.fillna(df["region_code"].where(df["geographic_level"] == "Regional"))
+    return code.fillna(pd.Series(ENGLAND, index=df.index).where(df["geographic_level"] == "National"))
+
+
+def _rows(df: pd.DataFrame, measure: str, column: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "year_ending_march": df["time_period"].astype(int),
+            "area_code": _area_code(df),
+            "measure": measure,
+            # the DfE's markers (c suppressed, x not available, z not applicable, k under 0.5) become blanks
+            "value": pd.to_numeric(df[column], errors="coerce"),
+        }
+    )
+
+
+def build_reference(dfe_dir: str | Path) -> pd.DataFrame:
+    """The long table of published_benchmarks.csv from the DfE files in `dfe_dir` (cla_number_and_rate_per_10k_
+    children.csv, la_cla_placement_stability.csv, la_cla_ceased_by_reason_slim.csv.gz): columns year_ending_march,
+    area_code, measure, value. Run by the maintainers when the DfE publishes a new year."""
+    dfe = Path(dfe_dir)
+    try:
+        cla = pd.read_csv(dfe / "cla_number_and_rate_per_10k_children.csv", dtype=str, encoding="utf-8-sig")
+        stab = pd.read_csv(dfe / "la_cla_placement_stability.csv", dtype=str, encoding="utf-8-sig")
+        ceased = pd.read_csv(dfe / "la_cla_ceased_by_reason_slim.csv.gz", dtype=str)
+    except FileNotFoundError as exc:
+        raise InputError(f"DfE file not found: {exc.filename}") from exc
+    parts = []
+    for population_type, (count, rate) in _CLA_TYPES.items():
+        rows = cla[cla["population_type"] == population_type]
+        parts.append(_rows(rows, count, "children_count"))
+        if rate:
+            parts.append(_rows(rows, rate, "rate_per_10000"))
+    for (group, line), measure in _STABILITY.items():
+        parts.append(_rows(stab[(stab["cla_group"] == group) & (stab["placement_stability"] == line)], measure,
+                           "children_percent"))
+    # the ceased file names regions but gives no code: take the codes from the CLA file
+    region_codes = cla.dropna(subset=["region_code"]).drop_duplicates("region_name")
+    region_codes = dict(zip(region_codes["region_name"], region_codes["region_code"]))
+    ceased = ceased[ceased["geo_breakdown"].isin([*region_codes, "National"])
+                    | (ceased["geographic_level"] == "Local authority")]
+    ceased = ceased.assign(region_code=ceased["geo_breakdown"].map(region_codes))
+    ceased = ceased[ceased["cla_group"] == "Reason episode ceased"]
+    for reason, (count, pct) in _CEASED.items():
+        rows = ceased[ceased["characteristic"] == reason]
+        parts += [_rows(rows, count, "number"), _rows(rows, pct, "percentage")]
+    out = pd.concat(parts, ignore_index=True).dropna(subset=["area_code"])
+    return out.sort_values(["measure", "year_ending_march", "area_code"]).reset_index(drop=True)
+
+
+def load_published(path: str | Path | None = None) -> pd.DataFrame:
+    """published_benchmarks.csv (see module docstring)."""
+    path = Path(path) if path else BENCHMARKS_FILE
+    if not path.exists():
+        raise InputError(f"benchmark table not found: {path}")
+    return pd.read_csv(path, dtype={"area_code": str})
+
+
+def _areas() -> pd.DataFrame:
+    pop = pd.read_csv(POPULATION_FILE, dtype={"area_code": str, "region_code": str})
+    return pop.sort_values("mid_year").drop_duplicates("area_code", keep="last").set_index("area_code")
+
+
+def _codes_by_number(areas: pd.DataFrame) -> dict[int, list[str]]:
+    """DfE 3-digit LA number -> its ONS codes, the most recent first (North Yorkshire 815 was E10000023 until
+    2023 and is E06000065 since; Cumberland and Westmorland and Furness are new numbers)."""
+    las = areas[areas["level"] == "Local authority"].sort_values("mid_year", ascending=False)
+    return las.reset_index().groupby("old_la_code", sort=False)["area_code"].agg(list).to_dict()
+
+
+def statistical_neighbours(la_code: str, path: str | Path | None = None) -> list[list[str]]:
+    """The LA's ten statistical neighbours, closest first, in the DfE's children's services statistical-neighbour
+    model: each as its ONS codes, the current one first (an LA reorganised since may have had another code in
+    older published years). InputError for a code not in the model."""
+    areas = _areas()
+    if la_code not in areas.index or areas.loc[la_code, "level"] != "Local authority":
+        raise InputError(f"LA code '{la_code}' is not an English local authority (expected e.g. E06000049)")
+    sn = pd.read_csv(Path(path) if path else NEIGHBOURS_FILE)
+    old = int(areas.loc[la_code, "old_la_code"])
+    row = sn[sn["old_la_code"] == old]
+    if row.empty:
+        raise InputError(f"LA code {la_code!r} (DfE number {old}) is not in {NEIGHBOURS_FILE.name}")
+    codes = _codes_by_number(areas)
+    return [codes[int(v)] for v in row.iloc[0][[f"SN_{i}" for i in range(1, 11)]]]
+
+
+def benchmarks(la_code: str, year: int, published: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The LA's published figures for the year ending 31 March `year` beside England's, its region's and the mean
+    of its statistical neighbours': columns measure, england, region, stat_neighbours, la (one row per measure in
+    MEASURES; blank where not published or suppressed). InputError for an unknown LA or a year not published."""
+    pub = load_published() if published is None else published
+    neighbours = statistical_neighbours(la_code)
+    years = sorted(pub["year_ending_march"].unique())
+    if int(year) not in years:
+        raise InputError(f"no published figures for the year ending March {year} (published: {years[0]}-{years[-1]})")
+    region = _areas().loc[la_code, "region_code"]
+    wide = pub[pub["year_ending_march"] == int(year)].pivot_table(
+        index="measure", columns="area_code", values="value", aggfunc="first"
+    )
+    wide = wide.reindex(index=list(MEASURES))
+
+    def col(code: str) -> pd.Series:
+        return wide[code] if code in wide.columns else pd.Series(float("nan"), index=wide.index)
+
+    # each neighbour under the code it was published with that year
+    used = [next((c for c in codes if c in wide.columns), None) for codes in neighbours]
+    sn = wide[[c for c in used if c]].mean(axis=1, skipna=True).round(1)
+    out = pd.DataFrame({"england": col(ENGLAND), "region": col(region), "stat_neighbours": sn, "la": col(la_code)})
+    return out.rename_axis("measure").reset_index()
 
 
 def published_rates(la_code: str, measure: str = "cla_31_march", path: str | Path | None = None) -> pd.DataFrame:
@@ -31,4 +189,3 @@ def published_rates(la_code: str, measure: str = "cla_31_march", path: str | Pat
         **{c: pd.to_numeric(out[c], errors="coerce") for c in ["year_ending_march", "children", "rate_per_10k"]}
     )
     return out.sort_values(["level", "year_ending_march"]).reset_index(drop=True)
-
