@@ -1,4 +1,4 @@
-"""Disclosure control on tables built to contain small cells and identifiers."""
+"""Disclosure control on tables built to contain small cells and identifiers (expected values worked by hand)."""
 
 from __future__ import annotations
 
@@ -8,35 +8,106 @@ import pytest
 from cpanalysis.disclosure import (
     DisclosureError,
     assert_no_identifiers,
+    assert_no_small_counts,
     find_identifiers,
     suppress,
+    suppress_counts,
+    suppress_derived,
     suppress_measures,
+    suppress_with_totals,
 )
+from cpanalysis.errors import InputError
+
+C = "[c]"
 
 
-def test_counts_of_one_to_four_and_what_is_derived_from_them_are_suppressed():
+def test_counts_of_one_to_four_are_suppressed_zero_and_five_stand():
+    df = pd.DataFrame({"group": list("abcdef"), "children": [0, 1, 4, 5, 12, None]})
+    out = suppress_counts(df, ["children"])
+    # 0 published (as the DfE does); 1 and 4 small; 5 and 12 stand; a blank stays blank
+    assert out["children"].tolist()[:5] == [0, C, C, 5, 12] and pd.isna(out["children"].iloc[5])
+    assert df["children"].tolist()[:5] == [0, 1, 4, 5, 12]  # input untouched
+    # another threshold (e.g. a stricter local rule: under 10) and marker
+    assert suppress_counts(df, ["children"], threshold=10, marker="<10")["children"].tolist()[:5] == [0, "<10", "<10",
+                                                                                                   "<10", 12]
+
+
+def test_derived_figures_follow_their_count():
+    df = pd.DataFrame({"reason": ["adopted", "SGO", "home"], "children": [3, 7, 0], "percent": [30.0, 70.0, 0.0],
+                       "avg_days": [401.0, 350.0, None]})
+    out = suppress_derived(df, "children", ["percent", "avg_days"])
+    # 3 adopted is small: its 30% and its average over 3 children would reveal them; 7 and 0 stand
+    assert out["percent"].tolist() == [C, 70.0, 0.0] and out["avg_days"].tolist()[:2] == [C, 350.0]
+    # works on a table whose counts are already suppressed too
+    assert suppress_derived(suppress_counts(df, ["children"]), "children", ["percent"])["percent"].tolist() == [
+        C, 70.0, 0.0]
+
+
+def test_suppress_rows_where_any_count_is_small():
     df = pd.DataFrame({"group": ["a", "b", "c", "d"], "children": [0, 3, 5, 12], "percent": [0.0, 15.0, 25.0, 60.0]})
     out = suppress(df, ["children"], ["percent"])
-    # 0 is published; 3 is small (and its 15%); 5 and 12 stand
-    assert list(out["children"]) == [0, "[c]", 5, 12]
-    assert list(out["percent"]) == [0.0, "[c]", 25.0, 60.0]
-    assert list(df["children"]) == [0, 3, 5, 12]  # input untouched
+    assert list(out["children"]) == [0, C, 5, 12] and list(out["percent"]) == [0.0, C, 25.0, 60.0]
 
 
-def test_measures_table_suppression_follows_the_base_count():
-    table = pd.DataFrame({"measure": ["cla_at_end", "adopted", "A1", "ceased_sgo", "ceased_sgo_pct"],
-                          "value": [420, 3, 401.5, 7, 12.1]})
-    out = suppress_measures(table, {"A1": "adopted", "ceased_sgo_pct": "ceased_sgo"}).set_index("measure")["value"]
-    # adopted 3 is small, so the A1 average over those 3 children is too; 7 SGOs and their % stand
-    assert out.to_dict() == {"cla_at_end": 420, "adopted": "[c]", "A1": "[c]", "ceased_sgo": 7, "ceased_sgo_pct": 12.1}
+def test_secondary_suppression_protects_a_cell_from_subtraction():
+    df = pd.DataFrame(
+        {"male": [20, 6, 9, 35], "female": [3, 8, 12, 23], "total": [23, 14, 21, 58]},
+        index=["Foster", "Residential", "Other", "Total"],
+    )
+    out = suppress_with_totals(df, ["male", "female"], total_col="total", total_row="Total")
+    # primary: Foster/female 3. Row Foster has one hidden cell -> the smallest other non-zero, Foster/male 20.
+    # Column female has one hidden (3) -> smallest other body cell Residential/female 8. Column male now has one
+    # hidden (20) -> smallest other Residential/male 6. Every row and column now has 0 or 2 hidden: stop.
+    # a + b = 23, c + d = 14, a + c = 26, b + d = 11 has many solutions: 3 cannot be recovered.
+    expected = pd.DataFrame(
+        {"male": [C, C, 9, 35], "female": [C, C, 12, 23], "total": [23, 14, 21, 58]}, index=df.index
+    )
+    pd.testing.assert_frame_equal(out, expected.astype(object))
+    # without totals there is nothing to subtract from: primary suppression only
+    assert suppress_with_totals(df, ["male", "female"])["male"].tolist() == [20, 6, 9, 35]
+    with pytest.raises(InputError, match="no total row"):
+        suppress_with_totals(df, ["male"], total_row="All")
 
 
-def test_identifiers_are_found_in_tables_and_text():
-    df = pd.DataFrame({"CHILD": ["123456"], "n": [7]})
-    assert find_identifiers(df) == ["column CHILD"]
+def test_measures_table_suppression_follows_every_base_count():
+    measures = ["cla_at_end", "adopted", "A1", "ceased_sgo", "ceased_sgo_pct", "ceased",
+                "stability_long_term_pct", "stability_long_term_n", "stability_long_term_eligible"]
+    table = pd.DataFrame({"measure": measures, "value": [420, 3, 401.5, 7, 12.1, 58, 75.0, 3, 4]})
+    bases = {"A1": "adopted", "ceased_sgo_pct": ("ceased_sgo", "ceased"),
+             "stability_long_term_pct": ("stability_long_term_n", "stability_long_term_eligible")}
+    out = suppress_measures(table, bases).set_index("measure")["value"].to_dict()
+    # adopted 3 is small so the A1 average over those 3 children is too; 7 of 58 SGOs and their % stand;
+    # 3 of 4 children stable: both counts and the 75% suppressed
+    assert out == {"cla_at_end": 420, "adopted": C, "A1": C, "ceased_sgo": 7, "ceased_sgo_pct": 12.1, "ceased": 58,
+                   "stability_long_term_pct": C, "stability_long_term_n": C, "stability_long_term_eligible": C}
+
+
+def test_identifiers_are_found_in_tables():
+    df = pd.DataFrame({"CHILD": ["123456"], "DOB": ["2015-03-01"], "urn_school": ["x"], "n": [7]})
+    assert find_identifiers(df) == ["column CHILD", "column DOB", "column urn_school"]
+    values = pd.DataFrame({"where": ["CW1 2AB", "x"], "pupil": ["A123456789012", "B12345678901C"]})
+    assert find_identifiers(values) == ["postcode CW1 2AB", "UPN A123456789012", "UPN B12345678901C"]
+    assert find_identifiers(pd.DataFrame({"MC_DOB": []}).set_index("MC_DOB")) == ["column MC_DOB"]
+
+
+def test_identifiers_are_found_in_text_and_html():
     text = "Child 123456 lives at SK11 6TX, UPN A123456789012, total 55 children"
-    found = find_identifiers(text, child_ids={"123456", "999999"})
-    assert found == ["postcode SK11 6TX", "UPN A123456789012", "CHILD id 123456"]
-    with pytest.raises(DisclosureError, match="postcode"):
-        assert_no_identifiers(text)
-    assert find_identifiers("Children looked after: 1,234 at 31/03/2020 (rate 66 per 10,000)", {"123456"}) == []
+    assert find_identifiers(text, child_ids={"123456", "999999"}) == [
+        "postcode SK11 6TX", "UPN A123456789012", "CHILD id 123456"]
+    page = "<table><thead><tr><th>CHILD</th><th>HOME_POST</th><th>Children</th></tr></thead></table>"
+    assert find_identifiers(page) == ["column CHILD", "column HOME_POST"]
+    with pytest.raises(DisclosureError, match="scorecard.html would identify a child: postcode SK11 6TX"):
+        assert_no_identifiers(text, where="scorecard.html")
+    # ordinary committee text: dates, ONS codes, rates, "Child 1" labels and a postcode district alone are fine
+    clean = "Looked after: 1,234 at 31/03/2020 in E06000049 (rate 66 per 10,000); Child 1; placed in SK11"
+    assert find_identifiers(clean, {"123456"}) == []
+    assert_no_identifiers(clean)
+
+
+def test_assert_no_small_counts():
+    ok = suppress_counts(pd.DataFrame({"n": [0, 2, 9]}), ["n"])
+    assert_no_small_counts(ok, ["n"])
+    with pytest.raises(DisclosureError, match="column\\(s\\) n"):
+        assert_no_small_counts(pd.DataFrame({"n": [0, 2, 9]}), ["n"])
+    with pytest.raises(InputError, match="no column"):
+        suppress_counts(pd.DataFrame({"n": [1]}), ["children"])
