@@ -128,14 +128,12 @@ def waiting(episodes: pd.DataFrame, date: pd.Timestamp) -> pd.DataFrame:
     date = pd.Timestamp(date)
     eps = episodes_with_periods(episodes[~episodes["LS"].isin(SHORT_BREAK_LS)])
     eps = eps[eps["DECOM"] <= date]
-    current = eps.groupby("CHILD").tail(1)
-    current = current[
-        (current["DEC"].isna() | (current["DEC"] > date))
-        & current["LS"].isin(PLACEMENT_ORDER_LS)
-        & ~current["PLACE"].isin(ADOPTION_PLACEMENTS)
-    ]
-    cur = eps.merge(current[["CHILD", "PERIOD"]], on=["CHILD", "PERIOD"])
-    out = cur[cur["LS"].isin(PLACEMENT_ORDER_LS)].groupby("CHILD")["DECOM"].min().rename("order").reset_index()
+    last = ~eps["CHILD"].duplicated(keep="last")  # each child's latest episode started by `date`
+    waiting_now = last & (eps["DEC"].isna() | (eps["DEC"] > date)) & eps["LS"].isin(PLACEMENT_ORDER_LS)
+    waiting_now &= ~eps["PLACE"].isin(ADOPTION_PLACEMENTS)
+    period = eps["PERIOD"].where(waiting_now).groupby(eps["CHILD"]).transform("max")
+    orders = eps[eps["PERIOD"].eq(period) & eps["LS"].isin(PLACEMENT_ORDER_LS)]
+    out = orders.groupby("CHILD")["DECOM"].min().rename("order").reset_index()
     out["days_waiting"] = (date - out["order"]).dt.days
     return out.sort_values(["days_waiting", "CHILD"], ascending=[False, True]).reset_index(drop=True)
 

@@ -141,6 +141,43 @@ def test_children_waiting_for_adoption():
     }
 
 
+def test_scorecard_period_and_three_years():
+    # 2023/24: the five adoptions of test_summary_by_hand. The three years to 31/03/2024 (from 01/04/2021) add X,
+    # adopted 01/03/2023: entered 01/01/2021, placed A4 01/06/2022 -> A1 = A10 = 365 + 31 + 28 + 31 + 30 + 31 = 516
+    # (not within 426); no AD1 row, so no match and no A2.
+    # three years: A1 (1825 + 516) / 6 = 390.17 -> 390.2; A2 unchanged 99.5 over 4; A10 (1123 + 516) / 6 = 273.17
+    # -> 273.2; A3 4 of 6 = 66.7%
+    sc = adoption.scorecard(ADOPTIONS, AD1, Y_START, Y_END)
+    assert list(sc["period"]) == [365.0, 99.5, 224.6, 80.0]
+    assert list(sc["three_years"]) == [390.2, 99.5, 273.2, 66.7]
+    assert list(sc["children_period"]) == [5, 4, 5, 5]
+    assert list(sc["children_three_years"]) == [6, 4, 6, 6]
+    assert list(sc["threshold"][:3]) == [426, 121, 426]
+
+
+def test_wait_bands():
+    # waiting at 31/03/2024: Y 396 days (over 12 months), S 304 days (6 to 12 months)
+    bands = adoption.wait_bands(adoption.waiting(ADOPTIONS, Y_END)).set_index("wait")["children"]
+    assert bands.to_dict() == {"Under 3 months": 0, "3 to 6 months": 0, "6 to 12 months": 1, "Over 12 months": 1}
+
+
+def test_adoption_plan_pipeline():
+    pa = frame(
+        "placed_adoption",
+        [
+            dict(CHILD="P", DATE_PLACED="01/07/2022"),  # decision before the year, still open at 31/03/2024
+            dict(CHILD="S", DATE_PLACED="01/06/2023"),  # decision in the year, open
+            dict(CHILD="Z", DATE_PLACED="01/03/2023", DATE_PLACED_CEASED="01/09/2023", REASON_PLACED_CEASED="RD4"),
+            dict(CHILD="X", DATE_PLACED="01/05/2023", DATE_PLACED_CEASED="01/09/2023", REASON_PLACED_CEASED="RD1"),
+        ],
+        year=2024,
+    )
+    p = adoption.pipeline(pa, Y_START, Y_END).set_index("stage")["children"]
+    # decisions in 2023/24: S, X = 2; ceased in it: Z (RD4), X (RD1) = 2; open at 31/03/2024: P, S = 2
+    assert list(p) == [2, 2, 1, 1, 2]
+    assert p["  ceased: RD1"] == 1 and p["  ceased: RD4"] == 1
+
+
 def _dataset(episodes: pd.DataFrame, header: pd.DataFrame, ad1: pd.DataFrame, uasc: pd.DataFrame) -> Dataset:
     empty = pd.DataFrame()
     return Dataset(
