@@ -56,3 +56,27 @@ def care_leavers(oc3: pd.DataFrame, year: int | None = None, header: pd.DataFram
     )
     out.index = out.index.astype(str)
     return out.sort_index().reset_index()[columns]
+
+
+def leaver_rates(
+    oc3: pd.DataFrame, year: int, header: pd.DataFrame | None = None, ages: tuple[int, int] = (19, 21)
+) -> dict[str, float]:
+    """The DfE's care-leaver indicators for collection `year` (year ending 31 March `year`) over care leavers aged
+    `ages` (inclusive; 19-21 by default, as published; 17-18 the other published group): leavers, and the percent
+    of ALL of them (not only those in touch) in touch, in education, employment or training, and in suitable
+    accommodation (care_leavers). No OC3 rows for that year: leavers 0 and the percentages blank."""
+    by_age = care_leavers(oc3, year, header)
+    known = by_age[by_age["age"] != "Unknown"]
+    ages_ = pd.to_numeric(known["age"])
+    rows = known[(ages_ >= ages[0]) & (ages_ <= ages[1])]
+    n = int(rows["leavers"].sum())
+
+    def pct(column: str) -> float:
+        return round(100 * int(rows[column].sum()) / n, 1) if n else float("nan")
+
+    return {
+        "leavers": n,
+        "in_touch_pct": pct("in_touch"),
+        "eet_pct": pct("eet"),
+        "suitable_accommodation_pct": pct("suitable_accommodation"),
+    }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cpanalysis import adoption, population
+from cpanalysis import adoption, leavers, population
 from cpanalysis.categories import ADOPTED, SGO
 from cpanalysis.errors import InputError
 from cpanalysis.ssda903 import Dataset
@@ -37,6 +37,9 @@ def measures_table(data: Dataset, start: pd.Timestamp, end: pd.Timestamp, la_cod
     - waiting_for_adoption: placement order, not yet placed, at `end`.
     - stability_3plus(_n, _pct): looked after at `end` with 3+ placements in the 12 months to `end`;
       stability_long_term(_n, _eligible, _pct) at `end` (the DfE figures when `end` is 31 March).
+    - care_leavers_19_21 (+ _in_touch_pct, _eet_pct, _suitable_pct; when the data has an OC3 table): care leavers
+      aged 19-21 in the OC3 return of the year ending 31 March that holds `end` (cpanalysis.leavers.leaver_rates);
+      0 and blanks until that year's OC3 is in the data.
     - rate_per_10k (with `la_code`): cla_at_end per 10,000 children aged 0-17, ONS mid-(N-1) estimate for the
       year ending 31 March N that holds `end`.
     """
@@ -78,8 +81,17 @@ def measures_table(data: Dataset, start: pd.Timestamp, end: pd.Timestamp, la_cod
         ("stability_long_term_eligible", long_term["eligible"]),
         ("stability_long_term_pct", long_term["percent"]),
     ]
+    year_ending = end.year if end.month <= 3 else end.year + 1
+    oc3 = data.tables.get("oc3")
+    if oc3 is not None and {"CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"} <= set(oc3.columns):
+        cl = leavers.leaver_rates(oc3, year_ending, header)
+        rows += [
+            ("care_leavers_19_21", cl["leavers"]),
+            ("care_leavers_19_21_in_touch_pct", cl["in_touch_pct"]),
+            ("care_leavers_19_21_eet_pct", cl["eet_pct"]),
+            ("care_leavers_19_21_suitable_pct", cl["suitable_accommodation_pct"]),
+        ]
     if la_code:
-        year_ending = end.year if end.month <= 3 else end.year + 1
         rows.append(("rate_per_10k", population.rate_for(len(cla), la_code, year_ending)))
     values = [int(v) if isinstance(v, (int, np.integer)) else float(v) for _, v in rows]
     return pd.DataFrame({"measure": [m for m, _ in rows], "value": pd.Series(values, dtype=object)})

@@ -14,7 +14,7 @@ import pytest
 from factories import episodes_frame, frame, header_frame
 from test_population import EPISODES as POPULATION_EPISODES
 from test_population import HEADER as POPULATION_HEADER
-from test_population import UASC
+from test_population import OC3, UASC
 
 from cpanalysis import adoption
 from cpanalysis.errors import InputError
@@ -181,7 +181,7 @@ def test_adoption_plan_pipeline():
 def _dataset(episodes: pd.DataFrame, header: pd.DataFrame, ad1: pd.DataFrame, uasc: pd.DataFrame) -> Dataset:
     empty = pd.DataFrame()
     return Dataset(
-        tables={"episodes": episodes, "header": header, "ad1": ad1, "uasc": uasc},
+        tables={"episodes": episodes, "header": header, "ad1": ad1, "uasc": uasc, "oc3": OC3},
         quality=empty,
         accounting=empty,
         files=pd.DataFrame({"year": [2024]}),
@@ -192,7 +192,10 @@ def _dataset(episodes: pd.DataFrame, header: pd.DataFrame, ad1: pd.DataFrame, ua
 ALL_EPISODES = pd.concat([POPULATION_EPISODES, ADOPTIONS], ignore_index=True).sort_values(["CHILD", "DECOM"])
 ADOPTION_HEADER = header_frame([dict(CHILD=c, DOB="01/01/2021") for c in ["P", "Q", "R", "V", "W", "X", "S", "Y", "Z"]]
                                + [dict(CHILD="AA", DOB="01/01/2021")])
-ALL_HEADER = pd.concat([POPULATION_HEADER, ADOPTION_HEADER], ignore_index=True)
+# X4, a care leaver in OC3 (test_population) with no DOB there, has it in the header: 01/01/2003
+ALL_HEADER = pd.concat(
+    [POPULATION_HEADER, ADOPTION_HEADER, header_frame([dict(CHILD="X4", DOB="01/01/2003")])], ignore_index=True
+)
 
 # The population histories (test_population) and the adoption histories above together, 2023/24, by hand:
 # looked after at 31/03/2024: A, C, F + S, Y, Z, AA = 7; starts: B, C, F, G (no adoption history starts then) = 4;
@@ -201,6 +204,8 @@ ALL_HEADER = pd.concat([POPULATION_HEADER, ADOPTION_HEADER], ignore_index=True)
 # Z = 4; external 0; residential C = 1 of 7 = 14.3%. Waiting: Y, S = 2.
 # 3+ placements in 2023/24: A 1, C 2 (U6, K2), F 1, S 1, Y 3 (U4 via L, A4, U6), Z 1, AA 2 -> Y: 1 of 7 = 14.3%.
 # Long-term: under 16, in care since 30/09/2021 or before: only A (since 01/01/2020, never moved) -> 1 of 1 = 100.0%.
+# Care leavers aged 19-21 in OC3 2024 (year ending 31/03/2024): X2, X3 (19), X4 (21) = 3; in touch X3 = 33.3%;
+# EET X3 (P3) = 33.3%; suitable accommodation none (B2, Z2 not suitable, 01 not a code) = 0.0%.
 # Rate (Cheshire East, year ending 31/03/2024 -> mid-2023 81,832): 7 / 81,832 x 10,000 = 0.86 -> 1.
 EXPECTED = {
     "cla_at_end": 7, "starts": 4, "ceased": 9, "adopted": 5, "ceased_sgo": 2,
@@ -209,6 +214,8 @@ EXPECTED = {
     "in_house_foster": 4, "external_foster": 0, "residential_pct": 14.3, "waiting_for_adoption": 2,
     "stability_3plus_n": 1, "stability_3plus_pct": 14.3,
     "stability_long_term_n": 1, "stability_long_term_eligible": 1, "stability_long_term_pct": 100.0,
+    "care_leavers_19_21": 3, "care_leavers_19_21_in_touch_pct": 33.3, "care_leavers_19_21_eet_pct": 33.3,
+    "care_leavers_19_21_suitable_pct": 0.0,
     "rate_per_10k": 1,
 }
 
@@ -233,7 +240,7 @@ def test_measures_table_bad_dates(start, end, message):
 def _write_903(folder: Path) -> None:
     """The same histories as 2023/24 903 CSV extracts (dates dd/mm/yyyy)."""
     folder.mkdir()
-    tables = {"episodes": ALL_EPISODES, "header": ALL_HEADER, "ad1": AD1, "uasc": UASC}
+    tables = {"episodes": ALL_EPISODES, "header": ALL_HEADER, "ad1": AD1, "uasc": UASC, "oc3": OC3}
     for name, df in tables.items():
         out = df.drop(columns=["YEAR", "SOURCE_FILE", "SOURCE_ROW"]).copy()
         for col in out.columns:

@@ -269,3 +269,19 @@ def test_care_leavers_by_age():
         "suitable_accommodation": [1, 0, 0],
     }
     assert leavers.care_leavers(oc3, 2023)["leavers"].tolist() == [1]
+
+
+def test_care_leaver_rates_19_to_21_over_all_leavers():
+    header = header_frame([dict(CHILD="X4", DOB="01/01/2003")])
+    # aged 19-21 on 31/03/2024: X2, X3 (19), X4 (21) = 3. In touch: X3 -> 1 of 3 = 33.3%; EET: X3 (P3) = 33.3%;
+    # suitable accommodation: none (X2 Z2, X3 B2 unsuitable; X4 '01') = 0.0%. Percentages are of all 3, in touch or not.
+    assert leavers.leaver_rates(OC3, 2024, header) == {
+        "leavers": 3, "in_touch_pct": 33.3, "eet_pct": 33.3, "suitable_accommodation_pct": 0.0,
+    }
+    # aged 17-18: X1 only, in touch, EET (F2), suitable (D1)
+    assert leavers.leaver_rates(OC3, 2024, header, ages=(17, 18)) == {
+        "leavers": 1, "in_touch_pct": 100.0, "eet_pct": 100.0, "suitable_accommodation_pct": 100.0,
+    }
+    # no OC3 for the year: none, blanks
+    empty = leavers.leaver_rates(OC3, 2025, header)
+    assert empty["leavers"] == 0 and pd.isna(empty["eet_pct"])
