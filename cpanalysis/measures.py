@@ -46,6 +46,7 @@ def measures_table(data: Dataset, start: pd.Timestamp, end: pd.Timestamp, la_cod
     start, end = _date(start, "start"), _date(end, "end")
     if end < start:
         raise InputError(f"the period is empty: end {end:%Y-%m-%d} is before start {start:%Y-%m-%d}")
+    _check_within_data(data, start, end)
     eps, header = data["episodes"], data["header"]
     cla = population.cla_at(eps, end, header)
     ceased = population.ceased(eps, start, end)
@@ -95,6 +96,19 @@ def measures_table(data: Dataset, start: pd.Timestamp, end: pd.Timestamp, la_cod
         rows.append(("rate_per_10k", population.rate_for(len(cla), la_code, year_ending)))
     values = [int(v) if isinstance(v, (int, np.integer)) else float(v) for _, v in rows]
     return pd.DataFrame({"measure": [m for m, _ in rows], "value": pd.Series(values, dtype=object)})
+
+
+def _check_within_data(data: Dataset, start: pd.Timestamp, end: pd.Timestamp) -> None:
+    """The period must lie within the collection years loaded: from 1 April of the first to 31 March of the last
+    (flows before the first year's extract are not in the data; looked-after counts after the last are unknown)."""
+    if "year" not in data.files or data.files["year"].dropna().empty:
+        return
+    begin, data_end = pd.Timestamp(data.first_year - 1, 4, 1), pd.Timestamp(data.data_end)
+    if end > data_end:
+        raise InputError(f"end {end:%Y-%m-%d} is after the last date in the data ({data_end:%Y-%m-%d})")
+    if start < begin:
+        raise InputError(f"start {start:%Y-%m-%d} is before the data begin ({begin:%Y-%m-%d}): starts and endings "
+                         "before then are not in the extracts")
 
 
 def _pct(n: int, d: int) -> float:

@@ -230,7 +230,10 @@ def test_measures_table_by_hand():
 @pytest.mark.parametrize(
     "start, end, message",
     [("2024-04-01", "2023-03-31", "the period is empty"), ("2023-13-01", "2024-03-31", "is not a date"),
-     (None, "2024-03-31", "blank")],
+     (None, "2024-03-31", "blank"),
+     # the data are the 2023/24 extracts: 01/04/2023 to 31/03/2024
+     ("2023-04-01", "2024-06-30", "after the last date in the data"),
+     ("2023-01-01", "2024-03-31", "before the data begin")],
 )
 def test_measures_table_bad_dates(start, end, message):
     with pytest.raises(InputError, match=message):
