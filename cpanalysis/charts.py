@@ -1,27 +1,45 @@
-"""One house style for every figure: seaborn's colour-blind-safe palette, a title that states the finding,
-labelled axes with units, count axes from zero, and a footnote with the source (and 'SYNTHETIC data' when
-it is). Sized for an A4 committee paper. `save_figure` writes PNG and SVG."""
+"""One house style for every figure, sized for an A4 committee paper or a slide:
+
+- seaborn's white-grid theme with its colour-blind-safe "colorblind" palette (Okabe-Ito-like), 11-15 pt text;
+- a title that states the finding (the caller writes it; long titles wrap), labelled axes with units;
+- axes of counts start at 0 unless the caller passes zero=False;
+- a footnote with the source, and "Synthetic data" when the data are synthetic (synthetic=True, or said in source).
+
+`save_figure` writes each figure as PNG (150 dpi) and SVG. Functions return the matplotlib Figure.
+"""
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
+from matplotlib.figure import Figure
+
+from cpanalysis.errors import InputError
 
 PALETTE = sns.color_palette("colorblind")
-SIZE = (10, 5.2)
+SIZE = (10, 5.4)  # inches: a full A4 text width at 150 dpi, legible on a slide
+THRESHOLD_COLOUR = PALETTE[3]  # vermilion
+SYNTHETIC_NOTE = "Synthetic data: no real child."
 
 
 def apply_style() -> None:
-    """The house theme: white grid, colour-blind palette, fonts readable on a printed page."""
-    sns.set_theme(style="whitegrid", palette=PALETTE, context="notebook", font_scale=1.15)
+    """The house theme: white grid, colour-blind palette, fonts readable on a printed page (11-15 pt)."""
+    sns.set_theme(style="whitegrid", palette=PALETTE, context="notebook")
     plt.rcParams.update(
         {
+            "font.size": 12,
             "axes.titlesize": 15,
             "axes.titleweight": "bold",
             "axes.titlelocation": "left",
+            "axes.labelsize": 12,
+            "xtick.labelsize": 11,
+            "ytick.labelsize": 11,
+            "legend.fontsize": 11,
             "figure.dpi": 100,
             "savefig.bbox": "tight",
             "axes.spines.top": False,
@@ -30,16 +48,53 @@ def apply_style() -> None:
     )
 
 
-def _finish(fig, ax, title: str, xlabel: str, ylabel: str, source: str, zero: bool = True):
-    ax.set_title(title)
+def _check(df: pd.DataFrame, columns: list[str | None]) -> None:
+    missing = [c for c in columns if c is not None and c not in df.columns]
+    if missing:
+        raise InputError(f"cannot draw the chart: no column(s) {', '.join(missing)} in {list(df.columns)}")
+
+
+def footnote(source: str = "", synthetic: bool = False) -> str:
+    """The footnote text: the source, and the synthetic-data warning unless the source already says so."""
+    parts = [source.strip()] if source and source.strip() else []
+    if synthetic and "synthetic" not in source.lower():
+        parts.append(SYNTHETIC_NOTE)
+    return "  ".join(parts)
+
+
+def _finish(fig: Figure, ax, title: str, xlabel: str, ylabel: str, source: str, synthetic: bool = False,
+            zero: bool = True) -> Figure:
+    if not title:
+        raise InputError("every chart needs a title that states the finding")
+    ax.set_title("\n".join(textwrap.wrap(title, 75)))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    if zero and ax.get_ylim()[0] > 0:
+    if zero and ax.get_ylim()[0] != 0:
         ax.set_ylim(bottom=0)
-    if source:
-        fig.text(0.01, -0.02, source, ha="left", va="top", fontsize=9, color="#555555", wrap=True)
+    note = footnote(source, synthetic)
     fig.tight_layout()
+    if note:
+        fig.text(0.01, 0.0, "\n".join(textwrap.wrap(note, 130)), ha="left", va="top", fontsize=10, color="#444444")
     return fig
+
+
+def _dates(ax, x: pd.Series) -> None:
+    """Date ticks a reader can place: at the data's own dates when there are few (e.g. quarter ends, "Mar 2024"),
+    otherwise at regular dates, always with month and year."""
+    if not pd.api.types.is_datetime64_any_dtype(x):
+        return
+    dates = pd.Series(pd.to_datetime(x).dropna().unique()).sort_values()
+    if 1 < len(dates) <= 13:
+        ax.set_xticks(dates.to_numpy(), [f"{d:%b}\n{d:%Y}" for d in dates])
+    else:
+        locator = mdates.AutoDateLocator(minticks=4, maxticks=9)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
+
+
+def _legend(ax, title: str = "") -> None:
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(title=title or None, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
 
 
 def line_chart(
@@ -53,14 +108,16 @@ def line_chart(
     source: str = "",
     zero: bool = True,
     markers: bool = True,
-):
-    """Lines of y over x (one per hue), the y axis from zero unless zero=False."""
+    synthetic: bool = False,
+) -> Figure:
+    """Lines of y over x (one per hue, legend outside the plot), the y axis from zero unless zero=False."""
+    _check(df, [x, y, hue])
     apply_style()
     fig, ax = plt.subplots(figsize=SIZE)
-    sns.lineplot(data=df, x=x, y=y, hue=hue, marker="o" if markers else None, ax=ax)
-    if hue:
-        ax.legend(title="", frameon=False)
-    return _finish(fig, ax, title, xlabel, ylabel, source, zero)
+    sns.lineplot(data=df, x=x, y=y, hue=hue, marker="o" if markers else None, linewidth=2.2, ax=ax)
+    _dates(ax, df[x])
+    _legend(ax)
+    return _finish(fig, ax, title, xlabel, ylabel, source, synthetic, zero)
 
 
 def bar_chart(
@@ -74,68 +131,174 @@ def bar_chart(
     horizontal: bool = False,
     source: str = "",
     labels: bool = True,
-):
-    """Bars (horizontal=True: categories on the y axis), each labelled with its value."""
+    synthetic: bool = False,
+) -> Figure:
+    """Bars, each labelled with its value. horizontal=True: categories (y) down the side, values (x) across, for
+    long category names. The value axis starts at 0."""
+    _check(df, [x, y, hue])
     apply_style()
-    fig, ax = plt.subplots(
-        figsize=(SIZE[0], max(3.5, 0.45 * df[y if horizontal else x].nunique() + 1.5)) if horizontal else SIZE
-    )
-    sns.barplot(data=df, x=x, y=y, hue=hue, orient="h" if horizontal else "v", ax=ax, color=None if hue else PALETTE[0])
+    n = df[y if horizontal else x].nunique()
+    fig, ax = plt.subplots(figsize=(SIZE[0], max(3.5, 0.45 * n + 1.8)) if horizontal else SIZE)
+    sns.barplot(data=df, x=x, y=y, hue=hue, orient="h" if horizontal else "v", ax=ax,
+                color=None if hue else PALETTE[0], errorbar=None)
     if labels:
         for container in ax.containers:
             ax.bar_label(container, fmt="{:,.0f}", padding=3, fontsize=10)
+    if horizontal:
+        ax.set_xlim(left=0)
+        ax.margins(x=0.08)
+    elif n > 6:
+        ax.tick_params(axis="x", labelrotation=30)
+        plt.setp(ax.get_xticklabels(), ha="right")
     if hue:
-        ax.legend(title="", frameon=False)
-    return _finish(fig, ax, title, xlabel, ylabel, source, zero=not horizontal)
+        _legend(ax)
+    return _finish(fig, ax, title, xlabel, ylabel, source, synthetic, zero=not horizontal)
 
 
 def stacked_area(
-    df: pd.DataFrame, x: str, columns: list[str], title: str, ylabel: str, xlabel: str = "", source: str = ""
-):
-    """Stacked areas of several columns over x (e.g. children by placement type at each quarter end)."""
+    df: pd.DataFrame,
+    x: str,
+    columns: list[str],
+    title: str,
+    ylabel: str,
+    xlabel: str = "",
+    source: str = "",
+    synthetic: bool = False,
+) -> Figure:
+    """Stacked areas of several columns over x (e.g. children by placement type at each quarter end); the legend
+    lists the layers top first, in the order they are stacked."""
+    _check(df, [x, *columns])
     apply_style()
     fig, ax = plt.subplots(figsize=SIZE)
-    ax.stackplot(df[x], *[df[c] for c in columns], labels=columns, colors=PALETTE[: len(columns)], alpha=0.9)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    return _finish(fig, ax, title, xlabel, ylabel, source)
+    colours = sns.color_palette("colorblind", len(columns))
+    ax.stackplot(df[x], *[df[c].fillna(0).astype(float) for c in columns], labels=columns, colors=colours, alpha=0.9)
+    _dates(ax, df[x])
+    ax.margins(x=0)
+    handles, names = ax.get_legend_handles_labels()
+    ax.legend(handles[::-1], names[::-1], loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    return _finish(fig, ax, title, xlabel, ylabel, source, synthetic)
 
 
-def distribution_chart(values: pd.Series, title: str, xlabel: str, threshold: float | None = None,
-                       threshold_label: str = "", source: str = ""):
-    """The spread of values (e.g. days waited) as a box plot: median, quartiles and whiskers from the 5th to the
-    95th percentile, with no individual points and no counts (safe for small numbers), and a threshold line."""
+def band_chart(
+    central: pd.Series,
+    lower: pd.Series,
+    upper: pd.Series,
+    actual: pd.Series | None = None,
+    *,
+    title: str,
+    ylabel: str,
+    xlabel: str = "",
+    central_label: str = "Projection",
+    band_label: str = "Likely range",
+    actual_label: str = "Actual",
+    source: str = "",
+    synthetic: bool = False,
+    zero: bool = True,
+) -> Figure:
+    """A projection over its x (the Series' index, e.g. quarter-end dates): the central line, a shaded band from
+    lower to upper (say which interval in band_label, e.g. "80% interval"), and the actual values so far as
+    points joined by a line."""
+    if not (central.index.equals(lower.index) and central.index.equals(upper.index)):
+        raise InputError("band_chart: central, lower and upper must share the same x values (index)")
+    if (lower > upper).any():
+        raise InputError("band_chart: the lower bound is above the upper bound somewhere")
     apply_style()
-    fig, ax = plt.subplots(figsize=(SIZE[0], 3.8))
-    sns.boxplot(x=values.dropna(), whis=(5, 95), showfliers=False, width=0.45, color=PALETTE[0], ax=ax)
-    if threshold is not None:
-        ax.axvline(threshold, color=PALETTE[3], linestyle="--", linewidth=2)
-        ax.annotate(threshold_label, (threshold, 1.0), xycoords=("data", "axes fraction"), xytext=(4, -4),
-                    textcoords="offset points", va="top", color=PALETTE[3])
-    ax.set_xlim(left=0)
-    return _finish(fig, ax, title, xlabel, "", source, zero=False)
+    fig, ax = plt.subplots(figsize=SIZE)
+    x = central.index
+    ax.fill_between(x, lower.astype(float), upper.astype(float), color=PALETTE[0], alpha=0.2, linewidth=0,
+                    label=band_label)
+    ax.plot(x, central.astype(float), color=PALETTE[0], linewidth=2.2, linestyle="--", label=central_label)
+    if actual is not None and len(actual):
+        ax.plot(actual.index, actual.astype(float), color="#222222", linewidth=2, marker="o", label=actual_label)
+    if isinstance(x, pd.DatetimeIndex):
+        _dates(ax, pd.Series(x))
+    _legend(ax)
+    return _finish(fig, ax, title, xlabel, ylabel, source, synthetic, zero)
 
 
-def timeline_chart(journeys: pd.DataFrame, stages: list[str], title: str, source: str = "", label: str = "child"):
-    """Each row a child's journey, stage dates as markers joined by a line (rows are numbered, never
-    identified). journeys: one row per child with a date column per stage."""
+def distribution_chart(
+    values: pd.Series,
+    title: str,
+    xlabel: str,
+    threshold: float | list[float] | None = None,
+    threshold_label: str | list[str] = "",
+    source: str = "",
+    kind: str = "box",
+    synthetic: bool = False,
+) -> Figure:
+    """The spread of values (e.g. days waited) with threshold lines (e.g. 426 days, the A1 threshold).
+
+    kind="box" (default, for committees): median, quartiles and whiskers from the 5th to the 95th percentile, no
+    individual points and no counts, so it reveals no child. kind="hist": a histogram of the number of children
+    in each band (counts: for analysts, or once the numbers are large)."""
+    vals = pd.to_numeric(values, errors="coerce").dropna()
+    if vals.empty:
+        raise InputError("distribution_chart: no values to draw")
+    thresholds = [] if threshold is None else threshold if isinstance(threshold, list) else [threshold]
+    tlabels = threshold_label if isinstance(threshold_label, list) else [threshold_label] * len(thresholds)
     apply_style()
-    fig, ax = plt.subplots(figsize=(SIZE[0], max(3.5, 0.32 * len(journeys) + 1.8)))
-    for i, (_, row) in enumerate(journeys.iterrows()):
-        dates = row[stages].dropna()
-        ax.plot(pd.to_datetime(dates.to_numpy()), [i] * len(dates), color="#999999", linewidth=1, zorder=1)
+    if kind == "box":
+        fig, ax = plt.subplots(figsize=(SIZE[0], 3.8))
+        sns.boxplot(x=vals, whis=(5, 95), showfliers=False, width=0.45, color=PALETTE[0], ax=ax)
+        ylabel = ""
+        source = ("Box: the middle half of children, line at the median; whiskers from the 5th to the 95th "
+                  f"percentile. {source}")
+    elif kind == "hist":
+        fig, ax = plt.subplots(figsize=SIZE)
+        sns.histplot(x=vals, bins="auto", color=PALETTE[0], ax=ax)
+        ylabel = "Children"
+    else:
+        raise InputError(f"distribution_chart: kind must be 'box' or 'hist', not {kind!r}")
+    for t, label in zip(thresholds, tlabels):
+        ax.axvline(t, color=THRESHOLD_COLOUR, linestyle="--", linewidth=2)
+        if label:
+            ax.annotate(label, (t, 1.0), xycoords=("data", "axes fraction"), xytext=(4, -4),
+                        textcoords="offset points", va="top", color=THRESHOLD_COLOUR, fontsize=11,
+                        fontweight="bold")
+    right = max([vals.quantile(0.95) if kind == "box" else vals.max(), *thresholds]) * 1.08
+    ax.set_xlim(0, right)
+    return _finish(fig, ax, title, xlabel, ylabel, source, synthetic, zero=kind == "hist")
+
+
+def timeline_chart(
+    journeys: pd.DataFrame,
+    stages: list[str],
+    title: str,
+    source: str = "",
+    label: str = "child",
+    synthetic: bool = False,
+) -> Figure:
+    """Each row a child's journey: the date of each stage (e.g. entered care, placement order, matched, placed,
+    adopted) as a marker, joined by a line. Rows are numbered ("Child 1", ...), never identified; any identifying
+    column in `journeys` is ignored."""
+    _check(journeys, stages)
+    apply_style()
+    j = journeys.reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(SIZE[0], max(3.5, 0.3 * len(j) + 2.0)))
+    dates = j[stages].apply(pd.to_datetime)
+    for i, row in dates.iterrows():
+        d = row.dropna()
+        ax.plot(d.to_numpy(), [i] * len(d), color="#999999", linewidth=1, zorder=1)
+    markers = ["o", "s", "D", "^", "v", "P", "X"]
     for k, stage in enumerate(stages):
-        ax.scatter(pd.to_datetime(journeys[stage]), range(len(journeys)), label=stage, color=PALETTE[k], s=40, zorder=2)
-    ax.set_yticks(range(len(journeys)), [f"{label.capitalize()} {i + 1}" for i in range(len(journeys))], fontsize=8)
-    ax.invert_yaxis()
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    return _finish(fig, ax, title, "Date", "", source, zero=False)
+        ax.scatter(dates[stage], range(len(j)), label=stage, color=PALETTE[k % len(PALETTE)],
+                   marker=markers[k % len(markers)], s=42, zorder=2)
+    ax.set_yticks(range(len(j)), [f"{label.capitalize()} {i + 1}" for i in range(len(j))],
+                  fontsize=9 if len(j) > 20 else 11)
+    ax.set_ylim(len(j) - 0.5, -0.5)
+    _dates(ax, dates.stack())
+    _legend(ax)
+    return _finish(fig, ax, title, "Date", "", source, synthetic, zero=False)
 
 
-def save_figure(fig, out_dir: str | Path, name: str) -> list[Path]:
-    """Write the figure as PNG (150 dpi) and SVG into out_dir; returns the paths."""
+def save_figure(fig: Figure, out_dir: str | Path, name: str) -> list[Path]:
+    """Write the figure as `name`.png (150 dpi) and `name`.svg into out_dir (created if need be); returns the
+    two paths. The figure stays open (a notebook still shows it); close it with matplotlib.pyplot.close(fig)."""
+    if not name or any(ch in name for ch in "/\\"):
+        raise InputError(f"figure name {name!r} must be a plain file name without folders")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / f"{name}.png", out / f"{name}.svg"]
-    fig.savefig(paths[0], dpi=150)
-    fig.savefig(paths[1])
+    fig.savefig(paths[0], dpi=150, metadata={"Software": None})
+    fig.savefig(paths[1], metadata={"Date": None})
     return paths
