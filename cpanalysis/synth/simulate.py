@@ -39,31 +39,33 @@ AGE_SHARES = np.array([0.21, 0.17, 0.18, 0.32, 0.12])  # age at entry (England: 
 ROUTES = ("adoption", "sgo", "home", "adult", "cao")
 # Route out of care by age band at entry: adopted, SGO, returned home, stays to 18, child arrangements order.
 ROUTE_P = {
-    0: np.array([0.44, 0.17, 0.26, 0.08, 0.05]),
-    1: np.array([0.26, 0.23, 0.34, 0.12, 0.05]),
-    5: np.array([0.02, 0.19, 0.43, 0.31, 0.05]),
+    0: np.array([0.44, 0.20, 0.23, 0.08, 0.05]),
+    1: np.array([0.26, 0.27, 0.30, 0.12, 0.05]),
+    5: np.array([0.02, 0.23, 0.39, 0.31, 0.05]),
     10: np.array([0.00, 0.05, 0.55, 0.37, 0.03]),
     16: np.array([0.00, 0.00, 0.52, 0.48, 0.00]),
 }
 # Months in care before leaving by this route: (mean, gamma shape). Stays ending at home are very skewed.
-ROUTE_MONTHS = {"home": (4.0, 0.8), "sgo": (19.0, 3.0), "cao": (13.0, 3.0)}
+ROUTE_MONTHS = {"home": (3.5, 0.8), "sgo": (19.0, 3.0), "cao": (13.0, 3.0)}
 # Placement (PLACE, PLACE_PROVIDER) on entry and on each move, by age.
 PLACE_CHOICES = {
     "young": (
         [("U4", "PR1"), ("U6", "PR1"), ("U1", "PR1"), ("U3", "PR1"), ("U6", "PR4"), ("U4", "PR5"), ("P1", "PR0"),
          ("R3", "PR1"), ("K2", "PR4")],
-        [0.15, 0.20, 0.08, 0.08, 0.20, 0.07, 0.14, 0.04, 0.02],
+        [0.14, 0.19, 0.08, 0.08, 0.21, 0.07, 0.15, 0.04, 0.02],
     ),
     "teen": (
         [("U4", "PR1"), ("U6", "PR1"), ("U3", "PR1"), ("U6", "PR4"), ("U4", "PR5"), ("K2", "PR4"), ("K2", "PR1"),
          ("R1", "PR4"), ("S1", "PR5"), ("P1", "PR0"), ("K1", "PR2"), ("H5", "PR4")],
-        [0.15, 0.14, 0.06, 0.17, 0.06, 0.12, 0.03, 0.02, 0.02, 0.12, 0.01, 0.07],
+        [0.14, 0.13, 0.06, 0.17, 0.06, 0.13, 0.03, 0.02, 0.02, 0.12, 0.01, 0.08],
     ),
     "older": (
         [("H5", "PR4"), ("H5", "PR1"), ("H5", "PR5"), ("U4", "PR1"), ("U6", "PR4"), ("K2", "PR4"), ("P1", "PR0")],
         [0.36, 0.12, 0.06, 0.15, 0.15, 0.07, 0.09],
     ),
 }
+# Mean months between placement moves in the first 6 months of care, from 6 months to 2 years, and after.
+MOVE_GAP_MONTHS = {"young": (11.0, 60.0, 130.0), "teen": (8.0, 40.0, 80.0)}
 _PLACE_P = {k: np.array(w) / sum(w) for k, (_, w) in PLACE_CHOICES.items()}
 CIN_OTHER = ["N2", "N3", "N4", "N5", "N6", "N7", "N8"]
 ETHNIC_OTHER = ["WOTH", "WIRI", "MWBC", "MWAS", "MOTH", "AIND", "AOTH", "BAFR", "BCRB", "CHNE", "OOTH"]
@@ -154,11 +156,13 @@ class _Child:
         if long_stay and (later == "C1" or (later == "V2" and rng.random() < 0.5)):
             c2 = start + max(5, int((order - start) * rng.uniform(0.3, 0.8)) if order else self.days(170))
             events.append((c2, "ls", "C2" if later == "C1" or rng.random() < 0.5 else "C1"))
-        # placement moves: a Poisson process, faster for teenagers
-        mean_gap = 27 * 30.4 if age < 10 else 20 * 30.4
+        # placement moves: most in the first 6 months of care, fewer up to 2 years, then rare; teenagers move more
+        gaps = MOVE_GAP_MONTHS["young" if age < 10 else "teen"]
         t = start
         while True:
-            t += max(1, int(rng.exponential(mean_gap)))
+            in_care = t - start
+            months = gaps[0] if in_care < 183 else gaps[1] if in_care < 730 else gaps[2]
+            t += max(1, int(rng.exponential(months * 30.4)))
             if t >= exit_day:
                 break
             events.append((t, "move", None))
@@ -241,7 +245,7 @@ class _Child:
             if then == "sgo":
                 return min(ceased + self.days(240), self.eighteen), str(rng.choice(["E45", "E47"]))
             return self.eighteen, None
-        match = max(decision + 14, order + int(rng.gamma(2.0, 42.0)) - 12)
+        match = max(decision + 14, order + int(rng.gamma(2.0, 47.0)) - 12)
         placed = max(match, order) + int(rng.integers(7, 40))
         adopted = placed + self.days(260, 4.0)
         self.plan = {"DATE_PLACED": decision, "DATE_MATCH": match, "wants_carer": rng.random() < 0.17}
