@@ -143,13 +143,18 @@ def statistical_neighbours(la_code: str, path: str | Path | None = None) -> list
     return [codes[int(v)] for v in row.iloc[0][[f"SN_{i}" for i in range(1, 11)]]]
 
 
-def benchmarks(la_code: str, year: int, published: pd.DataFrame | None = None) -> pd.DataFrame:
+def benchmarks(
+    la_code: str, year: int, published: pd.DataFrame | None = None, nearest: bool = False
+) -> pd.DataFrame:
     """The LA's published figures for the year ending 31 March `year` beside England's, its region's and the mean
-    of its statistical neighbours': columns measure, england, region, stat_neighbours, la (one row per measure in
-    MEASURES; blank where not published or suppressed). InputError for an unknown LA or a year not published."""
+    of its statistical neighbours': columns measure, england, region, stat_neighbours, la, year_ending_march (one
+    row per measure in MEASURES; blank where not published or suppressed). InputError for an unknown LA, or for a
+    year not published unless nearest=True (then the latest published year up to `year`, else the earliest)."""
     pub = load_published() if published is None else published
     neighbours = statistical_neighbours(la_code)
-    years = sorted(pub["year_ending_march"].unique())
+    years = sorted(int(y) for y in pub["year_ending_march"].unique())
+    if nearest and int(year) not in years:
+        year = max([y for y in years if y <= int(year)], default=years[0])
     if int(year) not in years:
         raise InputError(f"no published figures for the year ending March {year} (published: {years[0]}-{years[-1]})")
     region = _areas().loc[la_code, "region_code"]
@@ -165,7 +170,7 @@ def benchmarks(la_code: str, year: int, published: pd.DataFrame | None = None) -
     used = [next((c for c in codes if c in wide.columns), None) for codes in neighbours]
     sn = wide[[c for c in used if c]].mean(axis=1, skipna=True).round(1)
     out = pd.DataFrame({"england": col(ENGLAND), "region": col(region), "stat_neighbours": sn, "la": col(la_code)})
-    return out.rename_axis("measure").reset_index()
+    return out.rename_axis("measure").reset_index().assign(year_ending_march=int(year))
 
 
 def published_rates(la_code: str, measure: str = "cla_31_march", path: str | Path | None = None) -> pd.DataFrame:

@@ -46,6 +46,10 @@ def test_bad_la_or_year_is_a_clear_input_error():
         benchmarks.benchmarks("E12000002", 2025)  # a region, not an LA
     with pytest.raises(InputError, match="year ending March 2015"):
         benchmarks.benchmarks("E06000049", 2015)
+    # nearest: 2030 -> the latest published (2025); 2015 -> the earliest (2021): CLA 550 and 518 as published
+    assert benchmarks.benchmarks("E06000049", 2030, nearest=True).set_index("measure").loc["cla_at_end", "la"] == 550
+    early = benchmarks.benchmarks("E06000049", 2015, nearest=True)
+    assert early["year_ending_march"].iloc[0] == 2021 and early.set_index("measure").loc["cla_at_end", "la"] == 518
 
 
 @pytest.mark.skipif(not DFE.exists(), reason="needs ../shared/data/dfe beside the clone")
