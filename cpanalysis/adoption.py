@@ -25,6 +25,7 @@ from cpanalysis.categories import (
     SHORT_BREAK_LS,
 )
 from cpanalysis.periods import episodes_with_periods
+from cpanalysis.population import with_periods
 
 A1_THRESHOLD = 426
 A2_THRESHOLD = 121
@@ -38,9 +39,9 @@ def journeys(episodes: pd.DataFrame, ad1: pd.DataFrame, start: pd.Timestamp, end
     placement in it), carer_placement (for foster-carer adoptions: start of the placement with that carer),
     adopted, by_foster_carer (AD1 FOSTER_CARE 1 or the first adoption placement A3/A5), A1_days, A2_days
     (negative -> 0, no order or no match -> blank), A10_days, within_426 (A1_days <= 426). See the module
-    docstring for each definition."""
+    docstring for each definition. `episodes` may be the output of population.with_periods (computed once)."""
     start, end = pd.Timestamp(start), pd.Timestamp(end)
-    eps = episodes_with_periods(episodes)
+    eps = with_periods(episodes)
     done = eps[eps["PERIOD_REASON"].isin(ADOPTED) & (eps["PERIOD_END"] >= start) & (eps["PERIOD_END"] <= end)]
     key = ["CHILD", "PERIOD"]
     out = done.groupby(key).agg(entered=("PERIOD_START", "first"), adopted=("PERIOD_END", "first"))

@@ -48,22 +48,23 @@ def measures_table(data: Dataset, start: pd.Timestamp, end: pd.Timestamp, la_cod
         raise InputError(f"the period is empty: end {end:%Y-%m-%d} is before start {start:%Y-%m-%d}")
     _check_within_data(data, start, end)
     eps, header = data["episodes"], data["header"]
+    periods = population.with_periods(eps)  # once, for starts, ceased and adoption journeys
     cla = population.cla_at(eps, end, header)
-    ceased = population.ceased(eps, start, end)
+    ceased = population.ceased(periods, start, end)
     last = ceased[ceased["last"]]
     n_ceased = len(last)
     sgo = int(last["PERIOD_REASON"].isin(SGO).sum())
     adopted = int(last["PERIOD_REASON"].isin(ADOPTED).sum())
     rows: list[tuple[str, float]] = [
         ("cla_at_end", len(cla)),
-        ("starts", population.starts(eps, start, end)["CHILD"].nunique()),
+        ("starts", population.starts(periods, start, end)["CHILD"].nunique()),
         ("ceased", n_ceased),
         ("adopted", adopted),
         ("ceased_sgo", sgo),
         ("ceased_adopted_pct", _pct(adopted, n_ceased)),
         ("ceased_sgo_pct", _pct(sgo, n_ceased)),
     ]
-    summary = adoption.summary(adoption.journeys(eps, data["ad1"], start, end)).set_index("measure")["value"]
+    summary = adoption.summary(adoption.journeys(periods, data["ad1"], start, end)).set_index("measure")["value"]
     rows += [(m, summary[m]) for m in ("A1", "A2", "A10", "A3_pct", "A2_children", "A3_n")]
     mix = cla["placement"].value_counts()
     residential = int(mix.get("Residential", 0) + mix.get("Secure", 0) + mix.get("Residential school", 0))

@@ -104,8 +104,19 @@ def cla_breakdown(
     return counts
 
 
+PERIOD_COLUMNS = ("PERIOD", "EPISODE_IN_PERIOD", "PERIOD_START", "PERIOD_END", "PERIOD_REASON")
+
+
+def with_periods(episodes: pd.DataFrame) -> pd.DataFrame:
+    """cpanalysis.periods.episodes_with_periods(episodes), unless `episodes` already is its output (has its PERIOD
+    columns): lets a caller that runs several measures on national-size data compute periods of care once."""
+    if set(PERIOD_COLUMNS) <= set(episodes.columns):
+        return episodes
+    return episodes_with_periods(episodes)
+
+
 def _periods(episodes: pd.DataFrame) -> pd.DataFrame:
-    eps = episodes_with_periods(episodes)
+    eps = with_periods(episodes)
     first = eps[eps["EPISODE_IN_PERIOD"] == 1]
     short = eps["LS"].isin(SHORT_BREAK_LS).groupby([eps["CHILD"], eps["PERIOD"]]).all().rename("short")
     per = first[["CHILD", "PERIOD", "PERIOD_START", "PERIOD_END", "PERIOD_REASON", "PLACE", "PLACE_PROVIDER"]]
@@ -116,14 +127,15 @@ def _periods(episodes: pd.DataFrame) -> pd.DataFrame:
 def starts(episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
     """Periods of care that started in [start, end] (short-break-only periods excluded): CHILD, PERIOD,
     PERIOD_START, first placement. The DfE's 'children starting to be looked after' counts each child once:
-    use starts(...)["CHILD"].nunique()."""
+    use starts(...)["CHILD"].nunique(). `episodes` may be the output of with_periods (computed once)."""
     per = _periods(episodes)
     return per[(per["PERIOD_START"] >= start) & (per["PERIOD_START"] <= end)].reset_index(drop=True)
 
 
 def ceased(episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
-    """Periods of care that ended in [start, end], with REC, reason group and `last` (True for each child's
-    last ending in the period: the one the DfE's 'ceased by reason' percentages use)."""
+    """Periods of care that ended in [start, end] (short-break-only periods excluded), with REC, reason group and
+    `last` (True for each child's last ending in the period: the one the DfE's 'ceased by reason' percentages use).
+    `episodes` may be the output of with_periods."""
     per = _periods(episodes)
     out = per[(per["PERIOD_END"] >= start) & (per["PERIOD_END"] <= end)].copy()
     out = out.sort_values(["CHILD", "PERIOD_END"]).reset_index(drop=True)
