@@ -26,7 +26,7 @@ from cpanalysis.ssda903 import findings
 from cpanalysis.ssda903.clean import check_columns, clean, infer_year, year_fit
 from cpanalysis.ssda903.discover import Source, discover
 from cpanalysis.ssda903.read import read_csv, read_xml
-from cpanalysis.ssda903.schema import FIRST_YEAR, TABLES, TEXT, year_end, year_label
+from cpanalysis.ssda903.schema import FIRST_YEAR, TABLES, TEXT, year_end, year_label, year_start
 from cpanalysis.ssda903.validate import validate, year_rules
 
 PER_YEAR_TABLES = ("oc2", "oc3")
@@ -53,6 +53,11 @@ class Dataset:
     @property
     def last_year(self) -> int:
         return self.years[-1]
+
+    @property
+    def data_start(self) -> pd.Timestamp:
+        """1 April of the first collection year: the earliest date the data speaks for in full."""
+        return pd.Timestamp(year_start(self.first_year))
 
     @property
     def data_end(self) -> pd.Timestamp:

@@ -1,0 +1,513 @@
+"""The demand model: how many children, in which placements, over the next months, and what that costs.
+
+Method (a Markov model over month-end snapshots, simulated child by child):
+
+- *State* of a child at a month end: placement category (categories.placement_category) and age band at
+  that date (population.AGE_BANDS; children without a date of birth form an 'Unknown' band and never age).
+  Looked after at a month end is population.cla_at's definition, so the model and the actual counts agree.
+- *Transition rates*, over a reference window the analyst chooses (default: the 24 months to the cutoff):
+  for every child looked after at one month end, where they are at the next: the same or another category, or
+  gone (exit). Rate = moves / child-months, by age band x category. A child turning 18 before the next month
+  end is left out of the rates: leaving care at 18 is applied exactly in the projection instead, from each
+  child's date of birth.
+- *Entries*: children looked after at a month end who were not at the previous one. Their monthly number is
+  Poisson with the window's mean rate; each new child's age and first placement are drawn from those who
+  entered in the window (so entries by age band and first placement keep their observed joint mix).
+- *Ageing*: every child is one month older at each step; age bands follow; at 18 the child leaves.
+- *Uncertainty band*: Monte Carlo over simulated children. Each simulation first draws its own rates from their
+  posterior (a Dirichlet per age band x category row: the observed counts plus a weak prior, worth one child-
+  month, of the category's all-ages row; a Gamma for the entry rate), then moves each child month by month. The
+  band therefore carries both the chance in who moves when (large for a small LA) and the uncertainty of
+  rates estimated from a short window (which a bootstrap of the rates alone would understate for a small LA
+  and which a single deterministic projection ignores). Central = mean of the simulations; the band is the
+  5th to 95th percentile (a 90% interval).
+
+What it does not know: changes in practice or demand after the window (the scenarios are for that), and
+re-entries within a month (a child who leaves and returns between two month ends is not seen to move).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from cpanalysis.categories import PLACEMENT_CATEGORIES, SHORT_BREAK_LS, placement_category
+from cpanalysis.costs import financial_year, unit_cost
+from cpanalysis.errors import InputError
+from cpanalysis.population import AGE_BANDS
+
+CATEGORIES = PLACEMENT_CATEGORIES
+BANDS = (*AGE_BANDS, "Unknown")
+EXIT = "Left care"
+OUTCOMES = (*CATEGORIES, EXIT)
+ADULT_MONTHS = 18 * 12
+_BAND_LIMITS = np.array([12, 60, 120, 192])  # months: under 1, 1-4, 5-9, 10-15, 16+
+IN_HOUSE, IFA = CATEGORIES.index("In-house foster"), CATEGORIES.index("External (IFA) foster")
+RESIDENTIAL = CATEGORIES.index("Residential")
+TOTAL = "Total"
+
+
+def _month(dates: pd.Series) -> np.ndarray:
+    """Months since year 0 (2021-03-xx -> 2021 * 12 + 2): a month end's index."""
+    return (dates.dt.year * 12 + dates.dt.month - 1).to_numpy()
+
+
+def _month_of(date: pd.Timestamp) -> int:
+    return date.year * 12 + date.month - 1
+
+
+def _last_month_end(date: pd.Timestamp) -> pd.Timestamp:
+    """`date` if it is a month end, else the month end before it."""
+    return pd.offsets.MonthEnd().rollback(pd.Timestamp(date).normalize())
+
+
+def _month_end(index: np.ndarray | int) -> pd.DatetimeIndex:
+    index = np.atleast_1d(index)
+    firsts = pd.to_datetime(pd.DataFrame({"year": index // 12, "month": index % 12 + 1, "day": 1}))
+    return pd.DatetimeIndex(firsts) + pd.offsets.MonthEnd(0)
+
+
+def band_index(age_months: np.ndarray) -> np.ndarray:
+    """Index into BANDS of ages in completed months (negative: unknown)."""
+    return np.where(age_months < 0, len(BANDS) - 1, np.searchsorted(_BAND_LIMITS, age_months, side="right"))
+
+
+def monthly_states(episodes: pd.DataFrame, header: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
+                   ) -> pd.DataFrame:
+    """Every child looked after at every month end from `start` to `end` (the dates the data speak for in full,
+    Dataset.data_start and data_end: before the first year, children who had already left are missing): month
+    (index, see _month), date, CHILD, category (index into CATEGORIES), age_months (completed months at that
+    month end, -1 without a date of birth). Looked after = population.cla_at: a non-short-break episode with
+    DECOM <= date < DEC (or DEC blank); with overlapping episodes the later-starting one gives the placement."""
+    eps = episodes[~episodes["LS"].isin(SHORT_BREAK_LS)]
+    eps = eps.sort_values(["CHILD", "DECOM"], kind="mergesort")
+    last = _month_of(_last_month_end(end))
+    first = np.maximum(_month(eps["DECOM"]), _month_of(pd.Timestamp(start) + pd.offsets.MonthEnd(0)))
+    stop = np.where(eps["DEC"].isna(), last + 1, np.minimum(_month(eps["DEC"].fillna(pd.Timestamp("1900-01-01"))),
+                                                             last + 1))
+    n = np.maximum(stop - first, 0)
+    rows = np.repeat(np.arange(len(eps)), n)
+    offset = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+    month = first[rows] + offset
+    cat = pd.Categorical(placement_category(eps["PLACE"], eps["PLACE_PROVIDER"]), CATEGORIES).codes
+    out = pd.DataFrame({"month": month, "CHILD": eps["CHILD"].to_numpy()[rows], "category": cat[rows]})
+    out = out.drop_duplicates(["CHILD", "month"], keep="last").reset_index(drop=True)
+    dob = header.drop_duplicates("CHILD", keep="last").set_index("CHILD")["DOB"]
+    born = out["CHILD"].map(dob)
+    ends = _month_end(out["month"].to_numpy())
+    age = (out["month"] - _month(born.fillna(pd.Timestamp("1900-01-01")))).to_numpy()
+    age = age - (born.dt.day.to_numpy() > ends.day.to_numpy())
+    out["age_months"] = np.where(born.isna(), -1, age).astype(np.int16)
+    out["date"] = ends
+    return out[["month", "date", "CHILD", "category", "age_months"]].sort_values(["month", "CHILD"],
+                                                                                  ignore_index=True)
+
+
+def actual_counts(states: pd.DataFrame) -> pd.DataFrame:
+    """Children looked after at each month end by category (one column each) and in total."""
+    wide = pd.crosstab(states["date"], states["category"]).reindex(columns=range(len(CATEGORIES)), fill_value=0)
+    wide.columns = list(CATEGORIES)
+    wide[TOTAL] = wide.sum(axis=1)
+    return wide.rename_axis("date").rename_axis(None, axis=1)
+
+
+@dataclass(frozen=True)
+class Fit:
+    """What the model learnt from a reference window ending at `end` (a month end)."""
+
+    end: pd.Timestamp
+    window_months: int
+    moves: np.ndarray  # [band, from category, outcome]: counts of child-months (outcome EXIT = left care)
+    entries: np.ndarray  # children entering at each month end of the window
+    entrants: pd.DataFrame  # age_months, category of each entrant in the window
+    stock: pd.DataFrame  # CHILD, category, age_months of each child looked after at `end`
+
+    @property
+    def entry_rate(self) -> float:
+        """Mean entries per month in the window."""
+        return float(self.entries.mean()) if len(self.entries) else 0.0
+
+
+def fit(states: pd.DataFrame, end: pd.Timestamp, window_months: int = 24) -> Fit:
+    """Count moves and entries over the `window_months` month ends up to `end` (see the module doc)."""
+    end = _last_month_end(end)
+    last = _month_of(end)
+    first = last - window_months
+    if window_months < 1:
+        raise InputError(f"the reference window must be at least 1 month (got {window_months})")
+    if len(states) and states["month"].max() < last:
+        raise InputError(f"the projection starts {end:%d/%m/%Y}, after the data end "
+                         f"({_month_end(states['month'].max())[0]:%d/%m/%Y})")
+    if states.empty or states["month"].min() > first:
+        have = _month_end(states["month"].min())[0] if len(states) else None
+        raise InputError(
+            f"a {window_months}-month reference window to {end:%d/%m/%Y} needs data from "
+            f"{_month_end(first)[0]:%d/%m/%Y}" + (f"; the data start at {have:%d/%m/%Y}" if have is not None else "")
+        )
+    window = states[(states["month"] >= first) & (states["month"] <= last)]
+    now = window[window["month"] < last].set_index(["CHILD", "month"])
+    nxt = window[window["month"] > first].assign(month=lambda d: d["month"] - 1).set_index(["CHILD", "month"])
+    pairs = now.join(nxt["category"].rename("to"), how="left")
+    # a child turning 18 by the next month end leaves by age, applied exactly in the projection
+    pairs = pairs[(pairs["age_months"] < 0) | (pairs["age_months"] + 1 < ADULT_MONTHS)]
+    to = pairs["to"].fillna(len(CATEGORIES)).astype(int).to_numpy()
+    moves = np.zeros((len(BANDS), len(CATEGORIES), len(OUTCOMES)))
+    np.add.at(moves, (band_index(pairs["age_months"].to_numpy()), pairs["category"].to_numpy(), to), 1)
+    came = nxt.join(now["category"].rename("was"), how="left")
+    came = came[came["was"].isna()].reset_index()
+    entries = came.groupby("month").size().reindex(range(first, last), fill_value=0).to_numpy()
+    entrants = came[["age_months", "category"]].reset_index(drop=True)
+    stock = window.loc[window["month"] == last, ["CHILD", "category", "age_months"]].reset_index(drop=True)
+    return Fit(end, window_months, moves, entries, entrants, stock)
+
+
+def transition_rates(f: Fit) -> pd.DataFrame:
+    """Monthly probabilities by age band and category (the counts / child-months, no prior): age_band, from,
+    child_months, and one column per outcome (categories and 'Left care'). Rows with no child-months left out."""
+    exposure = f.moves.sum(axis=2)
+    rows = []
+    for b, band in enumerate(BANDS):
+        for c, cat in enumerate(CATEGORIES):
+            if exposure[b, c]:
+                rows.append({"age_band": band, "from": cat, "child_months": int(exposure[b, c]),
+                             **dict(zip(OUTCOMES, f.moves[b, c] / exposure[b, c]))})
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Changes to the baseline: entries up or down by entry_change_pct; in_house_share of every new foster
+    placement that would have gone to an IFA goes in-house instead; step_down children moved at the start from
+    residential to step_down_to; unit costs rising by cost_inflation_pct a year after their latest figure."""
+
+    name: str = "Baseline"
+    entry_change_pct: float = 0.0
+    in_house_share: float = 0.0
+    step_down: int = 0
+    step_down_to: str = "External (IFA) foster"
+    cost_inflation_pct: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.in_house_share <= 1:
+            raise InputError(f"scenario '{self.name}': in_house_share must be between 0 and 1 (a share)")
+        if self.step_down < 0:
+            raise InputError(f"scenario '{self.name}': step_down must be a number of children, 0 or more")
+        if self.step_down_to not in CATEGORIES:
+            raise InputError(f"scenario '{self.name}': step_down_to '{self.step_down_to}' is not a placement "
+                             f"category ({', '.join(CATEGORIES)})")
+        if self.entry_change_pct <= -100:
+            raise InputError(f"scenario '{self.name}': entry_change_pct must be above -100")
+
+
+def standard_scenarios(entry_change_pct: float = 10.0, in_house_share: float = 0.25, step_down: int = 3,
+                       cost_inflation_pct: float = 5.0) -> list[Scenario]:
+    """The baseline, each change alone, and all of them together: the committee's 'what if' table."""
+    alone = [
+        Scenario(f"Entries {entry_change_pct:+g}%", entry_change_pct=entry_change_pct),
+        Scenario(f"{in_house_share:.0%} of new foster placements in-house", in_house_share=in_house_share),
+        Scenario(f"{step_down} children stepped down from residential to foster", step_down=step_down),
+        Scenario(f"Unit costs {cost_inflation_pct:+g}% a year", cost_inflation_pct=cost_inflation_pct),
+    ]
+    together = Scenario("All of these together", entry_change_pct, in_house_share, step_down,
+                        cost_inflation_pct=cost_inflation_pct)
+    return [Scenario(), *alone, together]
+
+
+def _posterior_rates(f: Fit, sims: int, rng: np.random.Generator) -> np.ndarray:
+    """Transition probabilities [sim, band, category, outcome] drawn from Dirichlet posteriors (module doc)."""
+    pooled = f.moves.sum(axis=0)  # [category, outcome]: all ages
+    overall_exit = f.moves[..., -1].sum() / max(f.moves.sum(), 1)
+    prior = np.zeros_like(pooled)
+    for c in range(len(CATEGORIES)):
+        if pooled[c].sum():
+            prior[c] = pooled[c] / pooled[c].sum()
+        else:  # never seen in the window: stays or leaves at the overall rate
+            prior[c, c], prior[c, -1] = 1 - overall_exit, overall_exit
+    alpha = f.moves + prior[None]
+    draws = rng.standard_gamma(np.broadcast_to(alpha, (sims, *alpha.shape)))
+    return draws / draws.sum(axis=-1, keepdims=True)
+
+
+def _redirect(probs: np.ndarray, share: float) -> np.ndarray:
+    """Move `share` of each row's probability of going to IFA foster into in-house foster (not for children
+    already with an IFA: staying is not a new placement)."""
+    if not share:
+        return probs
+    probs = probs.copy()
+    moved = probs[..., IFA] * share
+    moved[..., IFA] = 0
+    probs[..., IN_HOUSE] += moved
+    probs[..., IFA] -= moved
+    return probs
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """Simulated month-end counts: counts[sim, step, category], step 0 = the fit's end date."""
+
+    dates: pd.DatetimeIndex
+    counts: np.ndarray
+    scenario: Scenario
+
+    def totals(self) -> np.ndarray:
+        return self.counts.sum(axis=2)
+
+
+def simulate(f: Fit, months: int = 36, sims: int = 500, seed: int = 903, scenario: Scenario | None = None
+             ) -> Simulation:
+    """Project the fit's stock and new entrants forward `months` month ends, `sims` times (see module doc).
+    The children of every simulation are held in flat arrays (simulation, category, age in months): each step
+    draws one uniform number u per child; u below the chance of staying keeps the child where they are, otherwise
+    u minus that chance picks among the other outcomes; those who left are dropped and the month's entrants
+    appended."""
+    scenario = scenario or Scenario()
+    if months < 1 or sims < 1:
+        raise InputError(f"a projection needs at least 1 month and 1 simulation (got {months} and {sims})")
+    rng = np.random.default_rng(seed)
+    n_cat, n_rows = len(CATEGORIES), len(BANDS) * len(CATEGORIES)
+    probs = _redirect(_posterior_rates(f, sims, rng), scenario.in_house_share).reshape(sims * n_rows, -1)
+    same = np.tile(np.arange(n_cat), sims * len(BANDS))  # each row's own category
+    stay = probs[np.arange(len(probs)), same]
+    probs[np.arange(len(probs)), same] = 0
+    move = np.cumsum(probs[:, :-1], axis=1)  # cumulative over the other categories; beyond the last: left care
+    rate = rng.gamma(f.entries.sum() + 0.5, 1 / max(len(f.entries), 1), size=sims)
+    arrivals = rng.poisson(rate[:, None] * (1 + scenario.entry_change_pct / 100), size=(sims, months))
+    if len(f.entrants) == 0:
+        arrivals[:] = 0
+    pool_cat = f.entrants["category"].to_numpy().astype(np.int8)
+    pool_age = f.entrants["age_months"].to_numpy().astype(np.int16)
+    band_of = np.append(band_index(np.arange(ADULT_MONTHS + 1)), len(BANDS) - 1)  # index age; -1 -> Unknown
+    sim = np.repeat(np.arange(sims, dtype=np.int32), len(f.stock))
+    cat = np.tile(f.stock["category"].to_numpy().astype(np.int8), sims)
+    age = np.tile(f.stock["age_months"].to_numpy().astype(np.int16), sims)
+    _step_down(sim, cat, sims, scenario, rng)
+    counts = np.zeros((sims, months + 1, n_cat), dtype=np.int32)
+    counts[:, 0] = np.bincount(sim * n_cat + cat, minlength=sims * n_cat).reshape(sims, n_cat)
+    for step in range(1, months + 1):
+        row = sim * n_rows + band_of[age] * n_cat + cat
+        u = rng.random(len(sim))
+        p = stay[row]
+        moving = np.flatnonzero(u >= p)  # most children stay: only movers need their whole row
+        to = cat.astype(np.int16)
+        to[moving] = ((u[moving] - p[moving])[:, None] >= move[row[moving]]).sum(axis=1)
+        age = np.where(age >= 0, age + 1, age)
+        kept = (to < n_cat) & (age < ADULT_MONTHS)
+        sim, cat, age = sim[kept], to[kept].astype(np.int8), age[kept]
+        new = arrivals[:, step - 1]
+        if new.sum():
+            pick = rng.integers(0, len(pool_cat), size=int(new.sum()))
+            new_cat = pool_cat[pick].copy()
+            if scenario.in_house_share:
+                new_cat[(new_cat == IFA) & (rng.random(len(pick)) < scenario.in_house_share)] = IN_HOUSE
+            sim = np.concatenate([sim, np.repeat(np.arange(sims, dtype=np.int32), new)])
+            cat, age = np.concatenate([cat, new_cat]), np.concatenate([age, pool_age[pick]])
+        counts[:, step] = np.bincount(sim * n_cat + cat, minlength=sims * n_cat).reshape(sims, n_cat)
+    dates = _month_end(np.arange(months + 1) + _month_of(f.end))
+    return Simulation(pd.DatetimeIndex(dates), counts, scenario)
+
+
+def _step_down(sim: np.ndarray, cat: np.ndarray, sims: int, scenario: Scenario, rng: np.random.Generator) -> None:
+    """Move up to scenario.step_down children per simulation from residential to scenario.step_down_to (in place),
+    chosen at random."""
+    if not scenario.step_down:
+        return
+    res = np.flatnonzero(cat == RESIDENTIAL)
+    order = res[np.lexsort((rng.random(len(res)), sim[res]))]  # by simulation, shuffled within each
+    first = np.searchsorted(sim[order], np.arange(sims))
+    rank = np.arange(len(order)) - first[sim[order]]
+    cat[order[rank < scenario.step_down]] = CATEGORIES.index(scenario.step_down_to)
+
+
+def summarise(sim: Simulation, level: float = 0.9) -> pd.DataFrame:
+    """Central projection (mean of the simulations) and the `level` band by month end: date, category (each
+    placement category and 'Total'), central, lower, upper."""
+    lo, hi = (1 - level) / 2, 1 - (1 - level) / 2
+    frames = []
+    for name, values in [*zip(CATEGORIES, np.moveaxis(sim.counts, 2, 0)), (TOTAL, sim.totals())]:
+        frames.append(pd.DataFrame({
+            "date": sim.dates, "category": name, "central": values.mean(axis=0),
+            "lower": np.quantile(values, lo, axis=0), "upper": np.quantile(values, hi, axis=0),
+        }))
+    return pd.concat(frames, ignore_index=True)
+
+
+def project(states: pd.DataFrame, end: pd.Timestamp, months: int = 36, window_months: int = 24, sims: int = 500,
+            seed: int = 903, scenario: Scenario | None = None, level: float = 0.9) -> pd.DataFrame:
+    """fit + simulate + summarise: the projection from `end` with its band (see summarise)."""
+    return summarise(simulate(fit(states, end, window_months), months, sims, seed, scenario), level)
+
+
+# --- cost -------------------------------------------------------------------------------------------------------
+
+def weekly_costs(costs: pd.DataFrame, dates: pd.DatetimeIndex, inflation_pct: float = 0.0,
+                 base: pd.Timestamp | None = None) -> np.ndarray:
+    """Weekly unit cost [date, category] for each month end: the figure for its financial year, or the latest
+    earlier one (costs.unit_cost), times (1 + inflation_pct/100) for each financial year after the one holding
+    `base` (the projection's start; default the first date); NaN without a figure."""
+    base_year = int(financial_year(pd.Timestamp(base if base is not None else dates[0]))[:4])
+    out = np.full((len(dates), len(CATEGORIES)), np.nan)
+    for d, date in enumerate(dates):
+        year = financial_year(date)
+        for c, cat in enumerate(CATEGORIES):
+            cost, used = unit_cost(costs, cat, year)
+            if used is not None:
+                out[d, c] = cost * (1 + inflation_pct / 100) ** max(int(year[:4]) - base_year, 0)
+    return out
+
+
+def simulated_spend(sim: Simulation, costs: pd.DataFrame) -> pd.DataFrame:
+    """Spend by financial year and category from a simulation: each month's month-end count x weekly cost x
+    days in the month / 7 (the month-end count stands for the month's average), months after the start only.
+    Columns: financial_year, category ('Total' = categories with a unit cost), months, central (mean), lower,
+    upper (5th/95th percentiles, GBP). Categories without a unit cost are left out (never guessed)."""
+    dates = sim.dates[1:]
+    weekly = weekly_costs(costs, dates, sim.scenario.cost_inflation_pct, base=sim.dates[0])
+    days = dates.day.to_numpy()[:, None]
+    monthly = sim.counts[:, 1:, :] * np.nan_to_num(weekly) * days / 7  # [sim, month, category]
+    priced = ~np.isnan(weekly).all(axis=0)
+    years = pd.Index([financial_year(d) for d in dates])
+    rows = []
+    for fy in years.unique():
+        in_year = np.asarray(years == fy)
+        by_cat = monthly[:, in_year, :].sum(axis=1)  # [sim, category]
+        columns = [(CATEGORIES[c], by_cat[:, c]) for c in range(len(CATEGORIES)) if priced[c]]
+        for name, values in [*columns, (TOTAL, by_cat[:, priced].sum(axis=1))]:
+            rows.append({"financial_year": fy, "category": name, "months": int(in_year.sum()),
+                         "central": values.mean(), "lower": np.quantile(values, 0.05),
+                         "upper": np.quantile(values, 0.95)})
+    return pd.DataFrame(rows)
+
+
+def run_scenarios(f: Fit, scenarios: list[Scenario], months: int = 36, sims: int = 500, seed: int = 903
+                  ) -> dict[str, Simulation]:
+    """simulate(...) for each scenario with the same seed (so differences come from the scenario, not chance)."""
+    names = [sc.name for sc in scenarios]
+    if len(set(names)) < len(names):
+        raise InputError(f"scenario names must differ (got {', '.join(names)})")
+    return {sc.name: simulate(f, months, sims, seed, sc) for sc in scenarios}
+
+
+def compare_scenarios(runs: dict[str, Simulation], costs: pd.DataFrame) -> pd.DataFrame:
+    """Each scenario against the first (the baseline) at the end of the projection: scenario, children (total
+    looked after, mean) with children_lower/children_upper (90% band), in_house_foster, ifa_foster, residential
+    (means), spend_year (the first full financial year projected), spend_gbp_m with its 90% band, and
+    spend_change_gbp_m (against the first scenario)."""
+    rows = []
+    for name, sim in runs.items():
+        last = sim.counts[:, -1, :]
+        spend = simulated_spend(sim, costs)
+        total = spend[spend["category"] == TOTAL]
+        year = total[total["months"] == 12].iloc[0] if (total["months"] == 12).any() else total.iloc[0]
+        children = last.sum(axis=1)
+        rows.append({
+            "scenario": name, "date": sim.dates[-1],
+            "children": children.mean(), "children_lower": np.quantile(children, 0.05),
+            "children_upper": np.quantile(children, 0.95),
+            "in_house_foster": last[:, IN_HOUSE].mean(), "ifa_foster": last[:, IFA].mean(),
+            "residential": last[:, RESIDENTIAL].mean(),
+            "spend_year": year["financial_year"], "spend_gbp_m": year["central"] / 1e6,
+            "spend_lower_gbp_m": year["lower"] / 1e6, "spend_upper_gbp_m": year["upper"] / 1e6,
+        })
+    out = pd.DataFrame(rows)
+    out["spend_change_gbp_m"] = out["spend_gbp_m"] - out["spend_gbp_m"].iloc[0]
+    return out
+
+
+def scenario_paths(runs: dict[str, Simulation]) -> pd.DataFrame:
+    """Total looked after (mean of the simulations) at each month end under each scenario: date, scenario,
+    children."""
+    return pd.concat([pd.DataFrame({"date": sim.dates, "scenario": name, "children": sim.totals().mean(axis=0)})
+                      for name, sim in runs.items()], ignore_index=True)
+
+
+def projection_table(summary: pd.DataFrame, months: tuple[int, ...] = (12, 24, 36)) -> pd.DataFrame:
+    """The projection `months` after its start, for a committee: category, date, children (central, whole
+    children) and children_lower / children_upper (the band), placement categories then the total."""
+    start = summary["date"].min()
+    dates = [start + pd.offsets.MonthEnd(m) for m in months]
+    rows = summary[summary["date"].isin(dates)]
+    out = rows.assign(children=rows["central"].round(), children_lower=np.floor(rows["lower"]),
+                      children_upper=np.ceil(rows["upper"]))
+    return out[["category", "date", "children", "children_lower", "children_upper"]].astype(
+        {"children": int, "children_lower": int, "children_upper": int}).reset_index(drop=True)
+
+
+# --- backtest ---------------------------------------------------------------------------------------------------
+
+def baselines(actual: pd.DataFrame, cutoff: pd.Timestamp, dates: list[pd.Timestamp], window_months: int
+              ) -> pd.DataFrame:
+    """The two naive forecasts at `dates` from the actual monthly counts up to `cutoff`: last_value (the count at
+    the cutoff carried forward) and linear_trend (least-squares line through the window's month ends,
+    extended). Index: date; columns: (method, category)."""
+    past = actual.loc[cutoff - pd.DateOffset(months=window_months) - pd.offsets.MonthEnd(0): cutoff]
+    x = np.arange(len(past))
+    steps = np.array([(d.year - cutoff.year) * 12 + d.month - cutoff.month for d in dates]) + x[-1]
+    slope, intercept = np.polyfit(x, past.to_numpy(dtype=float), 1)
+    trend = np.clip(intercept[None, :] + slope[None, :] * steps[:, None], 0, None)
+    last = np.repeat(past.iloc[[-1]].to_numpy(dtype=float), len(dates), axis=0)
+    return pd.concat({"last_value": pd.DataFrame(last, index=dates, columns=past.columns),
+                      "linear_trend": pd.DataFrame(trend, index=dates, columns=past.columns)}, axis=1)
+
+
+def backtest(states: pd.DataFrame, cutoffs: list[pd.Timestamp] | None = None, horizons: tuple[int, ...] = (6, 12, 24),
+             window_months: int = 24, sims: int = 200, seed: int = 903, level: float = 0.9) -> pd.DataFrame:
+    """Fit on the data up to each cutoff, project, and compare with what the data show afterwards.
+
+    Cutoffs default to every quarter end from the first with a full window to the last with 6 months of data
+    after it. Returns one row per cutoff x horizon x category (placement categories and 'Total') with data:
+    cutoff, horizon (months), date, category, actual, model, lower, upper (the `level` band), inside (actual in
+    the band), last_value, linear_trend."""
+    actual = actual_counts(states)
+    first, last = actual.index.min(), actual.index.max()
+    if cutoffs is None:
+        start = first + pd.DateOffset(months=window_months) + pd.offsets.QuarterEnd(0, startingMonth=3)
+        cutoffs = list(pd.date_range(start, last - pd.DateOffset(months=min(horizons)), freq="QE-MAR"))
+    if not cutoffs:
+        raise InputError(f"no backtest is possible: the data ({first:%m/%Y} to {last:%m/%Y}) are shorter than a "
+                         f"{window_months}-month window plus {min(horizons)} months")
+    frames = []
+    for cutoff in cutoffs:
+        dates = [cutoff + pd.offsets.MonthEnd(h) for h in horizons]
+        kept = [(h, d) for h, d in zip(horizons, dates) if d <= last]
+        sim = simulate(fit(states, cutoff, window_months), max(h for h, _ in kept), sims, seed)
+        summary = summarise(sim, level).set_index(["date", "category"])
+        naive = baselines(actual, cutoff, [d for _, d in kept], window_months)
+        for h, d in kept:
+            for cat in [*CATEGORIES, TOTAL]:
+                s = summary.loc[(d, cat)]
+                frames.append({"cutoff": cutoff, "horizon": h, "date": d, "category": cat,
+                               "actual": int(actual.at[d, cat]), "model": s["central"], "lower": s["lower"],
+                               "upper": s["upper"], "last_value": naive.at[d, ("last_value", cat)],
+                               "linear_trend": naive.at[d, ("linear_trend", cat)]})
+    out = pd.DataFrame(frames)
+    out["inside"] = (out["actual"] >= out["lower"]) & (out["actual"] <= out["upper"])
+    return out
+
+
+METHODS = {"model": "Model", "last_value": "Last value", "linear_trend": "Linear trend"}
+
+
+def backtest_track(points: pd.DataFrame, horizon: int = 12, category: str = TOTAL) -> pd.DataFrame:
+    """The backtest's `horizon`-month projections of one category against what happened, by the date projected:
+    index date; columns model, lower, upper, actual, last_value, linear_trend."""
+    rows = points[(points["horizon"] == horizon) & (points["category"] == category)]
+    return rows.set_index("date")[["model", "lower", "upper", "actual", "last_value", "linear_trend"]]
+
+
+def backtest_summary(points: pd.DataFrame) -> pd.DataFrame:
+    """MAPE (mean absolute percentage error, %) of each method by horizon and category, and the band's coverage
+    (% of points with the actual inside it), over the backtest's cutoffs: horizon, category, points, one MAPE
+    column per method (model, last_value, linear_trend), coverage_pct, best (the method with the lowest MAPE).
+    Points whose actual is 0 are left out of MAPE (a percentage of nothing)."""
+    rows = []
+    for (h, cat), g in points.groupby(["horizon", "category"], sort=False):
+        base = g[g["actual"] > 0]
+        mape = {m: float((100 * (base[m] - base["actual"]).abs() / base["actual"]).mean()) if len(base) else np.nan
+                for m in METHODS}
+        rows.append({"horizon": h, "category": cat, "points": len(g), **mape,
+                     "coverage_pct": 100 * g["inside"].mean(),
+                     "best": METHODS[min(mape, key=lambda m: np.inf if np.isnan(mape[m]) else mape[m])]})
+    return pd.DataFrame(rows).sort_values(["horizon"], kind="mergesort", ignore_index=True)
+

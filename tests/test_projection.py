@@ -1,0 +1,281 @@
+"""The demand model on tiny hand-made histories: states, rates, one projected step, scenarios, spend, backtest."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from factories import episodes_frame, header_frame
+
+from cpanalysis import population
+from cpanalysis import projection as pj
+from cpanalysis.errors import InputError
+
+T = pd.Timestamp
+IN_HOUSE, IFA, RES = (pj.CATEGORIES.index(c) for c in ("In-house foster", "External (IFA) foster", "Residential"))
+B = {b: i for i, b in enumerate(pj.BANDS)}
+EXIT = len(pj.CATEGORIES)
+
+HEADER = header_frame(
+    [
+        dict(CHILD="A", DOB="10/06/2010"),
+        dict(CHILD="B", DOB="05/03/2005"),
+        dict(CHILD="C", DOB="20/01/2015"),
+        dict(CHILD="D", DOB="15/02/2001"),
+    ]
+)
+EPISODES = episodes_frame(
+    [
+        # A: in-house foster from 15/01/2019, still looked after
+        dict(CHILD="A", DECOM="15/01/2019", RNE="S", LS="C2", PLACE="U4", PLACE_PROVIDER="PR1"),
+        # B: IFA foster from 01/12/2018, to a children's home 10/02/2019, home 20/03/2019
+        dict(CHILD="B", DECOM="01/12/2018", RNE="S", LS="C2", PLACE="U4", PLACE_PROVIDER="PR4", DEC="10/02/2019",
+             REC="X1"),
+        dict(CHILD="B", DECOM="10/02/2019", RNE="P", LS="C2", PLACE="K2", PLACE_PROVIDER="PR4", DEC="20/03/2019",
+             REC="E4A"),
+        # C: in-house foster from 05/02/2019
+        dict(CHILD="C", DECOM="05/02/2019", RNE="S", LS="C2", PLACE="U4", PLACE_PROVIDER="PR1"),
+        # D: in-house foster from 01/10/2018 until the 18th birthday, 15/02/2019
+        dict(CHILD="D", DECOM="01/10/2018", RNE="S", LS="C2", PLACE="U4", PLACE_PROVIDER="PR1", DEC="15/02/2019",
+             REC="E5"),
+    ]
+)
+
+
+@pytest.fixture()
+def states():
+    return pj.monthly_states(EPISODES, HEADER, T("2018-12-01"), T("2019-03-31"))
+
+
+def test_monthly_states_by_hand(states):
+    got = {(r.date.strftime("%m/%y"), r.CHILD): (pj.CATEGORIES[r.category], r.age_months) for r in states.itertuples()}
+    assert got == {
+        ("12/18", "B"): ("External (IFA) foster", 165),  # 13 years 9 months
+        ("12/18", "D"): ("In-house foster", 214),  # 17 years 10 months
+        ("01/19", "A"): ("In-house foster", 103),
+        ("01/19", "B"): ("External (IFA) foster", 166),
+        ("01/19", "D"): ("In-house foster", 215),
+        ("02/19", "A"): ("In-house foster", 104),
+        ("02/19", "B"): ("Residential", 167),
+        ("02/19", "C"): ("In-house foster", 49),
+        ("03/19", "A"): ("In-house foster", 105),
+        ("03/19", "C"): ("In-house foster", 50),
+    }
+
+
+def test_monthly_states_agree_with_cla_at(states):
+    counts = pj.actual_counts(states)
+    for date in counts.index:
+        cla = population.cla_at(EPISODES, date)
+        assert counts.at[date, pj.TOTAL] == len(cla)
+        for cat, n in cla["placement"].value_counts().items():
+            assert counts.at[date, cat] == n
+
+
+def test_age_in_months_waits_for_the_day_of_the_month():
+    header = header_frame([dict(CHILD="E", DOB="31/05/2010")])
+    eps = episodes_frame([dict(CHILD="E", DECOM="01/01/2019", RNE="S", LS="C2", PLACE="U4")])
+    st = pj.monthly_states(eps, header, T("2019-02-01"), T("2019-03-31"))
+    # 28/02/2019: 8 years 8 months (not 9: the 31st has not come); 31/03/2019: 8 years 10 months
+    assert st["age_months"].tolist() == [104, 106]
+
+
+def test_fit_counts_moves_entries_and_stock_by_hand(states):
+    f = pj.fit(states, T("2019-03-31"), window_months=3)
+    expected = np.zeros_like(f.moves)
+    expected[B["10 to 15"], IFA, IFA] = 1  # B Dec -> Jan
+    expected[B["10 to 15"], IFA, RES] = 1  # B Jan -> Feb
+    expected[B["10 to 15"], RES, EXIT] = 1  # B Feb -> Mar (went home)
+    expected[B["16 and over"], IN_HOUSE, IN_HOUSE] = 1  # D Dec -> Jan; Jan -> Feb left out: 18 by end of Feb
+    expected[B["5 to 9"], IN_HOUSE, IN_HOUSE] = 2  # A Jan -> Feb -> Mar
+    expected[B["1 to 4"], IN_HOUSE, IN_HOUSE] = 1  # C Feb -> Mar
+    np.testing.assert_array_equal(f.moves, expected)
+    assert f.entries.tolist() == [1, 1, 0]  # A at the end of January, C at the end of February
+    assert f.entry_rate == pytest.approx(2 / 3)
+    assert sorted(map(tuple, f.entrants.to_numpy().tolist())) == [(49, IN_HOUSE), (103, IN_HOUSE)]
+    assert sorted(map(tuple, f.stock[["CHILD", "category", "age_months"]].to_numpy().tolist())) == [
+        ("A", IN_HOUSE, 105), ("C", IN_HOUSE, 50)]
+
+
+def test_transition_rates_are_moves_over_child_months(states):
+    rates = pj.transition_rates(pj.fit(states, T("2019-03-31"), window_months=3)).set_index(["age_band", "from"])
+    row = rates.loc[("10 to 15", "External (IFA) foster")]
+    assert row["child_months"] == 2
+    assert row["External (IFA) foster"] == 0.5 and row["Residential"] == 0.5 and row["Left care"] == 0
+    assert rates.loc[("10 to 15", "Residential"), "Left care"] == 1
+
+
+def test_fit_needs_a_window_inside_the_data(states):
+    with pytest.raises(InputError, match="needs data from 31/10/2018; the data start at 31/12/2018"):
+        pj.fit(states, T("2019-03-31"), window_months=5)
+    with pytest.raises(InputError, match="after the data end"):
+        pj.fit(states, T("2019-06-30"), window_months=3)
+
+
+def _fit(stock: list[tuple[int, int]], moves: dict, entries: int = 5, entrant=(24, IFA)) -> pj.Fit:
+    """A Fit made by hand: stock of (category, age in months), moves {(band, from, to): count}, `entries` a month
+    for 12 months, every entrant alike (none if `entries` is 0)."""
+    m = np.zeros((len(pj.BANDS), len(pj.CATEGORIES), len(pj.OUTCOMES)))
+    for key, n in moves.items():
+        m[key] = n
+    return pj.Fit(
+        end=T("2020-03-31"), window_months=12, moves=m, entries=np.full(12, entries),
+        entrants=pd.DataFrame({"age_months": [entrant[0]], "category": [entrant[1]]}).iloc[: 1 if entries else 0],
+        stock=pd.DataFrame({"CHILD": [f"c{i}" for i in range(len(stock))], "category": [c for c, _ in stock],
+                            "age_months": [a for _, a in stock]}),
+    )
+
+
+# 100 children aged 10 in in-house foster; each month 80% stay, 10% move to an IFA, 10% leave.
+TEN = [(IN_HOUSE, 120)] * 100
+TEN_MOVES = {(B["10 to 15"], IN_HOUSE, IN_HOUSE): 800, (B["10 to 15"], IN_HOUSE, IFA): 100,
+             (B["10 to 15"], IN_HOUSE, EXIT): 100}
+
+
+def test_one_step_projection_by_hand():
+    sim = pj.simulate(_fit(TEN, TEN_MOVES), months=1, sims=4000, seed=1)
+    step = sim.counts[:, 1, :].mean(axis=0)
+    # in-house: 100 x 0.8 = 80; IFA: 100 x 0.1 + new entrants (Gamma mean (60 + 0.5) / 12 = 5.04) = 15.04
+    assert step[IN_HOUSE] == pytest.approx(80, abs=0.3)
+    assert step[IFA] == pytest.approx(15.04, abs=0.3)
+    assert sim.totals()[:, 1].mean() == pytest.approx(95.04, abs=0.4)
+    assert sim.dates[1] == T("2020-04-30")
+    summary = pj.summarise(sim).set_index(["date", "category"])
+    total = summary.loc[(T("2020-04-30"), pj.TOTAL)]
+    assert total["lower"] < 95 < total["upper"]
+    assert summary.loc[(T("2020-03-31"), pj.TOTAL), "central"] == 100
+
+
+def test_children_leave_at_18_and_unknown_ages_never_age():
+    stays = {(b, IN_HOUSE, IN_HOUSE): 10_000 for b in range(len(pj.BANDS))}
+    sim = pj.simulate(_fit([(IN_HOUSE, 215), (IN_HOUSE, 214), (IN_HOUSE, -1)], stays, entries=0), months=2, sims=50)
+    assert sim.counts[:, 0, IN_HOUSE].tolist() == [3] * 50
+    assert sim.counts[:, 1, IN_HOUSE].max() == 2  # the 215-month-old turned 18
+    assert sim.counts[:, 2, IN_HOUSE].max() == 1  # and then the 214-month-old; the unknown age stays
+
+
+def test_all_new_foster_placements_in_house():
+    sc = pj.Scenario("In-house", in_house_share=1.0)
+    sim = pj.simulate(_fit(TEN, TEN_MOVES), months=1, sims=4000, seed=1, scenario=sc)
+    assert sim.counts[:, 1, IFA].max() == 0  # no move to, and no entrant into, an IFA
+    assert sim.counts[:, 1, IN_HOUSE].mean() == pytest.approx(80 + 10 + 5.04, abs=0.4)
+
+
+def test_step_down_moves_residential_children_at_the_start():
+    stock = [(RES, 150)] * 3 + [(IN_HOUSE, 150)]
+    two = pj.simulate(_fit(stock, {}, entries=0), 1, 20, scenario=pj.Scenario("Step down 2", step_down=2))
+    assert two.counts[:, 0, RES].tolist() == [1] * 20 and two.counts[:, 0, IFA].tolist() == [2] * 20
+    five = pj.simulate(_fit(stock, {}, entries=0), 1, 20,
+                       scenario=pj.Scenario("Step down 5", step_down=5, step_down_to="In-house foster"))
+    assert five.counts[:, 0, RES].tolist() == [0] * 20 and five.counts[:, 0, IN_HOUSE].tolist() == [4] * 20
+
+
+def test_entry_change_scales_new_entrants():
+    stays = {(B["10 to 15"], IN_HOUSE, IN_HOUSE): 10_000}
+    up = pj.simulate(_fit([], stays, entries=10), 1, 4000, seed=2, scenario=pj.Scenario("Up", entry_change_pct=50))
+    assert up.counts[:, 1, IFA].mean() == pytest.approx(1.5 * 120.5 / 12, rel=0.03)
+
+
+def test_scenarios_are_checked():
+    with pytest.raises(InputError, match="in_house_share"):
+        pj.Scenario("x", in_house_share=20)
+    with pytest.raises(InputError, match="step_down_to 'Kennel'"):
+        pj.Scenario("x", step_down=1, step_down_to="Kennel")
+
+
+UNIT = pd.DataFrame({"category": ["In-house foster"], "weekly_cost_gbp": [385.0], "financial_year": ["2017-18"],
+                     "source": ["s"], "start_year": [2017]})
+
+
+def _two_in_house(months: int) -> pj.Simulation:
+    counts = np.zeros((1, months + 1, len(pj.CATEGORIES)), dtype=int)
+    counts[:, :, IN_HOUSE] = 2
+    dates = pd.date_range("2019-03-31", periods=months + 1, freq="ME")
+    return pj.Simulation(dates, counts, pj.Scenario("Inflation", cost_inflation_pct=10))
+
+
+def test_simulated_spend_by_hand():
+    spend = pj.simulated_spend(_two_in_house(2), UNIT).set_index("category")
+    # April and May 2019 (2019-20): 2 children x GBP 385 a week (the 2017-18 figure, the latest), 10% up on the
+    # year the projection starts in (2018-19: it starts 31/03/2019), 61 days
+    assert spend.loc["In-house foster", "central"] == pytest.approx(2 * 385 * 1.1 * 61 / 7)
+    assert spend.loc[pj.TOTAL, "central"] == spend.loc["In-house foster", "central"]
+    assert spend["financial_year"].unique().tolist() == ["2019-20"]
+    assert "External (IFA) foster" not in spend.index  # no unit cost: no spend, not a guess
+
+
+def test_compare_scenarios_against_the_baseline():
+    f = _fit([(RES, 150)] * 3 + [(IN_HOUSE, 150)], {(B["10 to 15"], c, c): 10_000 for c in range(9)}, entries=0)
+    unit = pd.DataFrame({"category": ["In-house foster", "Residential"], "weekly_cost_gbp": [700.0, 7000.0],
+                         "financial_year": ["2019-20", "2019-20"], "source": ["s", "s"], "start_year": [2019, 2019]})
+    runs = pj.run_scenarios(f, [pj.Scenario(), pj.Scenario("One home fewer", step_down=1,
+                                                            step_down_to="In-house foster")], 12, 20)
+    out = pj.compare_scenarios(runs, unit)
+    # the step-down saves 7,000 - 700 a week for the 365 days of 2020-21; nothing else moves
+    assert out["spend_year"].tolist() == ["2020-21", "2020-21"]
+    assert out.loc[1, "spend_change_gbp_m"] * 1e6 == pytest.approx(-(7000 - 700) * 365 / 7, abs=1)
+    assert out["children"].tolist() == [4, 4]
+    paths = pj.scenario_paths(runs)
+    assert len(paths) == 2 * 13 and set(paths["children"]) == {4}
+    with pytest.raises(InputError, match="names must differ"):
+        pj.run_scenarios(f, [pj.Scenario(), pj.Scenario()], 1, 1)
+
+
+def test_projection_table_rounds_to_whole_children():
+    summary = pd.DataFrame({"date": pd.to_datetime(["2020-03-31", "2021-03-31"]), "category": pj.TOTAL,
+                            "central": [100.0, 110.4], "lower": [100.0, 98.6], "upper": [100.0, 121.2]})
+    got = pj.projection_table(summary, months=(12,))
+    assert got.to_dict("records") == [{"category": pj.TOTAL, "date": T("2021-03-31"), "children": 110,
+                                       "children_lower": 98, "children_upper": 122}]
+
+
+def test_baselines_by_hand():
+    dates = pd.date_range("2019-01-31", periods=3, freq="ME")
+    actual = pd.DataFrame({"Total": [10, 12, 14]}, index=dates)
+    got = pj.baselines(actual, dates[-1], [T("2019-05-31")], window_months=2)
+    assert got.at[T("2019-05-31"), ("last_value", "Total")] == 14
+    assert got.at[T("2019-05-31"), ("linear_trend", "Total")] == pytest.approx(18)
+
+
+def test_backtest_summary_by_hand():
+    points = pd.DataFrame({
+        "horizon": [12, 12], "category": ["Total", "Total"], "actual": [100, 200], "model": [90, 200],
+        "lower": [95, 150], "upper": [120, 250], "last_value": [110, 150], "linear_trend": [100, 220],
+    })
+    points["inside"] = (points["actual"] >= points["lower"]) & (points["actual"] <= points["upper"])
+    row = pj.backtest_summary(points).iloc[0]
+    assert row["model"] == pytest.approx(5)  # (10% + 0%) / 2
+    assert row["last_value"] == pytest.approx(17.5)  # (10% + 25%) / 2
+    assert row["linear_trend"] == pytest.approx(5)
+    assert row["coverage_pct"] == 100 and row["points"] == 2
+
+
+def test_backtest_compares_with_what_happened(states):
+    bt = pj.backtest(states, cutoffs=[T("2019-01-31")], horizons=(1, 2), window_months=1, sims=50)
+    total = bt[bt["category"] == pj.TOTAL].set_index("horizon")
+    assert total.loc[1, "actual"] == 3 and total.loc[2, "actual"] == 2  # February, March
+    assert total.loc[1, "last_value"] == 3  # January: A, B, D
+    assert set(bt["category"]) == {*pj.CATEGORIES, pj.TOTAL}
+
+
+def test_standard_scenarios():
+    got = pj.standard_scenarios(10, 0.25, 3, 5)
+    assert [s.name for s in got] == ["Baseline", "Entries +10%", "25% of new foster placements in-house",
+                                     "3 children stepped down from residential to foster", "Unit costs +5% a year",
+                                     "All of these together"]
+    assert got[-1] == pj.Scenario("All of these together", 10, 0.25, 3, cost_inflation_pct=5)
+
+
+def test_backtest_on_the_synthetic_la_beats_both_baselines_and_the_band_covers():
+    """Issue 6's bar, on the embedded synthetic LA with the notebook's defaults (24-month window): the 12-month
+    MAPE of the total is below both naive forecasts', and the 90% band holds the actual at >= 80% of points."""
+    from cpanalysis.context import load_data
+    from cpanalysis.synth import ensure_default
+
+    data = load_data(ensure_default())
+    states = pj.monthly_states(data["episodes"], data["header"], data.data_start, data.data_end)
+    table = pj.backtest_summary(pj.backtest(states, window_months=24, sims=200))
+    total = table[table["category"] == pj.TOTAL].set_index("horizon")
+    assert total.loc[12, "points"] >= 20
+    assert total.loc[12, "model"] < min(total.loc[12, "last_value"], total.loc[12, "linear_trend"])
+    assert (total["coverage_pct"] >= 80).all()
