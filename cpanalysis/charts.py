@@ -134,7 +134,7 @@ def bar_chart(
     synthetic: bool = False,
 ) -> Figure:
     """Bars, each labelled with its value. horizontal=True: categories (y) down the side, values (x) across, for
-    long category names. The value axis starts at 0."""
+    long category names. The value axis starts at 0 (or, with negative values, crosses a line at 0)."""
     _check(df, [x, y, hue])
     apply_style()
     n = df[y if horizontal else x].nunique()
@@ -144,15 +144,19 @@ def bar_chart(
     if labels:
         for container in ax.containers:
             ax.bar_label(container, fmt="{:,.0f}", padding=3, fontsize=10)
+    negative = bool((df[x if horizontal else y] < 0).any())
+    if negative:
+        (ax.axvline if horizontal else ax.axhline)(0, color="#222222", linewidth=1)
     if horizontal:
-        ax.set_xlim(left=0)
+        if not negative:
+            ax.set_xlim(left=0)
         ax.margins(x=0.08)
     elif n > 6:
         ax.tick_params(axis="x", labelrotation=30)
         plt.setp(ax.get_xticklabels(), ha="right")
     if hue:
         _legend(ax)
-    return _finish(fig, ax, title, xlabel, ylabel, source, synthetic, zero=not horizontal)
+    return _finish(fig, ax, title, xlabel, ylabel, source, synthetic, zero=not (horizontal or negative))
 
 
 def stacked_area(

@@ -104,3 +104,14 @@ def test_bad_input_is_a_clear_error():
         charts.line_chart(pd.DataFrame({"a": [1]}), "a", "b", title="t", ylabel="y")
     with pytest.raises(InputError, match="title"):
         charts.line_chart(pd.DataFrame({"a": [1], "b": [2]}), "a", "b", title="", ylabel="y")
+
+
+def test_bar_chart_shows_negative_values_either_side_of_zero():
+    df = pd.DataFrame({"scenario": ["Baseline", "Step down", "Entries up"], "change": [0.0, -500.0, 520.0]})
+    fig = charts.bar_chart(df, "change", "scenario", title="Change", xlabel="GBP thousand", horizontal=True)
+    ax = fig.axes[0]
+    left, right = ax.get_xlim()
+    assert left < -500 and right > 520  # the saving is drawn, not cut off at 0
+    widths = sorted(round(p.get_width()) for p in ax.patches)
+    assert widths == [-500, 0, 520]
+    plt.close(fig)
