@@ -3,6 +3,8 @@ are never written out: they read '<5'."""
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from cpanalysis.disclosure import is_small
@@ -65,3 +67,35 @@ def labelled(table: pd.DataFrame, by: str) -> pd.DataFrame:
     elif by == "uasc":
         out[by] = out[by].map({True: "UASC", False: "Not UASC", "True": "UASC", "False": "Not UASC"})
     return out
+
+
+def projection_finding(summary: pd.DataFrame, months: int = 12) -> str:
+    """'The model projects **560 children** looked after on 31 March 2022 (90% range 520 to 600), against 540 on
+    31 March 2021.' from projection.summarise output (its Total rows)."""
+    total = summary[summary["category"] == "Total"].set_index("date").sort_index()
+    start, now = total.index[0], total["central"].iloc[0]
+    when = start + pd.offsets.MonthEnd(months)
+    if when not in total.index:
+        when = total.index[-1]
+    row = total.loc[when]
+    return (f"The model projects **{n(round(row['central']))} children** looked after on {when:%d %B %Y} (90% range "
+            f"{n(math.floor(row['lower']))} to {n(math.ceil(row['upper']))}), against {n(now)} on "
+            f"{start:%d %B %Y}.")
+
+
+def backtest_finding(table: pd.DataFrame, horizon: int = 12) -> str:
+    """What the backtest says at one horizon, from projection.backtest_summary: the total's average error for the
+    model and both naive forecasts, the band's coverage, and the categories where a naive forecast did better."""
+    rows = table[table["horizon"] == horizon].set_index("category")
+    total = rows.loc["Total"]
+    best = min(("model", "last_value", "linear_trend"), key=lambda m: total[m])
+    verdict = ("the model did best" if best == "model"
+               else f"the {'last value' if best == 'last_value' else 'straight-line trend'} did better than the model")
+    text = (f"Projected from {total['points']} past quarter ends, the model's {horizon}-month projection of the "
+            f"number looked after was out by **{total['model']:.1f}%** on average, against {total['last_value']:.1f}% "
+            f"for carrying the last figure forward and {total['linear_trend']:.1f}% for a straight-line trend: "
+            f"{verdict}. The actual number fell inside the 90% range at {total['coverage_pct']:.0f}% of them.")
+    lost = [c for c, r in rows.drop(index="Total").iterrows() if r["best"] != "Model"]
+    if lost:
+        text += f" A naive forecast did better for: {', '.join(lost).lower()} (small groups, where chance dominates)."
+    return text

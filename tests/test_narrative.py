@@ -33,3 +33,23 @@ def test_breakdowns_get_readable_labels():
                                                                    "PR4 - Private provision"]
     u = pd.DataFrame({"uasc": [False, True], "children": [10, 20]})
     assert list(narrative.labelled(u, "uasc")["uasc"]) == ["Not UASC", "UASC"]
+
+
+def test_projection_finding():
+    summary = pd.DataFrame({"date": pd.to_datetime(["2021-03-31", "2022-03-31"]), "category": "Total",
+                            "central": [540.0, 559.6], "lower": [540.0, 520.0], "upper": [540.0, 599.2]})
+    assert narrative.projection_finding(summary) == (
+        "The model projects **560 children** looked after on 31 March 2022 (90% range 520 to 600), against 540 on "
+        "31 March 2021.")
+
+
+def test_backtest_finding_names_where_the_model_loses():
+    table = pd.DataFrame({"horizon": [12, 12, 12], "category": ["Total", "Secure", "Residential"],
+                          "points": [28, 28, 28], "model": [2.8, 53.0, 12.0], "last_value": [6.3, 50.0, 14.5],
+                          "linear_trend": [3.0, 80.0, 15.3], "coverage_pct": [85.7, 90.0, 92.0],
+                          "best": ["Model", "Last value", "Model"]})
+    text = narrative.backtest_finding(table)
+    assert "out by **2.8%** on average, against 6.3% for carrying the last figure forward and 3.0% for a " \
+           "straight-line trend: the model did best" in text
+    assert "inside the 90% range at 86% of them" in text
+    assert text.endswith("A naive forecast did better for: secure (small groups, where chance dominates).")

@@ -24,6 +24,8 @@ COUNT_COLUMNS = {
     "of",
     "children_period",
     "children_three_years",
+    "children_lower",
+    "children_upper",
 }
 
 
