@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from cpanalysis import adoption, population
+from cpanalysis import projection as pj
 from cpanalysis.ssda903 import load
 from cpanalysis.synth import generate
 
@@ -35,6 +36,12 @@ def bench(scale: float, work: Path, batch: bool) -> None:
     timed("population.flows (4 quarters)", population.flows, eps, list(pd.date_range("2020-06-30", end, freq="QE-MAR")))
     timed("population.stability_3plus", population.stability_3plus, eps, end)
     timed("adoption.journeys (3 years)", adoption.journeys, eps, data["ad1"], pd.Timestamp(2018, 4, 1), end)
+    states = timed("projection.monthly_states (120 month ends)", pj.monthly_states, eps, data["header"],
+                   data.data_start, data.data_end)
+    fitted = timed("projection.fit (24-month window)", pj.fit, states, end, 24)
+    for sims in (100, 500):
+        timed(f"projection.simulate (36 months, {sims} simulations)", pj.simulate, fitted, 36, sims)
+    timed("projection.backtest (quarterly cutoffs, 200 sims)", pj.backtest, states, window_months=24, sims=200)
     if batch:
         from cpanalysis.batch import run
 
