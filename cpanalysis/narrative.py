@@ -99,3 +99,23 @@ def backtest_finding(table: pd.DataFrame, horizon: int = 12) -> str:
     if lost:
         text += f" A naive forecast did better for: {', '.join(lost).lower()} (small groups, where chance dominates)."
     return text
+
+
+def scenario_table(compare: pd.DataFrame) -> pd.DataFrame:
+    """projection.compare_scenarios as a committee reads it: one row per scenario; children at the end date with
+    the 90% range as 'low to high'; in-house, IFA and residential; spend in the year (GBP million, 2 decimals)
+    with its range; the change against the baseline with its sign."""
+    end, year = compare["date"].iloc[0], compare["spend_year"].iloc[0]
+    return pd.DataFrame({
+        "Scenario": compare["scenario"],
+        f"Children at {end:%d/%m/%Y}": compare["children"].round().astype(int),
+        "Children: 90% range": [f"{lo:,.0f} to {hi:,.0f}" for lo, hi in
+                                zip(compare["children_lower"], compare["children_upper"])],
+        "In-house foster": compare["in_house_foster"].round().astype(int),
+        "IFA foster": compare["ifa_foster"].round().astype(int),
+        "Residential": compare["residential"].round().astype(int),
+        f"Spend {year}, GBP m": [f"{v:,.2f}" for v in compare["spend_gbp_m"]],
+        "Spend: 90% range": [f"{lo:,.2f} to {hi:,.2f}" for lo, hi in
+                             zip(compare["spend_lower_gbp_m"], compare["spend_upper_gbp_m"])],
+        "Change, GBP m": [f"{v:+,.2f}" for v in compare["spend_change_gbp_m"]],
+    })

@@ -53,3 +53,19 @@ def test_backtest_finding_names_where_the_model_loses():
            "straight-line trend: the model did best" in text
     assert "inside the 90% range at 86% of them" in text
     assert text.endswith("A naive forecast did better for: secure (small groups, where chance dominates).")
+
+
+def test_scenario_table_for_the_committee():
+    compare = pd.DataFrame({"scenario": ["Baseline", "Step down"], "date": pd.Timestamp("2024-03-31"),
+                            "children": [654.6, 654.4], "children_lower": [598.0, 599.0],
+                            "children_upper": [711.0, 1706.0], "in_house_foster": [262.2, 265.4],
+                            "ifa_foster": [177.0, 177.0], "residential": [51.0, 48.0], "spend_year": "2021-22",
+                            "spend_gbp_m": [28.284, 27.77], "spend_lower_gbp_m": [25.9, 25.63],
+                            "spend_upper_gbp_m": [30.64, 29.98], "spend_change_gbp_m": [0.0, -0.514]})
+    got = narrative.scenario_table(compare)
+    assert list(got.columns) == ["Scenario", "Children at 31/03/2024", "Children: 90% range", "In-house foster",
+                                 "IFA foster", "Residential", "Spend 2021-22, GBP m", "Spend: 90% range",
+                                 "Change, GBP m"]
+    assert got.iloc[1].tolist() == ["Step down", 654, "599 to 1,706", 265, 177, 48, "27.77", "25.63 to 29.98",
+                                    "-0.51"]
+    assert got.iloc[0]["Change, GBP m"] == "+0.00"
