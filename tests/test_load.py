@@ -209,3 +209,19 @@ def test_demand_model_sample_row_counts_add_up():
     files = sorted((SHARED / "d2i-demand-model-sample").glob("*.csv"))
     lines = sum(len(f.read_text().splitlines()) - 1 for f in files)
     assert load(SHARED / "d2i-demand-model-sample").accounting["rows_read"].sum() == lines
+
+
+def test_reason_for_placement_change_filled_on_closing_is_not_a_correction(tmp_path):
+    """A's placement is open at 31/03/2019 (no reason for change yet); the 2020 return closes it on 05/05/2019 with
+    REC X1 and REASON_PLACE_CHANGE CARPL, and a new placement follows: the normal flow, not 'superseded'."""
+    cols = [*EP_COLS[:9], "REASON_PLACE_CHANGE"]
+    write(tmp_path / "2019-episodes.csv", cols, [ep("A", "10/10/2018", "S", "C2", "U4")])
+    write(tmp_path / "2020-episodes.csv", cols, [
+        ep("A", "10/10/2018", "S", "C2", "U4", "05/05/2019", "X1") + ["CARPL"],
+        ep("A", "05/05/2019", "P", "C2", "U5"),
+    ])
+    for year in (2019, 2020):
+        write(tmp_path / f"{year}-header.csv", HD_COLS, [hd("A")])
+    data = load(tmp_path)
+    assert "superseded" not in set(data.quality["rule"])
+    assert data["episodes"].set_index("DECOM").loc[pd.Timestamp(2018, 10, 10), "REASON_PLACE_CHANGE"] == "CARPL"

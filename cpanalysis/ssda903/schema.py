@@ -267,7 +267,7 @@ TABLES: dict[str, Table] = {
                 "REASON_PLACE_CHANGE": "REASON_PLACE_CHANGE",
             },
             key=("CHILD", "DECOM"),
-            closing=("DEC", "REC"),
+            closing=("DEC", "REC", "REASON_PLACE_CHANGE"),
         ),
         Table("uasc", ("CHILD", "SEX", "DOB", "DUC"), required=("CHILD",), dates=("DOB", "DUC")),
         Table(
