@@ -18,6 +18,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from cpanalysis.errors import InputError
 
@@ -216,6 +217,8 @@ def band_chart(
         ax.plot(actual.index, actual.astype(float), color="#222222", linewidth=2, marker="o", label=actual_label)
     if isinstance(x, pd.DatetimeIndex):
         _dates(ax, pd.Series(x))
+    elif pd.api.types.is_integer_dtype(x):  # e.g. years: no 2,020.5 ticks
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     _legend(ax)
     return _finish(fig, ax, title, xlabel, ylabel, source, synthetic, zero)
 

@@ -357,6 +357,22 @@ def weekly_costs(costs: pd.DataFrame, dates: pd.DatetimeIndex, inflation_pct: fl
     return out
 
 
+def spend_history_and_projection(actual: pd.DataFrame, projected: pd.DataFrame) -> pd.DataFrame:
+    """Total spend by financial year, actual then projected, for one chart: financial_year_end (2022 for
+    2021-22), actual (GBP million, from costs.spend_by_year rows with a unit cost), central, lower, upper (GBP
+    million, from simulated_spend's Total rows for full projected years; the last actual year is repeated as
+    the projection's starting point so the lines join)."""
+    past = actual.dropna(subset=["spend_gbp"]).groupby("financial_year")["spend_gbp"].sum() / 1e6
+    ahead = projected[(projected["category"] == TOTAL) & (projected["months"] == 12)].set_index("financial_year")
+    ahead = ahead[["central", "lower", "upper"]] / 1e6
+    if len(past):
+        ahead = pd.concat([pd.DataFrame({k: [past.iloc[-1]] for k in ahead.columns}, index=[past.index[-1]]),
+                           ahead[~ahead.index.isin(past.index)]])
+    out = pd.concat([past.rename("actual"), ahead], axis=1).sort_index()
+    out.index = [int(fy[:4]) + 1 for fy in out.index]
+    return out.rename_axis("financial_year_end").reset_index()
+
+
 def simulated_spend(sim: Simulation, costs: pd.DataFrame) -> pd.DataFrame:
     """Spend by financial year and category from a simulation: each month's month-end count x weekly cost x
     days in the month / 7 (the month-end count stands for the month's average), months after the start only.
@@ -413,13 +429,6 @@ def compare_scenarios(runs: dict[str, Simulation], costs: pd.DataFrame) -> pd.Da
     out = pd.DataFrame(rows)
     out["spend_change_gbp_m"] = out["spend_gbp_m"] - out["spend_gbp_m"].iloc[0]
     return out
-
-
-def scenario_paths(runs: dict[str, Simulation]) -> pd.DataFrame:
-    """Total looked after (mean of the simulations) at each month end under each scenario: date, scenario,
-    children."""
-    return pd.concat([pd.DataFrame({"date": sim.dates, "scenario": name, "children": sim.totals().mean(axis=0)})
-                      for name, sim in runs.items()], ignore_index=True)
 
 
 def projection_table(summary: pd.DataFrame, months: tuple[int, ...] = (12, 24, 36)) -> pd.DataFrame:

@@ -215,8 +215,6 @@ def test_compare_scenarios_against_the_baseline():
     assert out["spend_year"].tolist() == ["2020-21", "2020-21"]
     assert out.loc[1, "spend_change_gbp_m"] * 1e6 == pytest.approx(-(7000 - 700) * 365 / 7, abs=1)
     assert out["children"].tolist() == [4, 4]
-    paths = pj.scenario_paths(runs)
-    assert len(paths) == 2 * 13 and set(paths["children"]) == {4}
     with pytest.raises(InputError, match="names must differ"):
         pj.run_scenarios(f, [pj.Scenario(), pj.Scenario()], 1, 1)
 
@@ -279,3 +277,16 @@ def test_backtest_on_the_synthetic_la_beats_both_baselines_and_the_band_covers()
     assert total.loc[12, "points"] >= 20
     assert total.loc[12, "model"] < min(total.loc[12, "last_value"], total.loc[12, "linear_trend"])
     assert (total["coverage_pct"] >= 80).all()
+
+
+def test_spend_history_and_projection_join_at_the_last_actual_year():
+    actual = pd.DataFrame({"financial_year": ["2019-20", "2019-20", "2020-21", "2020-21"],
+                           "spend_gbp": [1e6, np.nan, 2e6, 0.5e6]})
+    projected = pd.DataFrame({"financial_year": ["2021-22", "2021-22", "2022-23"],
+                              "category": [pj.TOTAL, "x", pj.TOTAL], "months": [12, 12, 12],
+                              "central": [3e6, 9e9, 4e6], "lower": [2e6, 0, 3e6],
+                              "upper": [4e6, 0, 5e6]})
+    got = pj.spend_history_and_projection(actual, projected).set_index("financial_year_end")
+    assert got["actual"].dropna().to_dict() == {2020: 1.0, 2021: 2.5}
+    assert got.loc[2021, ["central", "lower", "upper"]].tolist() == [2.5, 2.5, 2.5]  # the join
+    assert got.loc[2023, ["central", "lower", "upper"]].tolist() == [4.0, 3.0, 5.0]
