@@ -329,3 +329,16 @@ def values_long(columns: dict[str, pd.DataFrame]) -> pd.DataFrame:
     if not columns:
         return pd.DataFrame(columns=["measure", "period_label", "value"])
     return pd.concat([t.assign(period_label=lab) for lab, t in columns.items()], ignore_index=True)
+
+
+def comparators(la_code: str | None, year: int) -> pd.DataFrame:
+    """England's and the statistical neighbours' published figures for the scorecard's comparable measures (rates,
+    percentages, days: a count for England says nothing about one LA) for the year ending 31 March `year`, or the
+    nearest published year: measure, england, stat_neighbours, year_ending_march. Empty without an LA code."""
+    from cpanalysis.benchmarks import benchmarks
+
+    if not la_code:
+        return pd.DataFrame(columns=["measure", "england", "stat_neighbours", "year_ending_march"])
+    bench = benchmarks(la_code, year, nearest=True)
+    comparable = [m.measure for m in REGISTRY if m.unit != "count"]
+    return bench[bench["measure"].isin(comparable)][["measure", "england", "stat_neighbours", "year_ending_march"]]

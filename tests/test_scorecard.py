@@ -143,3 +143,13 @@ def test_html_has_words_with_colours_and_arrows():
     assert "▲ Improving" in page and "▼ Worsening" in page and "↑ Up" in page
     assert "A1 &lt;days&gt;" in page  # escaped
     assert "[c] = fewer than 5 children" in page
+
+
+def test_comparators_are_published_rates_and_percentages_not_counts():
+    comp = scorecard.comparators("E06000049", 2025).set_index("measure")
+    # published 2025: England 67 per 10,000; Cheshire East's 10 statistical neighbours average 60.2 (test_benchmarks)
+    assert comp.loc["rate_per_10k", ["england", "stat_neighbours"]].tolist() == [67, 60.2]
+    assert "cla_at_end" not in comp.index and "adopted" not in comp.index  # counts: no England 'average'
+    assert set(comp["year_ending_march"]) == {2025}
+    assert scorecard.comparators("E06000049", 2019)["year_ending_march"].iloc[0] == 2021  # nearest published year
+    assert scorecard.comparators(None, 2025).empty
