@@ -49,9 +49,14 @@ def flows_trend(flows: pd.DataFrame, last: int = 4) -> str:
 
 
 def show(df: pd.DataFrame, precision: int = 1):
-    """A table for readers: no index column, numbers to `precision` decimals with thousands separators,
-    blanks for missing values."""
-    return df.style.hide(axis="index").format(precision=precision, thousands=",", na_rep="")
+    """A table for readers: no index column, numbers to `precision` decimals with thousands separators, years
+    (integer columns named *year*) as 2021 not 2,021, dates as dd/mm/yyyy, blanks for missing values."""
+    dates = [c for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])]
+    years = [c for c in df.columns if "year" in str(c).lower() and pd.api.types.is_integer_dtype(df[c])]
+    style = df.style.hide(axis="index").format(precision=precision, thousands=",", na_rep="")
+    if dates:
+        style = style.format("{:%d/%m/%Y}", subset=dates, na_rep="")
+    return style.format("{:d}", subset=years) if years else style
 
 
 _CODE_LISTS = {"legal_status": "LS", "provider": "PLACE_PROVIDER", "category_of_need": "CIN"}

@@ -69,3 +69,10 @@ def test_scenario_table_for_the_committee():
     assert got.iloc[1].tolist() == ["Step down", 654, "599 to 1,706", 265, 177, 48, "27.77", "25.63 to 29.98",
                                     "-0.51"]
     assert got.iloc[0]["Change, GBP m"] == "+0.00"
+
+
+def test_show_writes_dates_as_day_month_year():
+    html = narrative.show(pd.DataFrame({"period_end": pd.to_datetime(["2020-06-30", None]), "n": [5, 6]})).to_html()
+    assert "30/06/2020" in html and "00:00:00" not in html and "NaT" not in html
+    years = narrative.show(pd.DataFrame({"year_ending_march": [2021], "children": [81770]})).to_html()
+    assert ">2021<" in years and ">81,770<" in years
