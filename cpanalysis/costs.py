@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cpanalysis.categories import PLACEMENT_CATEGORIES, SHORT_BREAK_LS, placement_category
+from cpanalysis.categories import PLACEMENT_CATEGORIES, SGO, SHORT_BREAK_LS, placement_category
 from cpanalysis.errors import InputError
 from cpanalysis.paths import REFERENCE
 
@@ -110,3 +110,30 @@ def spend_by_year(episodes: pd.DataFrame, years: list[str], costs: pd.DataFrame)
             )
         )
     return pd.concat(frames, ignore_index=True)
+
+
+SGO_ALLOWANCE = "SGO allowance"
+
+
+def sgo_allowances(episodes: pd.DataFrame, header: pd.DataFrame, years: list[str], costs: pd.DataFrame
+                   ) -> pd.DataFrame:
+    """What special guardianship allowances cost each financial year ('2019-20', ...): every child who left care
+    through a special guardianship order (REC E45-E48) counts from the day the order ended care to the day
+    before their 18th birthday, at the 'SGO allowance' weekly unit cost. Assumes every special guardian is paid
+    the allowance (in practice it is means-tested: an upper estimate). For years after the data, only orders
+    already granted are counted (no new ones). Columns: financial_year, children, days, weekly_cost_gbp,
+    cost_year, spend_gbp (blank without a unit cost)."""
+    sgo = episodes[episodes["REC"].isin(SGO) & episodes["DEC"].notna()][["CHILD", "DEC"]]
+    dob = header.drop_duplicates("CHILD", keep="last").set_index("CHILD")["DOB"]
+    start = sgo["DEC"]
+    stop = sgo["CHILD"].map(dob) + pd.DateOffset(years=18)  # the 18th birthday, not counted
+    rows = []
+    for fy in years:
+        fy_start = pd.Timestamp(int(fy[:4]), 4, 1)
+        fy_stop = fy_start + pd.DateOffset(years=1)
+        days = (stop.clip(upper=fy_stop) - start.clip(lower=fy_start)).dt.days.clip(lower=0).fillna(0)
+        cost, used = unit_cost(costs, SGO_ALLOWANCE, fy)
+        rows.append({"financial_year": fy, "children": int((days > 0).sum()), "days": int(days.sum()),
+                     "weekly_cost_gbp": cost, "cost_year": used, "spend_gbp": round(days.sum() * cost / 7)
+                     if used else np.nan})
+    return pd.DataFrame(rows)

@@ -90,3 +90,25 @@ def test_bad_unit_cost_file_names_file_line_and_column(tmp_path):
     UNIT.drop(columns="source").to_csv(path, index=False)
     with pytest.raises(InputError, match="missing column"):
         costs.load_unit_costs(path)
+
+
+def test_sgo_allowances_from_the_order_to_the_18th_birthday():
+    from factories import header_frame
+
+    eps = episodes_frame([
+        # S: SGO (E45) on 01/10/2019, born 01/01/2010 -> 183 days in 2019-20, 365 in 2020-21, 275 in 2027-28
+        dict(CHILD="S", DECOM="01/01/2018", RNE="S", LS="C2", PLACE="U1", DEC="01/10/2019", REC="E45"),
+        # T: adopted: no allowance
+        dict(CHILD="T", DECOM="01/01/2018", RNE="S", LS="E1", PLACE="A3", DEC="01/10/2019", REC="E11"),
+        # U: SGO on 01/05/2019, 18 on 01/06/2020 -> 336 days in 2019-20, 61 in 2020-21
+        dict(CHILD="U", DECOM="01/01/2018", RNE="S", LS="C2", PLACE="U1", DEC="01/05/2019", REC="E46"),
+    ])
+    header = header_frame([dict(CHILD="S", DOB="01/01/2010"), dict(CHILD="T", DOB="01/01/2017"),
+                           dict(CHILD="U", DOB="01/06/2002")])
+    unit = pd.DataFrame({"category": ["SGO allowance"], "weekly_cost_gbp": [189.0], "financial_year": ["2017-18"],
+                         "source": ["s"], "start_year": [2017]})
+    got = costs.sgo_allowances(eps, header, ["2019-20", "2020-21", "2027-28", "2028-29"], unit)
+    assert got["children"].tolist() == [2, 2, 1, 0]
+    assert got["days"].tolist() == [183 + 336, 365 + 61, 275, 0]
+    assert got["spend_gbp"].iloc[0] == round(519 * 189 / 7) and got["cost_year"].iloc[0] == "2017-18"
+    assert costs.sgo_allowances(eps, header, ["2019-20"], UNIT)["spend_gbp"].isna().all()  # no SGO unit cost
