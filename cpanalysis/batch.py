@@ -17,8 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import importlib.metadata as md
 import json
+import os
 import re
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +29,7 @@ import nbformat
 import pandas as pd
 from tqdm import tqdm
 
-from cpanalysis.context import is_synthetic, load_data, parse_date
+from cpanalysis.context import CACHE_ENV, is_synthetic, load_data, parse_date
 from cpanalysis.errors import InputError
 from cpanalysis.paths import NOTEBOOKS, OUTPUTS, PROJECT_ROOT
 
@@ -184,7 +186,31 @@ def run(
     notebooks_dir: str | Path | None = None,
     progress: bool = True,
 ) -> tuple[Path, dict]:
-    """Execute every notebook into a new run folder; return the folder and the manifest (see module doc)."""
+    """Execute every notebook into a new run folder; return the folder and the manifest (see module doc). The
+    loaded data are shared with the notebooks' kernels through a private temporary folder (context.CACHE_ENV),
+    deleted when the run ends: at national size each notebook would otherwise spend most of its time loading."""
+    previous = os.environ.get(CACHE_ENV)
+    with tempfile.TemporaryDirectory(prefix="cpanalysis-data-") as cache:
+        os.environ[CACHE_ENV] = cache
+        try:
+            return _run(data_dir, period_end, la_code, period, out, overrides, notebooks_dir, progress)
+        finally:
+            if previous is None:
+                os.environ.pop(CACHE_ENV, None)
+            else:
+                os.environ[CACHE_ENV] = previous
+
+
+def _run(
+    data_dir: str | Path | None = None,
+    period_end: str | None = None,
+    la_code: str | None = "E06000049",
+    period: str = "quarter",
+    out: str | Path | None = None,
+    overrides: dict[str, dict[str, str]] | None = None,
+    notebooks_dir: str | Path | None = None,
+    progress: bool = True,
+) -> tuple[Path, dict]:
     import papermill
 
     started = time.time()

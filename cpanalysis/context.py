@@ -11,6 +11,9 @@ which fails with one readable InputError (e.g. a period end after the last date 
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
+import pickle
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,17 +73,49 @@ def parse_date(value: str | pd.Timestamp, name: str) -> pd.Timestamp:
     raise InputError(f"{name} '{value}' is not a date (expected YYYY-MM-DD, e.g. 2021-03-31)")
 
 
+CACHE_ENV = "CPANALYSIS_DATA_CACHE"
+
+
+def _stamp(path: Path) -> tuple:
+    files = [path] if path.is_file() else sorted(path.rglob("*")) if path.exists() else []
+    return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file())
+
+
+def _shared_file(path: str, stamp: tuple) -> Path | None:
+    folder = os.environ.get(CACHE_ENV)
+    return Path(folder) / (hashlib.sha256(repr((path, stamp)).encode()).hexdigest()[:32] + ".pkl") if folder else None
+
+
+def _share(data: Dataset, target: Path) -> None:
+    part = target.with_suffix(f".{os.getpid()}.part")
+    with part.open("wb") as fh:
+        pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    part.replace(target)
+
+
 @functools.lru_cache(maxsize=4)
 def _load_cached(path: str, stamp: tuple) -> Dataset:
-    return load(path)
+    shared = _shared_file(path, stamp)
+    if shared and shared.exists():
+        with shared.open("rb") as fh:
+            return pickle.load(fh)
+    data = load(path)
+    if shared:
+        _share(data, shared)
+    return data
 
 
 def load_data(data_dir: str | Path) -> Dataset:
-    """Load a data folder (cached in this process while its files are unchanged)."""
+    """Load a data folder (cached in this process while its files are unchanged). When the environment variable
+    CPANALYSIS_DATA_CACHE names a folder (the batch run sets a private temporary one, removed when the run ends),
+    the loaded Dataset is shared there too, so the run's notebooks, each in its own kernel, load it only once."""
     path = Path(data_dir).expanduser().resolve()
-    files = [path] if path.is_file() else sorted(path.rglob("*")) if path.exists() else []
-    stamp = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file())
-    return _load_cached(str(path), stamp)
+    stamp = _stamp(path)
+    data = _load_cached(str(path), stamp)
+    shared = _shared_file(str(path), stamp)
+    if shared and not shared.exists():  # loaded earlier in this process, before the folder was set
+        _share(data, shared)
+    return data
 
 
 def is_synthetic(data_dir: str | Path) -> bool:

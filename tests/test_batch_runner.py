@@ -4,6 +4,8 @@ stop the others."""
 from __future__ import annotations
 
 import json
+import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -79,3 +81,32 @@ def test_unknown_per_notebook_override_is_refused(notebooks):
 def test_shared_parameters_only_go_to_notebooks_that_declare_them(notebooks):
     params = notebook_parameters(notebooks / "04_after.ipynb", {"data_dir": "d", "period": "year"}, {})
     assert params == {"data_dir": "d"}
+
+
+def test_loaded_data_are_shared_through_the_cache_folder(tmp_path, monkeypatch):
+    from cpanalysis import context
+
+    monkeypatch.setenv(context.CACHE_ENV, str(tmp_path / "cache"))
+    (tmp_path / "cache").mkdir()
+    context._load_cached.cache_clear()
+    first = context.load_data(SAMPLE)
+    assert len(list((tmp_path / "cache").glob("*.pkl"))) == 1
+    # a new kernel: nothing cached in the process, and loading from the files would fail
+    context._load_cached.cache_clear()
+    monkeypatch.setattr(context, "load", lambda path: (_ for _ in ()).throw(AssertionError("loaded again")))
+    again = context.load_data(SAMPLE)
+    pd.testing.assert_frame_equal(again["episodes"], first["episodes"])
+    context._load_cached.cache_clear()
+
+
+def test_the_run_removes_its_shared_data(tmp_path):
+    from cpanalysis.context import CACHE_ENV
+
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    notebook(nbs / "01_ok.ipynb", "import os\nprint(os.environ['CPANALYSIS_DATA_CACHE'])")
+    run_dir, manifest = run(data_dir=SAMPLE, out=tmp_path / "out", notebooks_dir=nbs, progress=False)
+    assert manifest["failed"] == []
+    text = (run_dir / "notebooks" / "01_ok.ipynb").read_text()
+    folder = re.search(r"(/[^\s\"\\]*cpanalysis-data-[^\s\"\\]*)", text).group(1)
+    assert not Path(folder).exists() and CACHE_ENV not in os.environ
