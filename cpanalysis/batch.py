@@ -14,6 +14,7 @@ other notebooks still run, and the exit code is 1.
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import importlib.metadata as md
 import json
@@ -67,10 +68,16 @@ def parse_overrides(pairs: list[list[str]] | None) -> dict[str, dict[str, str]]:
 
 
 def _typed(value, declared: dict) -> object:
-    """Convert a command-line string to the type of the notebook's default (int, float, bool)."""
+    """Convert a command-line string to the type of the notebook's parameter (int, float, bool): its annotation if
+    it has one, else the type of its default value (`simulations = 500` -> int)."""
     inferred = declared.get("inferred_type_name", "")
     if not isinstance(value, str):
         return value
+    if inferred in ("", "None"):
+        try:
+            inferred = type(ast.literal_eval(declared.get("default", ""))).__name__
+        except (ValueError, SyntaxError):
+            inferred = ""
     try:
         if inferred == "int":
             return int(value)

@@ -39,8 +39,9 @@ def notebooks(tmp_path):
              "pd.DataFrame({'a': [1]}).to_csv(Path(output_dir, 'tables', 'dq.csv'), index=False)", audience="analyst")
     notebook(d / "02_ok.ipynb", "from pathlib import Path\nimport pandas as pd\n"
              "Path(output_dir, 'tables').mkdir(parents=True, exist_ok=True)\n"
-             "pd.DataFrame({'period_end': [period_end], 'n': [n]}).to_csv(Path(output_dir, 'tables', 'counts.csv'),"
-             " index=False)\nprint('period', period_end)", extra_params="n = 1")
+             "pd.DataFrame({'period_end': [period_end], 'n': [n], 'n_type': [type(n).__name__]})"
+             ".to_csv(Path(output_dir, 'tables', 'counts.csv'), index=False)\nprint('period', period_end)",
+             extra_params="n = 1")
     notebook(d / "03_broken.ipynb", "x = 1\nraise ValueError('deliberately broken')")
     notebook(d / "04_after.ipynb", "print('still ran')")
     return d
@@ -62,7 +63,8 @@ def test_run_goes_on_past_a_broken_notebook_and_reports_it(notebooks, tmp_path):
     assert "02_ok title" in pack and "04_after title" in pack and "01_quality title" not in pack
     assert "still ran" in pack and "raise ValueError" not in pack  # code hidden
     counts = pd.read_excel(run_dir / "committee_tables.xlsx", sheet_name="counts")
-    assert counts.loc[0, "n"] == 7 and counts.loc[0, "period_end"] == "2021-03-31"  # override typed as int
+    assert counts.loc[0, "n"] == 7 and counts.loc[0, "period_end"] == "2021-03-31"
+    assert counts.loc[0, "n_type"] == "int"  # the override "7" typed as the default's type (n = 1), not a string
     assert (run_dir / "analyst" / "analyst_tables.xlsx").exists()
     assert "ANALYST ONLY" in (run_dir / "analyst" / "ANALYST_ONLY.txt").read_text()
     on_disk = json.loads((run_dir / "manifest.json").read_text())
@@ -110,3 +112,14 @@ def test_the_run_removes_its_shared_data(tmp_path):
     text = (run_dir / "notebooks" / "01_ok.ipynb").read_text()
     folder = re.search(r"(/[^\s\"\\]*cpanalysis-data-[^\s\"\\]*)", text).group(1)
     assert not Path(folder).exists() and CACHE_ENV not in os.environ
+
+
+def test_overrides_take_the_type_of_the_default():
+    from cpanalysis.batch import _typed
+
+    assert _typed("100", {"inferred_type_name": "None", "default": "500"}) == 100
+    assert _typed("0.5", {"inferred_type_name": "None", "default": "0.25"}) == 0.5
+    assert _typed("yes", {"inferred_type_name": "None", "default": "False"}) is True
+    assert _typed("2024-03-31", {"inferred_type_name": "None", "default": '""'}) == "2024-03-31"
+    with pytest.raises(InputError, match="'many' is not a int"):
+        _typed("many", {"name": "simulations", "inferred_type_name": "None", "default": "500"})
