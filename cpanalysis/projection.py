@@ -2,21 +2,25 @@
 
 Method (a Markov model over month-end snapshots, simulated child by child):
 
-- *State* of a child at a month end: placement category (categories.placement_category) and age band at
-  that date (population.AGE_BANDS; children without a date of birth form an 'Unknown' band and never age).
-  Looked after at a month end is population.cla_at's definition, so the model and the actual counts agree.
+- *State* of a child at a month end: placement category (categories.placement_category), age band at that date
+  (population.AGE_BANDS; children without a date of birth form an 'Unknown' band and never age) and time in care
+  so far (DURATIONS: under 6 months, 6 months to 2 years, 2 years or more: children who have just come in leave
+  far more often than those who have stayed, and the mix of the two shifts as the numbers grow). Looked after at
+  a month end is population.cla_at's definition, so the model and the actual counts agree.
 - *Transition rates*, over a reference window the analyst chooses (default: the 24 months to the cutoff):
   for every child looked after at one month end, where they are at the next: the same or another category, or
-  gone (exit). Rate = moves / child-months, by age band x category. A child turning 18 before the next month
-  end is left out of the rates: leaving care at 18 is applied exactly in the projection instead, from each
-  child's date of birth.
+  gone (exit). Rate = moves / child-months, by age band x time in care x category. A child turning 18 before
+  the next month end is left out of the rates: leaving care at 18 is applied exactly in the projection
+  instead, from each child's date of birth.
 - *Entries*: children looked after at a month end who were not at the previous one. Their monthly number is
   Poisson with the window's mean rate; each new child's age and first placement are drawn from those who
   entered in the window (so entries by age band and first placement keep their observed joint mix).
-- *Ageing*: every child is one month older at each step; age bands follow; at 18 the child leaves.
+- *Ageing*: every child is one month older, and one month longer in care, at each step; bands follow; at 18
+  the child leaves.
 - *Uncertainty band*: Monte Carlo over simulated children. Each simulation first draws its own rates from their
-  posterior (a Dirichlet per age band x category row: the observed counts plus a weak prior, worth one child-
-  month, of the category's all-ages row; a Gamma for the entry rate), then moves each child month by month. The
+  posterior (a Dirichlet per age band x time in care x category row: the observed counts plus a weak prior,
+  worth one child-month, of the same time in care and category over all ages; a Gamma for the entry rate), then
+  moves each child month by month. The
   band therefore carries both the chance in who moves when (large for a small LA) and the uncertainty of
   rates estimated from a short window (which a bootstrap of the rates alone would understate for a small LA
   and which a single deterministic projection ignores). Central = mean of the simulations; the band is the
@@ -44,6 +48,8 @@ EXIT = "Left care"
 OUTCOMES = (*CATEGORIES, EXIT)
 ADULT_MONTHS = 18 * 12
 _BAND_LIMITS = np.array([12, 60, 120, 192])  # months: under 1, 1-4, 5-9, 10-15, 16+
+DURATIONS = ("Under 6 months", "6 months to 2 years", "2 years or more")  # time in care so far
+_DURATION_LIMITS = np.array([6, 24])
 IN_HOUSE, IFA = CATEGORIES.index("In-house foster"), CATEGORIES.index("External (IFA) foster")
 RESIDENTIAL = CATEGORIES.index("Residential")
 TOTAL = "Total"
@@ -74,12 +80,19 @@ def band_index(age_months: np.ndarray) -> np.ndarray:
     return np.where(age_months < 0, len(BANDS) - 1, np.searchsorted(_BAND_LIMITS, age_months, side="right"))
 
 
+def duration_index(months_in_care: np.ndarray) -> np.ndarray:
+    """Index into DURATIONS of times in care in completed months."""
+    return np.searchsorted(_DURATION_LIMITS, months_in_care, side="right")
+
+
 def monthly_states(episodes: pd.DataFrame, header: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
                    ) -> pd.DataFrame:
     """Every child looked after at every month end from `start` to `end` (the dates the data speak for in full,
     Dataset.data_start and data_end: before the first year, children who had already left are missing): month
     (index, see _month), date, CHILD, category (index into CATEGORIES), age_months (completed months at that
-    month end, -1 without a date of birth). Looked after = population.cla_at: a non-short-break episode with
+    month end, -1 without a date of birth), months_in_care (since the first episode of the child's unbroken run
+    of month ends: at the first month end 0; for a run already going when the data start, since the start of the
+    episode open then, a lower bound). Looked after = population.cla_at: a non-short-break episode with
     DECOM <= date < DEC (or DEC blank); with overlapping episodes the later-starting one gives the placement."""
     eps = episodes[~episodes["LS"].isin(SHORT_BREAK_LS)]
     eps = eps.sort_values(["CHILD", "DECOM"], kind="mergesort")
@@ -92,8 +105,12 @@ def monthly_states(episodes: pd.DataFrame, header: pd.DataFrame, start: pd.Times
     offset = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
     month = first[rows] + offset
     cat = pd.Categorical(placement_category(eps["PLACE"], eps["PLACE_PROVIDER"]), CATEGORIES).codes
-    out = pd.DataFrame({"month": month, "CHILD": eps["CHILD"].to_numpy()[rows], "category": cat[rows]})
+    out = pd.DataFrame({"month": month, "CHILD": eps["CHILD"].to_numpy()[rows], "category": cat[rows],
+                        "began": _month(eps["DECOM"])[rows]})
     out = out.drop_duplicates(["CHILD", "month"], keep="last").reset_index(drop=True)
+    new_run = out["CHILD"].ne(out["CHILD"].shift()) | out["month"].ne(out["month"].shift() + 1)
+    run_began = out["began"].groupby(new_run.cumsum()).transform("min")
+    out["months_in_care"] = np.minimum(out["month"] - run_began, 32767).astype(np.int16)
     dob = header.drop_duplicates("CHILD", keep="last").set_index("CHILD")["DOB"]
     born = out["CHILD"].map(dob)
     ends = _month_end(out["month"].to_numpy())
@@ -101,8 +118,8 @@ def monthly_states(episodes: pd.DataFrame, header: pd.DataFrame, start: pd.Times
     age = age - (born.dt.day.to_numpy() > ends.day.to_numpy())
     out["age_months"] = np.where(born.isna(), -1, age).astype(np.int16)
     out["date"] = ends
-    return out[["month", "date", "CHILD", "category", "age_months"]].sort_values(["month", "CHILD"],
-                                                                                  ignore_index=True)
+    columns = ["month", "date", "CHILD", "category", "age_months", "months_in_care"]
+    return out[columns].sort_values(["month", "CHILD"], ignore_index=True)
 
 
 def actual_counts(states: pd.DataFrame) -> pd.DataFrame:
@@ -119,10 +136,10 @@ class Fit:
 
     end: pd.Timestamp
     window_months: int
-    moves: np.ndarray  # [band, from category, outcome]: counts of child-months (outcome EXIT = left care)
+    moves: np.ndarray  # [age band, duration, from category, outcome]: child-months (last outcome = left care)
     entries: np.ndarray  # children entering at each month end of the window
     entrants: pd.DataFrame  # age_months, category of each entrant in the window
-    stock: pd.DataFrame  # CHILD, category, age_months of each child looked after at `end`
+    stock: pd.DataFrame  # CHILD, category, age_months, months_in_care of each child looked after at `end`
 
     @property
     def entry_rate(self) -> float:
@@ -153,26 +170,28 @@ def fit(states: pd.DataFrame, end: pd.Timestamp, window_months: int = 24) -> Fit
     # a child turning 18 by the next month end leaves by age, applied exactly in the projection
     pairs = pairs[(pairs["age_months"] < 0) | (pairs["age_months"] + 1 < ADULT_MONTHS)]
     to = pairs["to"].fillna(len(CATEGORIES)).astype(int).to_numpy()
-    moves = np.zeros((len(BANDS), len(CATEGORIES), len(OUTCOMES)))
-    np.add.at(moves, (band_index(pairs["age_months"].to_numpy()), pairs["category"].to_numpy(), to), 1)
+    moves = np.zeros((len(BANDS), len(DURATIONS), len(CATEGORIES), len(OUTCOMES)))
+    np.add.at(moves, (band_index(pairs["age_months"].to_numpy()), duration_index(pairs["months_in_care"].to_numpy()),
+                      pairs["category"].to_numpy(), to), 1)
     came = nxt.join(now["category"].rename("was"), how="left")
     came = came[came["was"].isna()].reset_index()
     entries = came.groupby("month").size().reindex(range(first, last), fill_value=0).to_numpy()
     entrants = came[["age_months", "category"]].reset_index(drop=True)
-    stock = window.loc[window["month"] == last, ["CHILD", "category", "age_months"]].reset_index(drop=True)
+    stock = window.loc[window["month"] == last, ["CHILD", "category", "age_months", "months_in_care"]]
+    stock = stock.reset_index(drop=True)
     return Fit(end, window_months, moves, entries, entrants, stock)
 
 
 def transition_rates(f: Fit) -> pd.DataFrame:
-    """Monthly probabilities by age band and category (the counts / child-months, no prior): age_band, from,
-    child_months, and one column per outcome (categories and 'Left care'). Rows with no child-months left out."""
-    exposure = f.moves.sum(axis=2)
+    """Monthly probabilities by age band, time in care and category (the counts / child-months, no prior): age_band,
+    in_care, from, child_months, and one column per outcome (categories and 'Left care'). Rows with no
+    child-months left out."""
+    exposure = f.moves.sum(axis=-1)
     rows = []
-    for b, band in enumerate(BANDS):
-        for c, cat in enumerate(CATEGORIES):
-            if exposure[b, c]:
-                rows.append({"age_band": band, "from": cat, "child_months": int(exposure[b, c]),
-                             **dict(zip(OUTCOMES, f.moves[b, c] / exposure[b, c]))})
+    for (b, d, c), n in np.ndenumerate(exposure):
+        if n:
+            rows.append({"age_band": BANDS[b], "in_care": DURATIONS[d], "from": CATEGORIES[c], "child_months": int(n),
+                         **dict(zip(OUTCOMES, f.moves[b, d, c] / n))})
     return pd.DataFrame(rows)
 
 
@@ -216,15 +235,20 @@ def standard_scenarios(entry_change_pct: float = 10.0, in_house_share: float = 0
 
 
 def _posterior_rates(f: Fit, sims: int, rng: np.random.Generator) -> np.ndarray:
-    """Transition probabilities [sim, band, category, outcome] drawn from Dirichlet posteriors (module doc)."""
-    pooled = f.moves.sum(axis=0)  # [category, outcome]: all ages
+    """Transition probabilities [sim, band, duration, category, outcome] drawn from Dirichlet posteriors (module
+    doc). The prior row of a cell is its category and time in care over all ages, or failing that its category
+    over all ages and times, or failing that: stay, or leave at the overall rate."""
+    by_duration = f.moves.sum(axis=0)  # [duration, category, outcome]: all ages
+    by_category = by_duration.sum(axis=0)  # [category, outcome]
     overall_exit = f.moves[..., -1].sum() / max(f.moves.sum(), 1)
-    prior = np.zeros_like(pooled)
-    for c in range(len(CATEGORIES)):
-        if pooled[c].sum():
-            prior[c] = pooled[c] / pooled[c].sum()
-        else:  # never seen in the window: stays or leaves at the overall rate
-            prior[c, c], prior[c, -1] = 1 - overall_exit, overall_exit
+    prior = np.zeros_like(by_duration)
+    for (d, c), n in np.ndenumerate(by_duration.sum(axis=-1)):
+        if n:
+            prior[d, c] = by_duration[d, c] / n
+        elif by_category[c].sum():
+            prior[d, c] = by_category[c] / by_category[c].sum()
+        else:
+            prior[d, c, c], prior[d, c, -1] = 1 - overall_exit, overall_exit
     alpha = f.moves + prior[None]
     draws = rng.standard_gamma(np.broadcast_to(alpha, (sims, *alpha.shape)))
     return draws / draws.sum(axis=-1, keepdims=True)
@@ -266,9 +290,10 @@ def simulate(f: Fit, months: int = 36, sims: int = 500, seed: int = 903, scenari
     if months < 1 or sims < 1:
         raise InputError(f"a projection needs at least 1 month and 1 simulation (got {months} and {sims})")
     rng = np.random.default_rng(seed)
-    n_cat, n_rows = len(CATEGORIES), len(BANDS) * len(CATEGORIES)
+    n_cat, n_dur = len(CATEGORIES), len(DURATIONS)
+    n_rows = len(BANDS) * n_dur * n_cat
     probs = _redirect(_posterior_rates(f, sims, rng), scenario.in_house_share).reshape(sims * n_rows, -1)
-    same = np.tile(np.arange(n_cat), sims * len(BANDS))  # each row's own category
+    same = np.tile(np.arange(n_cat), sims * len(BANDS) * n_dur)  # each row's own category
     stay = probs[np.arange(len(probs)), same]
     probs[np.arange(len(probs)), same] = 0
     move = np.cumsum(probs[:, :-1], axis=1)  # cumulative over the other categories; beyond the last: left care
@@ -279,14 +304,16 @@ def simulate(f: Fit, months: int = 36, sims: int = 500, seed: int = 903, scenari
     pool_cat = f.entrants["category"].to_numpy().astype(np.int8)
     pool_age = f.entrants["age_months"].to_numpy().astype(np.int16)
     band_of = np.append(band_index(np.arange(ADULT_MONTHS + 1)), len(BANDS) - 1)  # index age; -1 -> Unknown
+    dur_of = duration_index(np.arange(_DURATION_LIMITS[-1] + 1))  # index min(months in care, the last limit)
     sim = np.repeat(np.arange(sims, dtype=np.int32), len(f.stock))
     cat = np.tile(f.stock["category"].to_numpy().astype(np.int8), sims)
     age = np.tile(f.stock["age_months"].to_numpy().astype(np.int16), sims)
+    dur = np.tile(np.minimum(f.stock["months_in_care"].to_numpy(), _DURATION_LIMITS[-1]).astype(np.int16), sims)
     _step_down(sim, cat, sims, scenario, rng)
     counts = np.zeros((sims, months + 1, n_cat), dtype=np.int32)
     counts[:, 0] = np.bincount(sim * n_cat + cat, minlength=sims * n_cat).reshape(sims, n_cat)
     for step in range(1, months + 1):
-        row = sim * n_rows + band_of[age] * n_cat + cat
+        row = sim * n_rows + (band_of[age] * n_dur + dur_of[dur]) * n_cat + cat
         u = rng.random(len(sim))
         p = stay[row]
         moving = np.flatnonzero(u >= p)  # most children stay: only movers need their whole row
@@ -295,6 +322,7 @@ def simulate(f: Fit, months: int = 36, sims: int = 500, seed: int = 903, scenari
         age = np.where(age >= 0, age + 1, age)
         kept = (to < n_cat) & (age < ADULT_MONTHS)
         sim, cat, age = sim[kept], to[kept].astype(np.int8), age[kept]
+        dur = np.minimum(dur[kept] + 1, _DURATION_LIMITS[-1])
         new = arrivals[:, step - 1]
         if new.sum():
             pick = rng.integers(0, len(pool_cat), size=int(new.sum()))
@@ -303,6 +331,7 @@ def simulate(f: Fit, months: int = 36, sims: int = 500, seed: int = 903, scenari
                 new_cat[(new_cat == IFA) & (rng.random(len(pick)) < scenario.in_house_share)] = IN_HOUSE
             sim = np.concatenate([sim, np.repeat(np.arange(sims, dtype=np.int32), new)])
             cat, age = np.concatenate([cat, new_cat]), np.concatenate([age, pool_age[pick]])
+            dur = np.concatenate([dur, np.zeros(len(pick), dtype=np.int16)])  # 0 months in care at entry
         counts[:, step] = np.bincount(sim * n_cat + cat, minlength=sims * n_cat).reshape(sims, n_cat)
     dates = _month_end(np.arange(months + 1) + _month_of(f.end))
     return Simulation(pd.DatetimeIndex(dates), counts, scenario)

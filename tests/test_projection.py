@@ -48,18 +48,19 @@ def states():
 
 
 def test_monthly_states_by_hand(states):
-    got = {(r.date.strftime("%m/%y"), r.CHILD): (pj.CATEGORIES[r.category], r.age_months) for r in states.itertuples()}
+    got = {(r.date.strftime("%m/%y"), r.CHILD): (pj.CATEGORIES[r.category], r.age_months, r.months_in_care)
+           for r in states.itertuples()}
     assert got == {
-        ("12/18", "B"): ("External (IFA) foster", 165),  # 13 years 9 months
-        ("12/18", "D"): ("In-house foster", 214),  # 17 years 10 months
-        ("01/19", "A"): ("In-house foster", 103),
-        ("01/19", "B"): ("External (IFA) foster", 166),
-        ("01/19", "D"): ("In-house foster", 215),
-        ("02/19", "A"): ("In-house foster", 104),
-        ("02/19", "B"): ("Residential", 167),
-        ("02/19", "C"): ("In-house foster", 49),
-        ("03/19", "A"): ("In-house foster", 105),
-        ("03/19", "C"): ("In-house foster", 50),
+        ("12/18", "B"): ("External (IFA) foster", 165, 0),  # 13 years 9 months; in care since 01/12/2018
+        ("12/18", "D"): ("In-house foster", 214, 2),  # 17 years 10 months; in care since 01/10/2018
+        ("01/19", "A"): ("In-house foster", 103, 0),
+        ("01/19", "B"): ("External (IFA) foster", 166, 1),
+        ("01/19", "D"): ("In-house foster", 215, 3),
+        ("02/19", "A"): ("In-house foster", 104, 1),
+        ("02/19", "B"): ("Residential", 167, 2),  # a new placement, the same time in care
+        ("02/19", "C"): ("In-house foster", 49, 0),
+        ("03/19", "A"): ("In-house foster", 105, 2),
+        ("03/19", "C"): ("In-house foster", 50, 1),
     }
 
 
@@ -82,27 +83,28 @@ def test_age_in_months_waits_for_the_day_of_the_month():
 
 def test_fit_counts_moves_entries_and_stock_by_hand(states):
     f = pj.fit(states, T("2019-03-31"), window_months=3)
-    expected = np.zeros_like(f.moves)
-    expected[B["10 to 15"], IFA, IFA] = 1  # B Dec -> Jan
-    expected[B["10 to 15"], IFA, RES] = 1  # B Jan -> Feb
-    expected[B["10 to 15"], RES, EXIT] = 1  # B Feb -> Mar (went home)
-    expected[B["16 and over"], IN_HOUSE, IN_HOUSE] = 1  # D Dec -> Jan; Jan -> Feb left out: 18 by end of Feb
-    expected[B["5 to 9"], IN_HOUSE, IN_HOUSE] = 2  # A Jan -> Feb -> Mar
-    expected[B["1 to 4"], IN_HOUSE, IN_HOUSE] = 1  # C Feb -> Mar
+    expected = np.zeros_like(f.moves)  # every child here in care under 6 months: duration band 0
+    expected[B["10 to 15"], 0, IFA, IFA] = 1  # B Dec -> Jan
+    expected[B["10 to 15"], 0, IFA, RES] = 1  # B Jan -> Feb
+    expected[B["10 to 15"], 0, RES, EXIT] = 1  # B Feb -> Mar (went home)
+    expected[B["16 and over"], 0, IN_HOUSE, IN_HOUSE] = 1  # D Dec -> Jan; Jan -> Feb left out: 18 by end of Feb
+    expected[B["5 to 9"], 0, IN_HOUSE, IN_HOUSE] = 2  # A Jan -> Feb -> Mar
+    expected[B["1 to 4"], 0, IN_HOUSE, IN_HOUSE] = 1  # C Feb -> Mar
     np.testing.assert_array_equal(f.moves, expected)
     assert f.entries.tolist() == [1, 1, 0]  # A at the end of January, C at the end of February
     assert f.entry_rate == pytest.approx(2 / 3)
     assert sorted(map(tuple, f.entrants.to_numpy().tolist())) == [(49, IN_HOUSE), (103, IN_HOUSE)]
-    assert sorted(map(tuple, f.stock[["CHILD", "category", "age_months"]].to_numpy().tolist())) == [
-        ("A", IN_HOUSE, 105), ("C", IN_HOUSE, 50)]
+    assert sorted(map(tuple, f.stock[["CHILD", "category", "age_months", "months_in_care"]].to_numpy().tolist())) == [
+        ("A", IN_HOUSE, 105, 2), ("C", IN_HOUSE, 50, 1)]
 
 
 def test_transition_rates_are_moves_over_child_months(states):
-    rates = pj.transition_rates(pj.fit(states, T("2019-03-31"), window_months=3)).set_index(["age_band", "from"])
-    row = rates.loc[("10 to 15", "External (IFA) foster")]
+    rates = pj.transition_rates(pj.fit(states, T("2019-03-31"), window_months=3))
+    rates = rates.set_index(["age_band", "in_care", "from"])
+    row = rates.loc[("10 to 15", "Under 6 months", "External (IFA) foster")]
     assert row["child_months"] == 2
     assert row["External (IFA) foster"] == 0.5 and row["Residential"] == 0.5 and row["Left care"] == 0
-    assert rates.loc[("10 to 15", "Residential"), "Left care"] == 1
+    assert rates.loc[("10 to 15", "Under 6 months", "Residential"), "Left care"] == 1
 
 
 def test_fit_needs_a_window_inside_the_data(states):
@@ -113,16 +115,16 @@ def test_fit_needs_a_window_inside_the_data(states):
 
 
 def _fit(stock: list[tuple[int, int]], moves: dict, entries: int = 5, entrant=(24, IFA)) -> pj.Fit:
-    """A Fit made by hand: stock of (category, age in months), moves {(band, from, to): count}, `entries` a month
-    for 12 months, every entrant alike (none if `entries` is 0)."""
-    m = np.zeros((len(pj.BANDS), len(pj.CATEGORIES), len(pj.OUTCOMES)))
-    for key, n in moves.items():
-        m[key] = n
+    """A Fit made by hand: stock of (category, age in months), moves {(band, from, to): count} (the same for every
+    time in care), `entries` a month for 12 months, every entrant alike (none if `entries` is 0)."""
+    m = np.zeros((len(pj.BANDS), len(pj.DURATIONS), len(pj.CATEGORIES), len(pj.OUTCOMES)))
+    for (band, frm, to), n in moves.items():
+        m[band, :, frm, to] = n
     return pj.Fit(
         end=T("2020-03-31"), window_months=12, moves=m, entries=np.full(12, entries),
         entrants=pd.DataFrame({"age_months": [entrant[0]], "category": [entrant[1]]}).iloc[: 1 if entries else 0],
         stock=pd.DataFrame({"CHILD": [f"c{i}" for i in range(len(stock))], "category": [c for c, _ in stock],
-                            "age_months": [a for _, a in stock]}),
+                            "age_months": [a for _, a in stock], "months_in_care": 30}),
     )
 
 
@@ -290,3 +292,14 @@ def test_spend_history_and_projection_join_at_the_last_actual_year():
     assert got["actual"].dropna().to_dict() == {2020: 1.0, 2021: 2.5}
     assert got.loc[2021, ["central", "lower", "upper"]].tolist() == [2.5, 2.5, 2.5]  # the join
     assert got.loc[2023, ["central", "lower", "upper"]].tolist() == [4.0, 3.0, 5.0]
+
+
+def test_time_in_care_changes_the_chances_and_grows_each_month():
+    m = np.zeros((len(pj.BANDS), len(pj.DURATIONS), len(pj.CATEGORIES), len(pj.OUTCOMES)))
+    m[B["10 to 15"], 0, IN_HOUSE, [IN_HOUSE, EXIT]] = 5000  # under 6 months in care: half leave each month
+    m[B["10 to 15"], 1:, IN_HOUSE, IN_HOUSE] = 10_000  # 6 months or more: all stay
+    stock = pd.DataFrame({"CHILD": range(200), "category": IN_HOUSE, "age_months": 120, "months_in_care": 5})
+    f = pj.Fit(T("2020-03-31"), 12, m, np.zeros(12), pd.DataFrame({"age_months": [], "category": []}), stock)
+    totals = pj.simulate(f, 2, 400, seed=3).totals().mean(axis=0)
+    # month 1: 5 months in care -> half leave (100 stay); month 2: now 6 months in care -> all stay
+    assert totals[1] == pytest.approx(100, abs=1.5) and totals[2] == pytest.approx(totals[1], abs=0.01)
