@@ -290,6 +290,7 @@ def simulate(f: Fit, months: int = 36, sims: int = 500, seed: int = 903, scenari
     if months < 1 or sims < 1:
         raise InputError(f"a projection needs at least 1 month and 1 simulation (got {months} and {sims})")
     rng = np.random.default_rng(seed)
+    choice = np.random.default_rng([seed, 1])  # the scenarios' own draws: the baseline's chances stay the same
     n_cat, n_dur = len(CATEGORIES), len(DURATIONS)
     n_rows = len(BANDS) * n_dur * n_cat
     probs = _redirect(_posterior_rates(f, sims, rng), scenario.in_house_share).reshape(sims * n_rows, -1)
@@ -309,7 +310,7 @@ def simulate(f: Fit, months: int = 36, sims: int = 500, seed: int = 903, scenari
     cat = np.tile(f.stock["category"].to_numpy().astype(np.int8), sims)
     age = np.tile(f.stock["age_months"].to_numpy().astype(np.int16), sims)
     dur = np.tile(np.minimum(f.stock["months_in_care"].to_numpy(), _DURATION_LIMITS[-1]).astype(np.int16), sims)
-    _step_down(sim, cat, sims, scenario, rng)
+    _step_down(sim, cat, sims, scenario, choice)
     counts = np.zeros((sims, months + 1, n_cat), dtype=np.int32)
     counts[:, 0] = np.bincount(sim * n_cat + cat, minlength=sims * n_cat).reshape(sims, n_cat)
     for step in range(1, months + 1):
@@ -328,7 +329,7 @@ def simulate(f: Fit, months: int = 36, sims: int = 500, seed: int = 903, scenari
             pick = rng.integers(0, len(pool_cat), size=int(new.sum()))
             new_cat = pool_cat[pick].copy()
             if scenario.in_house_share:
-                new_cat[(new_cat == IFA) & (rng.random(len(pick)) < scenario.in_house_share)] = IN_HOUSE
+                new_cat[(new_cat == IFA) & (choice.random(len(pick)) < scenario.in_house_share)] = IN_HOUSE
             sim = np.concatenate([sim, np.repeat(np.arange(sims, dtype=np.int32), new)])
             cat, age = np.concatenate([cat, new_cat]), np.concatenate([age, pool_age[pick]])
             dur = np.concatenate([dur, np.zeros(len(pick), dtype=np.int16)])  # 0 months in care at entry
