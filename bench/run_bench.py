@@ -45,7 +45,10 @@ def bench(scale: float, work: Path, batch: bool) -> None:
     if batch:
         from cpanalysis.batch import run
 
-        _, manifest = timed("batch.run (every notebook)", run, data_dir=folder, out=work / "runs", progress=False)
+        # national size: fewer Monte Carlo runs in the projection notebook (README, "The demand model")
+        few = {"03_cost_projections": {"simulations": "100", "backtest_simulations": "50"}} if scale >= 50 else None
+        _, manifest = timed("batch.run (every notebook)", run, data_dir=folder, out=work / "runs", progress=False,
+                            overrides=few)
         for nb in manifest["notebooks"]:
             print(f"   {nb['name']:<44} {nb['seconds']:8.1f} s  {nb['status']}")
 
@@ -53,7 +56,7 @@ def bench(scale: float, work: Path, batch: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scales", type=float, nargs="+", default=[1, 100])
-    parser.add_argument("--no-batch-at-scale", type=float, default=100, help="skip the batch run at this scale")
+    parser.add_argument("--no-batch-at-scale", type=float, default=None, help="skip the batch run at this scale")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         for scale in args.scales:
