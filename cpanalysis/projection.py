@@ -199,7 +199,8 @@ def transition_rates(f: Fit) -> pd.DataFrame:
 class Scenario:
     """Changes to the baseline: entries up or down by entry_change_pct; in_house_share of every new foster
     placement that would have gone to an IFA goes in-house instead; step_down children moved at the start from
-    residential to step_down_to; unit costs rising by cost_inflation_pct a year after their latest figure."""
+    residential to step_down_to; unit costs rising by cost_inflation_pct in each financial year after the one the
+    projection starts in (on top of the unit-cost table's own figures)."""
 
     name: str = "Baseline"
     entry_change_pct: float = 0.0
