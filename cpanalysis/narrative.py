@@ -124,3 +124,20 @@ def scenario_table(compare: pd.DataFrame) -> pd.DataFrame:
                              zip(compare["spend_lower_gbp_m"], compare["spend_upper_gbp_m"])],
         "Change, GBP m": [f"{v:+,.2f}" for v in compare["spend_change_gbp_m"]],
     })
+
+
+def track_record_finding(record: pd.DataFrame, combined: pd.DataFrame, months: int = 12) -> str:
+    """The projection's range once its own past errors are counted too, from projection.track_record and
+    projection.combined_range (Total rows)."""
+    r = record[(record["horizon"] == months) & (record["category"] == "Total")].iloc[0]
+    c = combined[combined["category"] == "Total"].iloc[0]
+    text = (f"In 90% of past quarters the number looked after {months} months on was between "
+            f"{abs(r['error_low_pct']):.1f}% {'below' if r['error_low_pct'] < 0 else 'above'} and "
+            f"{abs(r['error_high_pct']):.1f}% {'above' if r['error_high_pct'] >= 0 else 'below'} the model's "
+            f"projection. Counting that track record as well as chance, the range for {c['date']:%d %B %Y} is "
+            f"**{n(math.floor(c['lower']))} to {n(math.ceil(c['upper']))} children**.")
+    if r["evaluated"]:
+        text += (f" Judged only with the errors known at the time, that wider range held the actual at "
+                 f"{r['coverage_pct']:.0f}% of the {r['evaluated']} past projections it could be tested on "
+                 f"(the simulation range alone: {r['band_coverage_pct']:.0f}%).")
+    return text

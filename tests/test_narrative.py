@@ -76,3 +76,15 @@ def test_show_writes_dates_as_day_month_year():
     assert "30/06/2020" in html and "00:00:00" not in html and "NaT" not in html
     years = narrative.show(pd.DataFrame({"year_ending_march": [2021], "children": [81770]})).to_html()
     assert ">2021<" in years and ">81,770<" in years
+
+
+def test_track_record_finding():
+    record = pd.DataFrame({"horizon": [12], "category": ["Total"], "error_low_pct": [-3.2], "error_high_pct": [6.0],
+                           "evaluated": [17], "coverage_pct": [82.35], "band_coverage_pct": [82.35]})
+    combined = pd.DataFrame({"category": ["Total"], "date": [pd.Timestamp("2022-03-31")], "central": [631.0],
+                             "lower": [601.0], "upper": [668.86]})
+    assert narrative.track_record_finding(record, combined) == (
+        "In 90% of past quarters the number looked after 12 months on was between 3.2% below and 6.0% above the "
+        "model's projection. Counting that track record as well as chance, the range for 31 March 2022 is **601 to "
+        "669 children**. Judged only with the errors known at the time, that wider range held the actual at 82% of "
+        "the 17 past projections it could be tested on (the simulation range alone: 82%).")
