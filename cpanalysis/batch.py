@@ -15,6 +15,7 @@ other notebooks still run, and the exit code is 1.
 from __future__ import annotations
 
 import ast
+import contextlib
 import datetime as dt
 import importlib.metadata as md
 import json
@@ -183,6 +184,23 @@ def gather_tables(tables_dir: Path, path: Path) -> Path | None:
     return path
 
 
+@contextlib.contextmanager
+def _shared_data_folder():
+    """A private temporary folder for the loaded data, named in context.CACHE_ENV for the notebooks' kernels
+    while the run lasts; removed, and the variable restored, when it ends. Used as run's decorator."""
+    previous = os.environ.get(CACHE_ENV)
+    with tempfile.TemporaryDirectory(prefix="cpanalysis-data-") as folder:
+        os.environ[CACHE_ENV] = folder
+        try:
+            yield
+        finally:
+            if previous is None:
+                os.environ.pop(CACHE_ENV, None)
+            else:
+                os.environ[CACHE_ENV] = previous
+
+
+@_shared_data_folder()
 def run(
     data_dir: str | Path | None = None,
     period_end: str | None = None,
@@ -194,30 +212,8 @@ def run(
     progress: bool = True,
 ) -> tuple[Path, dict]:
     """Execute every notebook into a new run folder; return the folder and the manifest (see module doc). The
-    loaded data are shared with the notebooks' kernels through a private temporary folder (context.CACHE_ENV),
-    deleted when the run ends: at national size each notebook would otherwise spend most of its time loading."""
-    previous = os.environ.get(CACHE_ENV)
-    with tempfile.TemporaryDirectory(prefix="cpanalysis-data-") as cache:
-        os.environ[CACHE_ENV] = cache
-        try:
-            return _run(data_dir, period_end, la_code, period, out, overrides, notebooks_dir, progress)
-        finally:
-            if previous is None:
-                os.environ.pop(CACHE_ENV, None)
-            else:
-                os.environ[CACHE_ENV] = previous
-
-
-def _run(
-    data_dir: str | Path | None = None,
-    period_end: str | None = None,
-    la_code: str | None = "E06000049",
-    period: str = "quarter",
-    out: str | Path | None = None,
-    overrides: dict[str, dict[str, str]] | None = None,
-    notebooks_dir: str | Path | None = None,
-    progress: bool = True,
-) -> tuple[Path, dict]:
+    loaded data are shared with the notebooks' kernels through a private temporary folder (_shared_data_folder):
+    at national size each notebook would otherwise spend most of its time loading."""
     import papermill
 
     started = time.time()
