@@ -99,10 +99,7 @@ def _load_cached(path: str, stamp: tuple) -> Dataset:
     if shared and shared.exists():
         with shared.open("rb") as fh:
             return pickle.load(fh)
-    data = load(path)
-    if shared:
-        _share(data, shared)
-    return data
+    return load(path)
 
 
 def load_data(data_dir: str | Path) -> Dataset:
@@ -113,7 +110,7 @@ def load_data(data_dir: str | Path) -> Dataset:
     stamp = _stamp(path)
     data = _load_cached(str(path), stamp)
     shared = _shared_file(str(path), stamp)
-    if shared and not shared.exists():  # loaded earlier in this process, before the folder was set
+    if shared and not shared.exists():  # the first to load it in this run shares it
         _share(data, shared)
     return data
 
