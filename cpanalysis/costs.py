@@ -19,6 +19,7 @@ import pandas as pd
 from cpanalysis.categories import PLACEMENT_CATEGORIES, SGO, SHORT_BREAK_LS, placement_category
 from cpanalysis.errors import InputError
 from cpanalysis.paths import REFERENCE
+from cpanalysis.ssda903.schema import collection_year
 
 COLUMNS = ["category", "weekly_cost_gbp", "financial_year", "source"]
 
@@ -50,7 +51,7 @@ def load_unit_costs(path: str | Path | None = None) -> pd.DataFrame:
 
 def financial_year(date: pd.Timestamp) -> str:
     """'2019-20' for any date from 1 April 2019 to 31 March 2020."""
-    y = date.year if date.month >= 4 else date.year - 1
+    y = collection_year(date) - 1
     return f"{y}-{str(y + 1)[2:]}"
 
 

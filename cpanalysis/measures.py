@@ -10,6 +10,7 @@ from cpanalysis import adoption, leavers, population
 from cpanalysis.categories import ADOPTED, SGO
 from cpanalysis.errors import InputError
 from cpanalysis.ssda903 import Dataset
+from cpanalysis.ssda903.schema import collection_year
 
 CONTRACT = ("cla_at_end", "starts", "ceased", "adopted", "ceased_sgo", "A1", "A2", "A10", "A3_pct")
 
@@ -83,7 +84,7 @@ def measures_table(data: Dataset, start: pd.Timestamp, end: pd.Timestamp, la_cod
         ("stability_long_term_eligible", long_term["eligible"]),
         ("stability_long_term_pct", long_term["percent"]),
     ]
-    year_ending = end.year if end.month <= 3 else end.year + 1
+    year_ending = collection_year(end)
     oc3 = data.tables.get("oc3")
     if oc3 is not None and {"CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"} <= set(oc3.columns):
         cl = leavers.leaver_rates(oc3, year_ending, header)
