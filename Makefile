@@ -20,12 +20,14 @@ run: $(STAMP)
 
 ## test: lint, then the whole test suite (unit, notebooks, end-to-end batch)
 test: $(STAMP)
-	$(BIN)/ruff check cpanalysis tests bench
+	$(BIN)/ruff check cpanalysis tests bench notebooks
+	$(BIN)/ruff format --check cpanalysis tests bench notebooks
 	$(BIN)/python -m pytest -n 2 tests
 	$(BIN)/python -m pytest --nbval-lax notebooks  # serial: nbval runs a notebook's cells as items sharing one kernel
 
 lint: $(STAMP)
-	$(BIN)/ruff check cpanalysis tests bench
+	$(BIN)/ruff check cpanalysis tests bench notebooks
+	$(BIN)/ruff format --check cpanalysis tests bench notebooks
 
 ## bench: times the batch run and the heavy functions at LA and national size
 bench: $(STAMP)

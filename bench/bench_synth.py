@@ -34,8 +34,9 @@ print(json.dumps({"scale": scale, "seconds": round(seconds, 1), "peak_rss_mb": r
 
 def run(scale: float, folder: str) -> dict:
     """Generate at `scale` in a child process; its timing, peak memory and size as a dict."""
-    done = subprocess.run([sys.executable, "-c", CHILD, f"{folder}/s{scale:g}", str(scale)],
-                          check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, f"{folder}/s{scale:g}", str(scale)], check=True, capture_output=True, text=True
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -43,13 +44,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=float, nargs="+", default=[1, 100])
     args = parser.parse_args()
-    print(f"{'scale':>6} {'seconds':>8} {'peak RSS MB':>12} {'CLA 31/03/2021':>15} {'2021 episode rows':>18} "
-          f"{'files MB':>9}")
+    print(
+        f"{'scale':>6} {'seconds':>8} {'peak RSS MB':>12} {'CLA 31/03/2021':>15} {'2021 episode rows':>18} "
+        f"{'files MB':>9}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for scale in args.scales:
             r = run(scale, tmp)
-            print(f"{r['scale']:>6g} {r['seconds']:>8.1f} {r['peak_rss_mb']:>12,} {r['looked_after_2021']:>15,} "
-                  f"{r['episode_rows_2021']:>18,} {r['files_mb']:>9.1f}", flush=True)
+            print(
+                f"{r['scale']:>6g} {r['seconds']:>8.1f} {r['peak_rss_mb']:>12,} {r['looked_after_2021']:>15,} "
+                f"{r['episode_rows_2021']:>18,} {r['files_mb']:>9.1f}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -31,13 +31,23 @@ def bench(scale: float, work: Path, batch: bool) -> None:
     data = timed("ssda903.load (load + validate)", load, folder)
     eps, end = data["episodes"], pd.Timestamp(2021, 3, 31)
     print(f"   {len(eps):,} episodes, {population.cla_count(eps, end):,} looked after at 31/03/2021")
-    timed("population.cla_series (40 quarter ends)", population.cla_series, eps,
-          list(pd.date_range("2011-06-30", end, freq="QE-MAR")))
+    timed(
+        "population.cla_series (40 quarter ends)",
+        population.cla_series,
+        eps,
+        list(pd.date_range("2011-06-30", end, freq="QE-MAR")),
+    )
     timed("population.flows (4 quarters)", population.flows, eps, list(pd.date_range("2020-06-30", end, freq="QE-MAR")))
     timed("population.stability_3plus", population.stability_3plus, eps, end)
     timed("adoption.journeys (3 years)", adoption.journeys, eps, data["ad1"], pd.Timestamp(2018, 4, 1), end)
-    states = timed("projection.monthly_states (120 month ends)", pj.monthly_states, eps, data["header"],
-                   data.data_start, data.data_end)
+    states = timed(
+        "projection.monthly_states (120 month ends)",
+        pj.monthly_states,
+        eps,
+        data["header"],
+        data.data_start,
+        data.data_end,
+    )
     fitted = timed("projection.fit (24-month window)", pj.fit, states, end, 24)
     for sims in (100, 500):
         timed(f"projection.simulate (36 months, {sims} simulations)", pj.simulate, fitted, 36, sims)
@@ -47,8 +57,9 @@ def bench(scale: float, work: Path, batch: bool) -> None:
 
         # national size: fewer Monte Carlo runs in the projection notebook (README, "The demand model")
         few = {"03_cost_projections": {"simulations": "100", "backtest_simulations": "50"}} if scale >= 50 else None
-        _, manifest = timed("batch.run (every notebook)", run, data_dir=folder, out=work / "runs", progress=False,
-                            overrides=few)
+        _, manifest = timed(
+            "batch.run (every notebook)", run, data_dir=folder, out=work / "runs", progress=False, overrides=few
+        )
         for nb in manifest["notebooks"]:
             print(f"   {nb['name']:<44} {nb['seconds']:8.1f} s  {nb['status']}")
 

@@ -153,21 +153,37 @@ def scorecard(episodes: pd.DataFrame, ad1: pd.DataFrame, start: pd.Timestamp, en
         ("A10", "A10: as A1, counting foster-carer adoptions from moving in with the carer", A1_THRESHOLD, "adopted"),
         ("A3_pct", "A3: % moving in within 14 months (426 days) of entering care", np.nan, "adopted"),
     ]:
-        rows.append({"measure": name, "period": sp[measure], "three_years": s3[measure], "threshold": threshold,
-                     "children_period": int(sp[base]), "children_three_years": int(s3[base])})
+        rows.append(
+            {
+                "measure": name,
+                "period": sp[measure],
+                "three_years": s3[measure],
+                "threshold": threshold,
+                "children_period": int(sp[base]),
+                "children_three_years": int(s3[base]),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-WAIT_BANDS = ((0, 90, "Under 3 months"), (91, 182, "3 to 6 months"), (183, 365, "6 to 12 months"),
-              (366, 100_000, "Over 12 months"))
+WAIT_BANDS = (
+    (0, 90, "Under 3 months"),
+    (91, 182, "3 to 6 months"),
+    (183, 365, "6 to 12 months"),
+    (366, 100_000, "Over 12 months"),
+)
 
 
 def wait_bands(waiting_children: pd.DataFrame) -> pd.DataFrame:
     """Children with a placement order not yet placed, by how long they have waited since the order:
     wait, children."""
     days = waiting_children["days_waiting"]
-    return pd.DataFrame({"wait": [label for _, _, label in WAIT_BANDS],
-                         "children": [int(((days >= lo) & (days <= hi)).sum()) for lo, hi, _ in WAIT_BANDS]})
+    return pd.DataFrame(
+        {
+            "wait": [label for _, _, label in WAIT_BANDS],
+            "children": [int(((days >= lo) & (days <= hi)).sum()) for lo, hi, _ in WAIT_BANDS],
+        }
+    )
 
 
 def pipeline(placed_adoption: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
@@ -177,8 +193,10 @@ def pipeline(placed_adoption: pd.DataFrame, start: pd.Timestamp, end: pd.Timesta
     made = ((pa["DATE_PLACED"] >= start) & (pa["DATE_PLACED"] <= end)).sum()
     ceased = pa[(pa["DATE_PLACED_CEASED"] >= start) & (pa["DATE_PLACED_CEASED"] <= end)]
     open_ = ((pa["DATE_PLACED"] <= end) & (pa["DATE_PLACED_CEASED"].isna() | (pa["DATE_PLACED_CEASED"] > end))).sum()
-    rows = [("Decisions that the child should be placed for adoption", int(made)),
-            ("Plans that ceased (all reasons)", len(ceased))]
+    rows = [
+        ("Decisions that the child should be placed for adoption", int(made)),
+        ("Plans that ceased (all reasons)", len(ceased)),
+    ]
     for code, n in ceased["REASON_PLACED_CEASED"].fillna("unknown").value_counts().sort_index().items():
         rows.append((f"  ceased: {code}", int(n)))
     rows.append(("Plans open at the end of the period (includes children placed, not yet adopted)", int(open_)))

@@ -36,10 +36,22 @@ from cpanalysis.errors import InputError
 from cpanalysis.paths import NOTEBOOKS, OUTPUTS, PROJECT_ROOT
 
 SHARED_PARAMETERS = ("data_dir", "period_end", "la_code", "period", "output_dir")
-DEPENDENCIES = ("pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbconvert", "nbformat", "ipykernel",
-                "openpyxl", "scipy")
-ANALYST_WARNING = ("ANALYST ONLY. This folder holds child-level data-quality findings (the LA's own CHILD ids).\n"
-                   "Do not share it, attach it to committee papers or copy it outside the secure environment.\n")
+DEPENDENCIES = (
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbconvert",
+    "nbformat",
+    "ipykernel",
+    "openpyxl",
+    "scipy",
+)
+ANALYST_WARNING = (
+    "ANALYST ONLY. This folder holds child-level data-quality findings (the LA's own CHILD ids).\n"
+    "Do not share it, attach it to committee papers or copy it outside the secure environment.\n"
+)
 
 
 @dataclass
@@ -99,8 +111,9 @@ def notebook_parameters(nb_path: Path, shared: dict, overrides: dict[str, dict[s
     wanted = {**shared, **overrides.get("*", {}), **overrides.get(nb_path.stem, {})}
     unknown = set(overrides.get(nb_path.stem, {})) - set(declared)
     if unknown:
-        raise InputError(f"{nb_path.name} has no parameter {', '.join(sorted(unknown))} "
-                         f"(it declares: {', '.join(declared)})")
+        raise InputError(
+            f"{nb_path.name} has no parameter {', '.join(sorted(unknown))} (it declares: {', '.join(declared)})"
+        )
     return {k: _typed(v, declared[k]) for k, v in wanted.items() if k in declared and v is not None}
 
 
@@ -127,8 +140,13 @@ def _error_summary(exc: Exception) -> dict:
     from papermill.exceptions import PapermillExecutionError
 
     if isinstance(exc, PapermillExecutionError):
-        return {"cell": exc.exec_count, "cell_index": exc.cell_index, "error": exc.ename,
-                "message": exc.evalue, "source": exc.source[:500]}
+        return {
+            "cell": exc.exec_count,
+            "cell_index": exc.cell_index,
+            "error": exc.ename,
+            "message": exc.evalue,
+            "source": exc.source[:500],
+        }
     return {"error": type(exc).__name__, "message": str(exc)[:1000]}
 
 
@@ -160,8 +178,12 @@ def stitch(executed: list[Path], path: Path, heading: str) -> Path:
     cells = [nbformat.v4.new_markdown_cell(f"# {heading}\n\n## Contents\n\n{contents}")]
     for i, (_, nb) in enumerate(parts, 1):
         cells.append(nbformat.v4.new_markdown_cell(f'<a id="part-{i}"></a>\n\n---'))
-        cells += [c for c in nb.cells if "parameters" not in c.metadata.get("tags", [])
-                  and "injected-parameters" not in c.metadata.get("tags", [])]
+        cells += [
+            c
+            for c in nb.cells
+            if "parameters" not in c.metadata.get("tags", [])
+            and "injected-parameters" not in c.metadata.get("tags", [])
+        ]
     book = nbformat.v4.new_notebook(cells=cells, metadata=parts[0][1].metadata if parts else {})
     return export_html(book, path, heading)
 
@@ -233,8 +255,7 @@ def run(
     nb_paths = sorted(Path(notebooks_dir or NOTEBOOKS).glob("[0-9]*.ipynb"))
     if not nb_paths:
         raise InputError(f"{notebooks_dir or NOTEBOOKS}: no notebooks to run")
-    shared = {"data_dir": str(data_dir), "period_end": f"{end:%Y-%m-%d}", "la_code": la_code or "",
-              "period": period}
+    shared = {"data_dir": str(data_dir), "period_end": f"{end:%Y-%m-%d}", "la_code": la_code or "", "period": period}
     results: list[NotebookResult] = []
     bar = tqdm(nb_paths, desc="committee pack", unit="notebook", disable=not progress)
     for nb_path in bar:
@@ -245,8 +266,14 @@ def run(
         t0 = time.time()
         try:
             res.parameters = notebook_parameters(nb_path, {**shared, "output_dir": str(base)}, overrides or {})
-            papermill.execute_notebook(str(nb_path), str(executed), parameters=res.parameters, kernel_name="python3",
-                                       progress_bar=progress, cwd=str(nb_path.parent))
+            papermill.execute_notebook(
+                str(nb_path),
+                str(executed),
+                parameters=res.parameters,
+                kernel_name="python3",
+                progress_bar=progress,
+                cwd=str(nb_path.parent),
+            )
             res.status = "ok"
         except Exception as exc:  # a failing notebook must not stop the others: record it and go on
             res.status = "failed"
@@ -257,12 +284,18 @@ def run(
             export_html(nb, base / "html" / f"{nb_path.stem}.html", _title(nb, nb_path.stem))
         results.append(res)
 
-    committee = [run_dir / "notebooks" / f"{r.name}.ipynb" for r in results
-                 if r.audience == "committee" and (run_dir / "notebooks" / f"{r.name}.ipynb").exists()]
+    committee = [
+        run_dir / "notebooks" / f"{r.name}.ipynb"
+        for r in results
+        if r.audience == "committee" and (run_dir / "notebooks" / f"{r.name}.ipynb").exists()
+    ]
     if committee:
         synthetic = " (SYNTHETIC DATA)" if is_synthetic(data_dir) else ""
-        stitch(committee, run_dir / "committee_pack.html",
-               f"Corporate Parenting Committee pack, period to {end:%d %B %Y}{synthetic}")
+        stitch(
+            committee,
+            run_dir / "committee_pack.html",
+            f"Corporate Parenting Committee pack, period to {end:%d %B %Y}{synthetic}",
+        )
     gather_tables(run_dir / "tables", run_dir / "committee_tables.xlsx")
     gather_tables(analyst_dir / "tables", analyst_dir / "analyst_tables.xlsx")
 

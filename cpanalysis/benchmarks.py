@@ -91,13 +91,17 @@ def build_reference(dfe_dir: str | Path) -> pd.DataFrame:
         if rate:
             parts.append(_rows(rows, rate, "rate_per_10000"))
     for (group, line), measure in _STABILITY.items():
-        parts.append(_rows(stab[(stab["cla_group"] == group) & (stab["placement_stability"] == line)], measure,
-                           "children_percent"))
+        parts.append(
+            _rows(
+                stab[(stab["cla_group"] == group) & (stab["placement_stability"] == line)], measure, "children_percent"
+            )
+        )
     # the ceased file names regions but gives no code: take the codes from the CLA file
     region_codes = cla.dropna(subset=["region_code"]).drop_duplicates("region_name")
     region_codes = dict(zip(region_codes["region_name"], region_codes["region_code"]))
-    ceased = ceased[ceased["geo_breakdown"].isin([*region_codes, "National"])
-                    | (ceased["geographic_level"] == "Local authority")]
+    ceased = ceased[
+        ceased["geo_breakdown"].isin([*region_codes, "National"]) | (ceased["geographic_level"] == "Local authority")
+    ]
     ceased = ceased.assign(region_code=ceased["geo_breakdown"].map(region_codes))
     ceased = ceased[ceased["cla_group"] == "Reason episode ceased"]
     for reason, (count, pct) in _CEASED.items():
@@ -143,9 +147,7 @@ def statistical_neighbours(la_code: str, path: str | Path | None = None) -> list
     return [codes[int(v)] for v in row.iloc[0][[f"SN_{i}" for i in range(1, 11)]]]
 
 
-def benchmarks(
-    la_code: str, year: int, published: pd.DataFrame | None = None, nearest: bool = False
-) -> pd.DataFrame:
+def benchmarks(la_code: str, year: int, published: pd.DataFrame | None = None, nearest: bool = False) -> pd.DataFrame:
     """The LA's published figures for the year ending 31 March `year` beside England's, its region's and the mean
     of its statistical neighbours': columns measure, england, region, stat_neighbours, la, year_ending_march (one
     row per measure in MEASURES; blank where not published or suppressed). InputError for an unknown LA, or for a

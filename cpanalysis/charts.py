@@ -63,8 +63,9 @@ def footnote(source: str = "", synthetic: bool = False) -> str:
     return "  ".join(parts)
 
 
-def _finish(fig: Figure, ax, title: str, xlabel: str, ylabel: str, source: str, synthetic: bool = False,
-            zero: bool = True) -> Figure:
+def _finish(
+    fig: Figure, ax, title: str, xlabel: str, ylabel: str, source: str, synthetic: bool = False, zero: bool = True
+) -> Figure:
     if not title:
         raise InputError("every chart needs a title that states the finding")
     ax.set_title("\n".join(textwrap.wrap(title, 75)))
@@ -140,8 +141,16 @@ def bar_chart(
     apply_style()
     n = df[y if horizontal else x].nunique()
     fig, ax = plt.subplots(figsize=(SIZE[0], max(3.5, 0.45 * n + 1.8)) if horizontal else SIZE)
-    sns.barplot(data=df, x=x, y=y, hue=hue, orient="h" if horizontal else "v", ax=ax,
-                color=None if hue else PALETTE[0], errorbar=None)
+    sns.barplot(
+        data=df,
+        x=x,
+        y=y,
+        hue=hue,
+        orient="h" if horizontal else "v",
+        ax=ax,
+        color=None if hue else PALETTE[0],
+        errorbar=None,
+    )
     if labels:
         for container in ax.containers:
             ax.bar_label(container, fmt="{:,.0f}", padding=3, fontsize=10)
@@ -210,8 +219,9 @@ def band_chart(
     apply_style()
     fig, ax = plt.subplots(figsize=SIZE)
     x = central.index
-    ax.fill_between(x, lower.astype(float), upper.astype(float), color=PALETTE[0], alpha=0.2, linewidth=0,
-                    label=band_label)
+    ax.fill_between(
+        x, lower.astype(float), upper.astype(float), color=PALETTE[0], alpha=0.2, linewidth=0, label=band_label
+    )
     ax.plot(x, central.astype(float), color=PALETTE[0], linewidth=2.2, linestyle="--", label=central_label)
     if actual is not None and len(actual):
         ax.plot(actual.index, actual.astype(float), color="#222222", linewidth=2, marker="o", label=actual_label)
@@ -248,8 +258,10 @@ def distribution_chart(
         fig, ax = plt.subplots(figsize=(SIZE[0], 3.8))
         sns.boxplot(x=vals, whis=(5, 95), showfliers=False, width=0.45, color=PALETTE[0], ax=ax)
         ylabel = ""
-        source = ("Box: the middle half of children, line at the median; whiskers from the 5th to the 95th "
-                  f"percentile. {source}")
+        source = (
+            "Box: the middle half of children, line at the median; whiskers from the 5th to the 95th "
+            f"percentile. {source}"
+        )
     elif kind == "hist":
         fig, ax = plt.subplots(figsize=SIZE)
         sns.histplot(x=vals, bins="auto", color=PALETTE[0], ax=ax)
@@ -259,9 +271,17 @@ def distribution_chart(
     for t, label in zip(thresholds, tlabels):
         ax.axvline(t, color=THRESHOLD_COLOUR, linestyle="--", linewidth=2)
         if label:
-            ax.annotate(label, (t, 1.0), xycoords=("data", "axes fraction"), xytext=(4, -4),
-                        textcoords="offset points", va="top", color=THRESHOLD_COLOUR, fontsize=11,
-                        fontweight="bold")
+            ax.annotate(
+                label,
+                (t, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(4, -4),
+                textcoords="offset points",
+                va="top",
+                color=THRESHOLD_COLOUR,
+                fontsize=11,
+                fontweight="bold",
+            )
     right = max([vals.quantile(0.95) if kind == "box" else vals.max(), *thresholds]) * 1.08
     ax.set_xlim(0, right)
     return _finish(fig, ax, title, xlabel, ylabel, source, synthetic, zero=kind == "hist")
@@ -288,10 +308,18 @@ def timeline_chart(
         ax.plot(d.to_numpy(), [i] * len(d), color="#999999", linewidth=1, zorder=1)
     markers = ["o", "s", "D", "^", "v", "P", "X"]
     for k, stage in enumerate(stages):
-        ax.scatter(dates[stage], range(len(j)), label=stage, color=PALETTE[k % len(PALETTE)],
-                   marker=markers[k % len(markers)], s=42, zorder=2)
-    ax.set_yticks(range(len(j)), [f"{label.capitalize()} {i + 1}" for i in range(len(j))],
-                  fontsize=9 if len(j) > 20 else 11)
+        ax.scatter(
+            dates[stage],
+            range(len(j)),
+            label=stage,
+            color=PALETTE[k % len(PALETTE)],
+            marker=markers[k % len(markers)],
+            s=42,
+            zorder=2,
+        )
+    ax.set_yticks(
+        range(len(j)), [f"{label.capitalize()} {i + 1}" for i in range(len(j))], fontsize=9 if len(j) > 20 else 11
+    )
     ax.set_ylim(len(j) - 0.5, -0.5)
     _dates(ax, dates.stack())
     _legend(ax)

@@ -49,18 +49,32 @@ def _measures(args: argparse.Namespace) -> int:
 def _synth(args: argparse.Namespace) -> int:
     from cpanalysis.synth import generate
 
-    out = generate(args.out, seed=args.seed, first_year=args.first_year, last_year=args.last_year, scale=args.scale,
-                   messy=args.messy)
-    print(f"Synthetic 903 extracts ({args.first_year - 1}/{str(args.first_year)[2:]} to "
-          f"{args.last_year - 1}/{str(args.last_year)[2:]}, scale {args.scale}) written to {out}")
+    out = generate(
+        args.out,
+        seed=args.seed,
+        first_year=args.first_year,
+        last_year=args.last_year,
+        scale=args.scale,
+        messy=args.messy,
+    )
+    print(
+        f"Synthetic 903 extracts ({args.first_year - 1}/{str(args.first_year)[2:]} to "
+        f"{args.last_year - 1}/{str(args.last_year)[2:]}, scale {args.scale}) written to {out}"
+    )
     return 0
 
 
 def _run(args: argparse.Namespace) -> int:
     from cpanalysis.batch import parse_overrides, run
 
-    run_dir, manifest = run(data_dir=args.data, period_end=args.period_end, la_code=args.la_code,
-                            period=args.period, out=args.out, overrides=parse_overrides(args.p))
+    run_dir, manifest = run(
+        data_dir=args.data,
+        period_end=args.period_end,
+        la_code=args.la_code,
+        period=args.period,
+        out=args.out,
+        overrides=parse_overrides(args.p),
+    )
     print(f"\nRun folder: {run_dir}")
     for nb in manifest["notebooks"]:
         line = f"  {nb['status']:>6}  {nb['seconds']:6.1f}s  {nb['name']} ({nb['audience']})"
@@ -108,8 +122,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--la-code", default="E06000049", help="LA code for rates and benchmarks")
     p.add_argument("--period", default="quarter", choices=["quarter", "year"], help="reporting period length")
     p.add_argument("--out", help="folder for run folders (default: outputs/)")
-    p.add_argument("-p", nargs=2, action="append", metavar=("NAME", "VALUE"),
-                   help="notebook parameter for every notebook declaring it, or NOTEBOOK.NAME for one notebook")
+    p.add_argument(
+        "-p",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        help="notebook parameter for every notebook declaring it, or NOTEBOOK.NAME for one notebook",
+    )
     p.set_defaults(func=_run)
 
     return parser
@@ -129,8 +148,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug, not bad input: one readable line, the traceback on request
         if os.environ.get("CPANALYSIS_DEBUG"):
             raise
-        print(f"cpanalysis {args.command}: internal error: {type(exc).__name__}: {exc}\n"
-              "(set CPANALYSIS_DEBUG=1 to see the traceback, and please report it)", file=sys.stderr)
+        print(
+            f"cpanalysis {args.command}: internal error: {type(exc).__name__}: {exc}\n"
+            "(set CPANALYSIS_DEBUG=1 to see the traceback, and please report it)",
+            file=sys.stderr,
+        )
         return 3
 
 

@@ -149,12 +149,15 @@ def setup(
     end = data.data_end if not period_end else parse_date(period_end, "period_end")
     begin = pd.Timestamp(year_start(data.first_year))
     if end > data.data_end:
-        raise InputError(f"period_end {end:%Y-%m-%d} is after the last date in the data ({data.data_end:%Y-%m-%d}, "
-                         f"the end of the {data.last_year - 1}/{str(data.last_year)[2:]} return)")
+        raise InputError(
+            f"period_end {end:%Y-%m-%d} is after the last date in the data ({data.data_end:%Y-%m-%d}, "
+            f"the end of the {data.last_year - 1}/{str(data.last_year)[2:]} return)"
+        )
     start = end - pd.DateOffset(months=PERIODS[period]) + pd.Timedelta(days=1)
     if start < begin:
-        raise InputError(f"period_end {end:%Y-%m-%d}: the {period} before it starts before the data begin "
-                         f"({begin:%Y-%m-%d})")
+        raise InputError(
+            f"period_end {end:%Y-%m-%d}: the {period} before it starts before the data begin ({begin:%Y-%m-%d})"
+        )
     from cpanalysis.paths import OUTPUTS
 
     out = Path(output_dir) if output_dir else OUTPUTS / "interactive"

@@ -116,8 +116,7 @@ def spend_by_year(episodes: pd.DataFrame, years: list[str], costs: pd.DataFrame)
 SGO_ALLOWANCE = "SGO allowance"
 
 
-def sgo_allowances(episodes: pd.DataFrame, header: pd.DataFrame, years: list[str], costs: pd.DataFrame
-                   ) -> pd.DataFrame:
+def sgo_allowances(episodes: pd.DataFrame, header: pd.DataFrame, years: list[str], costs: pd.DataFrame) -> pd.DataFrame:
     """What special guardianship allowances cost each financial year ('2019-20', ...): every child who left care
     through a special guardianship order (REC E45-E48) counts from the day the order ended care to the day
     before their 18th birthday, at the 'SGO allowance' weekly unit cost. Assumes every special guardian is paid
@@ -134,7 +133,14 @@ def sgo_allowances(episodes: pd.DataFrame, header: pd.DataFrame, years: list[str
         fy_stop = fy_start + pd.DateOffset(years=1)
         days = (stop.clip(upper=fy_stop) - start.clip(lower=fy_start)).dt.days.clip(lower=0).fillna(0)
         cost, used = unit_cost(costs, SGO_ALLOWANCE, fy)
-        rows.append({"financial_year": fy, "children": int((days > 0).sum()), "days": int(days.sum()),
-                     "weekly_cost_gbp": cost, "cost_year": used, "spend_gbp": round(days.sum() * cost / 7)
-                     if used else np.nan})
+        rows.append(
+            {
+                "financial_year": fy,
+                "children": int((days > 0).sum()),
+                "days": int(days.sum()),
+                "weekly_cost_gbp": cost,
+                "cost_year": used,
+                "spend_gbp": round(days.sum() * cost / 7) if used else np.nan,
+            }
+        )
     return pd.DataFrame(rows)

@@ -118,8 +118,11 @@ def suppress_with_totals(
     def protect(cells: list[tuple[Hashable, str]], total: tuple[Hashable, str] | None) -> bool:
         if sum(hidden.at[r, c] for r, c in cells) != 1:
             return False
-        candidates = [(float(df.at[r, c]), i) for i, (r, c) in enumerate(cells)
-                      if not hidden.at[r, c] and pd.notna(df.at[r, c]) and float(df.at[r, c]) > 0]
+        candidates = [
+            (float(df.at[r, c]), i)
+            for i, (r, c) in enumerate(cells)
+            if not hidden.at[r, c] and pd.notna(df.at[r, c]) and float(df.at[r, c]) > 0
+        ]
         if candidates:
             r, c = cells[min(candidates)[1]]
         elif total is not None and not hidden.at[total]:

@@ -109,8 +109,10 @@ def _check_within_data(data: Dataset, start: pd.Timestamp, end: pd.Timestamp) ->
     if end > data_end:
         raise InputError(f"end {end:%Y-%m-%d} is after the last date in the data ({data_end:%Y-%m-%d})")
     if start < begin:
-        raise InputError(f"start {start:%Y-%m-%d} is before the data begin ({begin:%Y-%m-%d}): starts and endings "
-                         "before then are not in the extracts")
+        raise InputError(
+            f"start {start:%Y-%m-%d} is before the data begin ({begin:%Y-%m-%d}): starts and endings "
+            "before then are not in the extracts"
+        )
 
 
 def _pct(n: int, d: int) -> float:

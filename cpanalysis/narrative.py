@@ -83,9 +83,11 @@ def projection_finding(summary: pd.DataFrame, months: int = 12) -> str:
     if when not in total.index:
         when = total.index[-1]
     row = total.loc[when]
-    return (f"The model projects **{n(round(row['central']))} children** looked after on {when:%d %B %Y} (90% range "
-            f"{n(math.floor(row['lower']))} to {n(math.ceil(row['upper']))}), against {n(now)} on "
-            f"{start:%d %B %Y}.")
+    return (
+        f"The model projects **{n(round(row['central']))} children** looked after on {when:%d %B %Y} (90% range "
+        f"{n(math.floor(row['lower']))} to {n(math.ceil(row['upper']))}), against {n(now)} on "
+        f"{start:%d %B %Y}."
+    )
 
 
 def backtest_finding(table: pd.DataFrame, horizon: int = 12) -> str:
@@ -94,12 +96,17 @@ def backtest_finding(table: pd.DataFrame, horizon: int = 12) -> str:
     rows = table[table["horizon"] == horizon].set_index("category")
     total = rows.loc["Total"]
     best = min(("model", "last_value", "linear_trend"), key=lambda m: total[m])
-    verdict = ("the model did best" if best == "model"
-               else f"the {'last value' if best == 'last_value' else 'straight-line trend'} did better than the model")
-    text = (f"Projected from {total['points']} past quarter ends, the model's {horizon}-month projection of the "
-            f"number looked after was out by **{total['model']:.1f}%** on average, against {total['last_value']:.1f}% "
-            f"for carrying the last figure forward and {total['linear_trend']:.1f}% for a straight-line trend: "
-            f"{verdict}. The actual number fell inside the 90% range at {total['coverage_pct']:.0f}% of them.")
+    verdict = (
+        "the model did best"
+        if best == "model"
+        else f"the {'last value' if best == 'last_value' else 'straight-line trend'} did better than the model"
+    )
+    text = (
+        f"Projected from {total['points']} past quarter ends, the model's {horizon}-month projection of the "
+        f"number looked after was out by **{total['model']:.1f}%** on average, against {total['last_value']:.1f}% "
+        f"for carrying the last figure forward and {total['linear_trend']:.1f}% for a straight-line trend: "
+        f"{verdict}. The actual number fell inside the 90% range at {total['coverage_pct']:.0f}% of them."
+    )
     lost = [c for c, r in rows.drop(index="Total").iterrows() if r["best"] != "Model"]
     if lost:
         text += f" A naive forecast did better for: {', '.join(lost).lower()} (small groups, where chance dominates)."
@@ -111,19 +118,23 @@ def scenario_table(compare: pd.DataFrame) -> pd.DataFrame:
     the 90% range as 'low to high'; in-house, IFA and residential; spend in the year (GBP million, 2 decimals)
     with its range; the change against the baseline with its sign."""
     end, year = compare["date"].iloc[0], compare["spend_year"].iloc[0]
-    return pd.DataFrame({
-        "Scenario": compare["scenario"],
-        f"Children at {end:%d/%m/%Y}": compare["children"].round().astype(int),
-        "Children: 90% range": [f"{lo:,.0f} to {hi:,.0f}" for lo, hi in
-                                zip(compare["children_lower"], compare["children_upper"])],
-        "In-house foster": compare["in_house_foster"].round().astype(int),
-        "IFA foster": compare["ifa_foster"].round().astype(int),
-        "Residential": compare["residential"].round().astype(int),
-        f"Spend {year}, GBP m": [f"{v:,.2f}" for v in compare["spend_gbp_m"]],
-        "Spend: 90% range": [f"{lo:,.2f} to {hi:,.2f}" for lo, hi in
-                             zip(compare["spend_lower_gbp_m"], compare["spend_upper_gbp_m"])],
-        "Change, GBP m": [f"{v:+,.2f}" for v in compare["spend_change_gbp_m"]],
-    })
+    return pd.DataFrame(
+        {
+            "Scenario": compare["scenario"],
+            f"Children at {end:%d/%m/%Y}": compare["children"].round().astype(int),
+            "Children: 90% range": [
+                f"{lo:,.0f} to {hi:,.0f}" for lo, hi in zip(compare["children_lower"], compare["children_upper"])
+            ],
+            "In-house foster": compare["in_house_foster"].round().astype(int),
+            "IFA foster": compare["ifa_foster"].round().astype(int),
+            "Residential": compare["residential"].round().astype(int),
+            f"Spend {year}, GBP m": [f"{v:,.2f}" for v in compare["spend_gbp_m"]],
+            "Spend: 90% range": [
+                f"{lo:,.2f} to {hi:,.2f}" for lo, hi in zip(compare["spend_lower_gbp_m"], compare["spend_upper_gbp_m"])
+            ],
+            "Change, GBP m": [f"{v:+,.2f}" for v in compare["spend_change_gbp_m"]],
+        }
+    )
 
 
 def track_record_finding(record: pd.DataFrame, combined: pd.DataFrame, months: int = 12) -> str:
@@ -131,13 +142,17 @@ def track_record_finding(record: pd.DataFrame, combined: pd.DataFrame, months: i
     projection.combined_range (Total rows)."""
     r = record[(record["horizon"] == months) & (record["category"] == "Total")].iloc[0]
     c = combined[combined["category"] == "Total"].iloc[0]
-    text = (f"In 90% of past quarters the number looked after {months} months on was between "
-            f"{abs(r['error_low_pct']):.1f}% {'below' if r['error_low_pct'] < 0 else 'above'} and "
-            f"{abs(r['error_high_pct']):.1f}% {'above' if r['error_high_pct'] >= 0 else 'below'} the model's "
-            f"projection. Counting that track record as well as chance, the range for {c['date']:%d %B %Y} is "
-            f"**{n(math.floor(c['lower']))} to {n(math.ceil(c['upper']))} children**.")
+    text = (
+        f"In 90% of past quarters the number looked after {months} months on was between "
+        f"{abs(r['error_low_pct']):.1f}% {'below' if r['error_low_pct'] < 0 else 'above'} and "
+        f"{abs(r['error_high_pct']):.1f}% {'above' if r['error_high_pct'] >= 0 else 'below'} the model's "
+        f"projection. Counting that track record as well as chance, the range for {c['date']:%d %B %Y} is "
+        f"**{n(math.floor(c['lower']))} to {n(math.ceil(c['upper']))} children**."
+    )
     if r["evaluated"]:
-        text += (f" Judged only with the errors known at the time, that wider range held the actual at "
-                 f"{r['coverage_pct']:.0f}% of the {r['evaluated']} past projections it could be tested on "
-                 f"(the simulation range alone: {r['band_coverage_pct']:.0f}%).")
+        text += (
+            f" Judged only with the errors known at the time, that wider range held the actual at "
+            f"{r['coverage_pct']:.0f}% of the {r['evaluated']} past projections it could be tested on "
+            f"(the simulation range alone: {r['band_coverage_pct']:.0f}%)."
+        )
     return text

@@ -83,9 +83,7 @@ def placements(episodes: pd.DataFrame) -> pd.DataFrame:
         PLACE_PROVIDER=("PLACE_PROVIDER", "first"),
         LS=("LS", "first"),
     )
-    return out.reset_index()[
-        ["CHILD", "PERIOD", "PLACEMENT", "START", "END", "RNE", "PLACE", "PLACE_PROVIDER", "LS"]
-    ]
+    return out.reset_index()[["CHILD", "PERIOD", "PLACEMENT", "START", "END", "RNE", "PLACE", "PLACE_PROVIDER", "LS"]]
 
 
 def _sequence(codes: pd.Series) -> str:

@@ -85,8 +85,9 @@ def duration_index(months_in_care: np.ndarray) -> np.ndarray:
     return np.searchsorted(_DURATION_LIMITS, months_in_care, side="right")
 
 
-def monthly_states(episodes: pd.DataFrame, header: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
-                   ) -> pd.DataFrame:
+def monthly_states(
+    episodes: pd.DataFrame, header: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
+) -> pd.DataFrame:
     """Every child looked after at every month end from `start` to `end` (the dates the data speak for in full,
     Dataset.data_start and data_end: before the first year, children who had already left are missing): month
     (index, see _month), date, CHILD, category (index into CATEGORIES), age_months (completed months at that
@@ -98,15 +99,22 @@ def monthly_states(episodes: pd.DataFrame, header: pd.DataFrame, start: pd.Times
     eps = eps.sort_values(["CHILD", "DECOM"], kind="mergesort")
     last = _month_of(_last_month_end(end))
     first = np.maximum(_month(eps["DECOM"]), _month_of(pd.Timestamp(start) + pd.offsets.MonthEnd(0)))
-    stop = np.where(eps["DEC"].isna(), last + 1, np.minimum(_month(eps["DEC"].fillna(pd.Timestamp("1900-01-01"))),
-                                                             last + 1))
+    stop = np.where(
+        eps["DEC"].isna(), last + 1, np.minimum(_month(eps["DEC"].fillna(pd.Timestamp("1900-01-01"))), last + 1)
+    )
     n = np.maximum(stop - first, 0)
     rows = np.repeat(np.arange(len(eps)), n)
     offset = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
     month = first[rows] + offset
     cat = pd.Categorical(placement_category(eps["PLACE"], eps["PLACE_PROVIDER"]), CATEGORIES).codes
-    out = pd.DataFrame({"month": month, "CHILD": eps["CHILD"].to_numpy()[rows], "category": cat[rows],
-                        "began": _month(eps["DECOM"])[rows]})
+    out = pd.DataFrame(
+        {
+            "month": month,
+            "CHILD": eps["CHILD"].to_numpy()[rows],
+            "category": cat[rows],
+            "began": _month(eps["DECOM"])[rows],
+        }
+    )
     out = out.drop_duplicates(["CHILD", "month"], keep="last").reset_index(drop=True)
     new_run = out["CHILD"].ne(out["CHILD"].shift()) | out["month"].ne(out["month"].shift() + 1)
     run_began = out["began"].groupby(new_run.cumsum()).transform("min")
@@ -155,8 +163,10 @@ def fit(states: pd.DataFrame, end: pd.Timestamp, window_months: int = 24) -> Fit
     if window_months < 1:
         raise InputError(f"the reference window must be at least 1 month (got {window_months})")
     if len(states) and states["month"].max() < last:
-        raise InputError(f"the projection starts {end:%d/%m/%Y}, after the data end "
-                         f"({_month_end(states['month'].max())[0]:%d/%m/%Y})")
+        raise InputError(
+            f"the projection starts {end:%d/%m/%Y}, after the data end "
+            f"({_month_end(states['month'].max())[0]:%d/%m/%Y})"
+        )
     if states.empty or states["month"].min() > first:
         have = _month_end(states["month"].min())[0] if len(states) else None
         raise InputError(
@@ -171,8 +181,16 @@ def fit(states: pd.DataFrame, end: pd.Timestamp, window_months: int = 24) -> Fit
     pairs = pairs[(pairs["age_months"] < 0) | (pairs["age_months"] + 1 < ADULT_MONTHS)]
     to = pairs["to"].fillna(len(CATEGORIES)).astype(int).to_numpy()
     moves = np.zeros((len(BANDS), len(DURATIONS), len(CATEGORIES), len(OUTCOMES)))
-    np.add.at(moves, (band_index(pairs["age_months"].to_numpy()), duration_index(pairs["months_in_care"].to_numpy()),
-                      pairs["category"].to_numpy(), to), 1)
+    np.add.at(
+        moves,
+        (
+            band_index(pairs["age_months"].to_numpy()),
+            duration_index(pairs["months_in_care"].to_numpy()),
+            pairs["category"].to_numpy(),
+            to,
+        ),
+        1,
+    )
     came = nxt.join(now["category"].rename("was"), how="left")
     came = came[came["was"].isna()].reset_index()
     entries = came.groupby("month").size().reindex(range(first, last), fill_value=0).to_numpy()
@@ -190,8 +208,15 @@ def transition_rates(f: Fit) -> pd.DataFrame:
     rows = []
     for (b, d, c), n in np.ndenumerate(exposure):
         if n:
-            rows.append({"age_band": BANDS[b], "in_care": DURATIONS[d], "from": CATEGORIES[c], "child_months": int(n),
-                         **dict(zip(OUTCOMES, f.moves[b, d, c] / n))})
+            rows.append(
+                {
+                    "age_band": BANDS[b],
+                    "in_care": DURATIONS[d],
+                    "from": CATEGORIES[c],
+                    "child_months": int(n),
+                    **dict(zip(OUTCOMES, f.moves[b, d, c] / n)),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -215,14 +240,17 @@ class Scenario:
         if self.step_down < 0:
             raise InputError(f"scenario '{self.name}': step_down must be a number of children, 0 or more")
         if self.step_down_to not in CATEGORIES:
-            raise InputError(f"scenario '{self.name}': step_down_to '{self.step_down_to}' is not a placement "
-                             f"category ({', '.join(CATEGORIES)})")
+            raise InputError(
+                f"scenario '{self.name}': step_down_to '{self.step_down_to}' is not a placement "
+                f"category ({', '.join(CATEGORIES)})"
+            )
         if self.entry_change_pct <= -100:
             raise InputError(f"scenario '{self.name}': entry_change_pct must be above -100")
 
 
-def standard_scenarios(entry_change_pct: float = 10.0, in_house_share: float = 0.25, step_down: int = 3,
-                       cost_inflation_pct: float = 5.0) -> list[Scenario]:
+def standard_scenarios(
+    entry_change_pct: float = 10.0, in_house_share: float = 0.25, step_down: int = 3, cost_inflation_pct: float = 5.0
+) -> list[Scenario]:
     """The baseline, each change alone, and all of them together: the committee's 'what if' table."""
     alone = [
         Scenario(f"Entries {entry_change_pct:+g}%", entry_change_pct=entry_change_pct),
@@ -230,8 +258,9 @@ def standard_scenarios(entry_change_pct: float = 10.0, in_house_share: float = 0
         Scenario(f"{step_down} children stepped down from residential to foster", step_down=step_down),
         Scenario(f"Unit costs {cost_inflation_pct:+g}% a year", cost_inflation_pct=cost_inflation_pct),
     ]
-    together = Scenario("All of these together", entry_change_pct, in_house_share, step_down,
-                        cost_inflation_pct=cost_inflation_pct)
+    together = Scenario(
+        "All of these together", entry_change_pct, in_house_share, step_down, cost_inflation_pct=cost_inflation_pct
+    )
     return [Scenario(), *alone, together]
 
 
@@ -280,8 +309,9 @@ class Simulation:
         return self.counts.sum(axis=2)
 
 
-def simulate(f: Fit, months: int = 36, sims: int = 500, seed: int = 903, scenario: Scenario | None = None
-             ) -> Simulation:
+def simulate(
+    f: Fit, months: int = 36, sims: int = 500, seed: int = 903, scenario: Scenario | None = None
+) -> Simulation:
     """Project the fit's stock and new entrants forward `months` month ends, `sims` times (see module doc).
     The children of every simulation are held in flat arrays (simulation, category, age in months): each step
     draws one uniform number u per child; u below the chance of staying keeps the child where they are, otherwise
@@ -357,23 +387,40 @@ def summarise(sim: Simulation, level: float = 0.9) -> pd.DataFrame:
     lo, hi = (1 - level) / 2, 1 - (1 - level) / 2
     frames = []
     for name, values in [*zip(CATEGORIES, np.moveaxis(sim.counts, 2, 0)), (TOTAL, sim.totals())]:
-        frames.append(pd.DataFrame({
-            "date": sim.dates, "category": name, "central": values.mean(axis=0),
-            "lower": np.quantile(values, lo, axis=0), "upper": np.quantile(values, hi, axis=0),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "date": sim.dates,
+                    "category": name,
+                    "central": values.mean(axis=0),
+                    "lower": np.quantile(values, lo, axis=0),
+                    "upper": np.quantile(values, hi, axis=0),
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
-def project(states: pd.DataFrame, end: pd.Timestamp, months: int = 36, window_months: int = 24, sims: int = 500,
-            seed: int = 903, scenario: Scenario | None = None, level: float = 0.9) -> pd.DataFrame:
+def project(
+    states: pd.DataFrame,
+    end: pd.Timestamp,
+    months: int = 36,
+    window_months: int = 24,
+    sims: int = 500,
+    seed: int = 903,
+    scenario: Scenario | None = None,
+    level: float = 0.9,
+) -> pd.DataFrame:
     """fit + simulate + summarise: the projection from `end` with its band (see summarise)."""
     return summarise(simulate(fit(states, end, window_months), months, sims, seed, scenario), level)
 
 
 # --- cost -------------------------------------------------------------------------------------------------------
 
-def weekly_costs(costs: pd.DataFrame, dates: pd.DatetimeIndex, inflation_pct: float = 0.0,
-                 base: pd.Timestamp | None = None) -> np.ndarray:
+
+def weekly_costs(
+    costs: pd.DataFrame, dates: pd.DatetimeIndex, inflation_pct: float = 0.0, base: pd.Timestamp | None = None
+) -> np.ndarray:
     """Weekly unit cost [date, category] for each month end: the figure for its financial year, or the latest
     earlier one (costs.unit_cost), times (1 + inflation_pct/100) for each financial year after the one holding
     `base` (the projection's start; default the first date); NaN without a figure."""
@@ -397,8 +444,12 @@ def spend_history_and_projection(actual: pd.DataFrame, projected: pd.DataFrame) 
     ahead = projected[(projected["category"] == TOTAL) & (projected["months"] == 12)].set_index("financial_year")
     ahead = ahead[["central", "lower", "upper"]] / 1e6
     if len(past):
-        ahead = pd.concat([pd.DataFrame({k: [past.iloc[-1]] for k in ahead.columns}, index=[past.index[-1]]),
-                           ahead[~ahead.index.isin(past.index)]])
+        ahead = pd.concat(
+            [
+                pd.DataFrame({k: [past.iloc[-1]] for k in ahead.columns}, index=[past.index[-1]]),
+                ahead[~ahead.index.isin(past.index)],
+            ]
+        )
     out = pd.concat([past.rename("actual"), ahead], axis=1).sort_index()
     out.index = [int(fy[:4]) + 1 for fy in out.index]
     return out.rename_axis("financial_year_end").reset_index()
@@ -421,14 +472,22 @@ def simulated_spend(sim: Simulation, costs: pd.DataFrame) -> pd.DataFrame:
         by_cat = monthly[:, in_year, :].sum(axis=1)  # [sim, category]
         columns = [(CATEGORIES[c], by_cat[:, c]) for c in range(len(CATEGORIES)) if priced[c]]
         for name, values in [*columns, (TOTAL, by_cat[:, priced].sum(axis=1))]:
-            rows.append({"financial_year": fy, "category": name, "months": int(in_year.sum()),
-                         "central": values.mean(), "lower": np.quantile(values, 0.05),
-                         "upper": np.quantile(values, 0.95)})
+            rows.append(
+                {
+                    "financial_year": fy,
+                    "category": name,
+                    "months": int(in_year.sum()),
+                    "central": values.mean(),
+                    "lower": np.quantile(values, 0.05),
+                    "upper": np.quantile(values, 0.95),
+                }
+            )
     return pd.DataFrame(rows)
 
 
-def run_scenarios(f: Fit, scenarios: list[Scenario], months: int = 36, sims: int = 500, seed: int = 903
-                  ) -> dict[str, Simulation]:
+def run_scenarios(
+    f: Fit, scenarios: list[Scenario], months: int = 36, sims: int = 500, seed: int = 903
+) -> dict[str, Simulation]:
     """simulate(...) for each scenario with the same seed (so differences come from the scenario, not chance)."""
     names = [sc.name for sc in scenarios]
     if len(set(names)) < len(names):
@@ -448,15 +507,22 @@ def compare_scenarios(runs: dict[str, Simulation], costs: pd.DataFrame) -> pd.Da
         total = spend[spend["category"] == TOTAL]
         year = total[total["months"] == 12].iloc[0] if (total["months"] == 12).any() else total.iloc[0]
         children = last.sum(axis=1)
-        rows.append({
-            "scenario": name, "date": sim.dates[-1],
-            "children": children.mean(), "children_lower": np.quantile(children, 0.05),
-            "children_upper": np.quantile(children, 0.95),
-            "in_house_foster": last[:, IN_HOUSE].mean(), "ifa_foster": last[:, IFA].mean(),
-            "residential": last[:, RESIDENTIAL].mean(),
-            "spend_year": year["financial_year"], "spend_gbp_m": year["central"] / 1e6,
-            "spend_lower_gbp_m": year["lower"] / 1e6, "spend_upper_gbp_m": year["upper"] / 1e6,
-        })
+        rows.append(
+            {
+                "scenario": name,
+                "date": sim.dates[-1],
+                "children": children.mean(),
+                "children_lower": np.quantile(children, 0.05),
+                "children_upper": np.quantile(children, 0.95),
+                "in_house_foster": last[:, IN_HOUSE].mean(),
+                "ifa_foster": last[:, IFA].mean(),
+                "residential": last[:, RESIDENTIAL].mean(),
+                "spend_year": year["financial_year"],
+                "spend_gbp_m": year["central"] / 1e6,
+                "spend_lower_gbp_m": year["lower"] / 1e6,
+                "spend_upper_gbp_m": year["upper"] / 1e6,
+            }
+        )
     out = pd.DataFrame(rows)
     out["spend_change_gbp_m"] = out["spend_gbp_m"] - out["spend_gbp_m"].iloc[0]
     return out
@@ -468,31 +534,49 @@ def projection_table(summary: pd.DataFrame, months: tuple[int, ...] = (12, 24, 3
     start = summary["date"].min()
     dates = [start + pd.offsets.MonthEnd(m) for m in months]
     rows = summary[summary["date"].isin(dates)]
-    out = rows.assign(children=rows["central"].round(), children_lower=np.floor(rows["lower"]),
-                      children_upper=np.ceil(rows["upper"]))
-    return out[["category", "date", "children", "children_lower", "children_upper"]].astype(
-        {"children": int, "children_lower": int, "children_upper": int}).reset_index(drop=True)
+    out = rows.assign(
+        children=rows["central"].round(), children_lower=np.floor(rows["lower"]), children_upper=np.ceil(rows["upper"])
+    )
+    return (
+        out[["category", "date", "children", "children_lower", "children_upper"]]
+        .astype({"children": int, "children_lower": int, "children_upper": int})
+        .reset_index(drop=True)
+    )
 
 
 # --- backtest ---------------------------------------------------------------------------------------------------
 
-def baselines(actual: pd.DataFrame, cutoff: pd.Timestamp, dates: list[pd.Timestamp], window_months: int
-              ) -> pd.DataFrame:
+
+def baselines(
+    actual: pd.DataFrame, cutoff: pd.Timestamp, dates: list[pd.Timestamp], window_months: int
+) -> pd.DataFrame:
     """The two naive forecasts at `dates` from the actual monthly counts up to `cutoff`: last_value (the count at
     the cutoff carried forward) and linear_trend (least-squares line through the window's month ends,
     extended). Index: date; columns: (method, category)."""
-    past = actual.loc[cutoff - pd.DateOffset(months=window_months) - pd.offsets.MonthEnd(0): cutoff]
+    past = actual.loc[cutoff - pd.DateOffset(months=window_months) - pd.offsets.MonthEnd(0) : cutoff]
     x = np.arange(len(past))
     steps = np.array([(d.year - cutoff.year) * 12 + d.month - cutoff.month for d in dates]) + x[-1]
     slope, intercept = np.polyfit(x, past.to_numpy(dtype=float), 1)
     trend = np.clip(intercept[None, :] + slope[None, :] * steps[:, None], 0, None)
     last = np.repeat(past.iloc[[-1]].to_numpy(dtype=float), len(dates), axis=0)
-    return pd.concat({"last_value": pd.DataFrame(last, index=dates, columns=past.columns),
-                      "linear_trend": pd.DataFrame(trend, index=dates, columns=past.columns)}, axis=1)
+    return pd.concat(
+        {
+            "last_value": pd.DataFrame(last, index=dates, columns=past.columns),
+            "linear_trend": pd.DataFrame(trend, index=dates, columns=past.columns),
+        },
+        axis=1,
+    )
 
 
-def backtest(states: pd.DataFrame, cutoffs: list[pd.Timestamp] | None = None, horizons: tuple[int, ...] = (6, 12, 24),
-             window_months: int = 24, sims: int = 200, seed: int = 903, level: float = 0.9) -> pd.DataFrame:
+def backtest(
+    states: pd.DataFrame,
+    cutoffs: list[pd.Timestamp] | None = None,
+    horizons: tuple[int, ...] = (6, 12, 24),
+    window_months: int = 24,
+    sims: int = 200,
+    seed: int = 903,
+    level: float = 0.9,
+) -> pd.DataFrame:
     """Fit on the data up to each cutoff, project, and compare with what the data show afterwards.
 
     Cutoffs default to every quarter end from the first with a full window to the last with 6 months of data
@@ -505,8 +589,10 @@ def backtest(states: pd.DataFrame, cutoffs: list[pd.Timestamp] | None = None, ho
         start = first + pd.DateOffset(months=window_months) + pd.offsets.QuarterEnd(0, startingMonth=3)
         cutoffs = list(pd.date_range(start, last - pd.DateOffset(months=min(horizons)), freq="QE-MAR"))
     if not cutoffs:
-        raise InputError(f"no backtest is possible: the data ({first:%m/%Y} to {last:%m/%Y}) are shorter than a "
-                         f"{window_months}-month window plus {min(horizons)} months")
+        raise InputError(
+            f"no backtest is possible: the data ({first:%m/%Y} to {last:%m/%Y}) are shorter than a "
+            f"{window_months}-month window plus {min(horizons)} months"
+        )
     frames = []
     for cutoff in cutoffs:
         dates = [cutoff + pd.offsets.MonthEnd(h) for h in horizons]
@@ -517,10 +603,20 @@ def backtest(states: pd.DataFrame, cutoffs: list[pd.Timestamp] | None = None, ho
         for h, d in kept:
             for cat in [*CATEGORIES, TOTAL]:
                 s = summary.loc[(d, cat)]
-                frames.append({"cutoff": cutoff, "horizon": h, "date": d, "category": cat,
-                               "actual": int(actual.at[d, cat]), "model": s["central"], "lower": s["lower"],
-                               "upper": s["upper"], "last_value": naive.at[d, ("last_value", cat)],
-                               "linear_trend": naive.at[d, ("linear_trend", cat)]})
+                frames.append(
+                    {
+                        "cutoff": cutoff,
+                        "horizon": h,
+                        "date": d,
+                        "category": cat,
+                        "actual": int(actual.at[d, cat]),
+                        "model": s["central"],
+                        "lower": s["lower"],
+                        "upper": s["upper"],
+                        "last_value": naive.at[d, ("last_value", cat)],
+                        "linear_trend": naive.at[d, ("linear_trend", cat)],
+                    }
+                )
     out = pd.DataFrame(frames)
     out["inside"] = (out["actual"] >= out["lower"]) & (out["actual"] <= out["upper"])
     return out
@@ -544,13 +640,21 @@ def backtest_summary(points: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for (h, cat), g in points.groupby(["horizon", "category"], sort=False):
         base = g[g["actual"] > 0]
-        mape = {m: float((100 * (base[m] - base["actual"]).abs() / base["actual"]).mean()) if len(base) else np.nan
-                for m in METHODS}
-        rows.append({"horizon": h, "category": cat, "points": len(g), **mape,
-                     "coverage_pct": 100 * g["inside"].mean(),
-                     "best": METHODS[min(mape, key=lambda m: np.inf if np.isnan(mape[m]) else mape[m])]})
+        mape = {
+            m: float((100 * (base[m] - base["actual"]).abs() / base["actual"]).mean()) if len(base) else np.nan
+            for m in METHODS
+        }
+        rows.append(
+            {
+                "horizon": h,
+                "category": cat,
+                "points": len(g),
+                **mape,
+                "coverage_pct": 100 * g["inside"].mean(),
+                "best": METHODS[min(mape, key=lambda m: np.inf if np.isnan(mape[m]) else mape[m])],
+            }
+        )
     return pd.DataFrame(rows).sort_values(["horizon"], kind="mergesort", ignore_index=True)
-
 
 
 def track_record(points: pd.DataFrame, level: float = 0.9, min_points: int = 8) -> pd.DataFrame:
@@ -575,10 +679,18 @@ def track_record(points: pd.DataFrame, level: float = 0.9, min_points: int = 8) 
                 high = max(p["upper"], p["model"] * (1 + known.quantile(hi) / 100))
                 wide.append(low <= p["actual"] <= high)
                 band.append(p["lower"] <= p["actual"] <= p["upper"])
-        rows.append({"horizon": h, "category": cat, "points": len(g), "error_low_pct": err.quantile(lo),
-                     "error_high_pct": err.quantile(hi), "evaluated": len(wide),
-                     "coverage_pct": 100 * np.mean(wide) if wide else np.nan,
-                     "band_coverage_pct": 100 * np.mean(band) if band else np.nan})
+        rows.append(
+            {
+                "horizon": h,
+                "category": cat,
+                "points": len(g),
+                "error_low_pct": err.quantile(lo),
+                "error_high_pct": err.quantile(hi),
+                "evaluated": len(wide),
+                "coverage_pct": 100 * np.mean(wide) if wide else np.nan,
+                "band_coverage_pct": 100 * np.mean(band) if band else np.nan,
+            }
+        )
     return pd.DataFrame(rows).sort_values("horizon", kind="mergesort", ignore_index=True)
 
 

@@ -47,37 +47,87 @@ class Measure:
 
 REGISTRY: tuple[Measure, ...] = (
     Measure("G1", "cla_at_end", "Number of cared for children", "context", "count"),
-    Measure("G2", "rate_per_10k", "Rate per 10,000 children aged 0-17 looked after", "context", "rate",
-            ("cla_at_end",)),
-    Measure("G3", "starts", "Children starting to be looked after (year to date)", "context", "count",
-            cumulative=True),
-    Measure("G4", "ceased", "Children ceasing to be looked after (year to date)", "context", "count",
-            cumulative=True),
-    Measure("P2.1", "in_house_foster", "Cared for children in in-house foster care (incl. family and friends)",
-            "high", "count"),
+    Measure(
+        "G2", "rate_per_10k", "Rate per 10,000 children aged 0-17 looked after", "context", "rate", ("cla_at_end",)
+    ),
+    Measure("G3", "starts", "Children starting to be looked after (year to date)", "context", "count", cumulative=True),
+    Measure("G4", "ceased", "Children ceasing to be looked after (year to date)", "context", "count", cumulative=True),
+    Measure(
+        "P2.1",
+        "in_house_foster",
+        "Cared for children in in-house foster care (incl. family and friends)",
+        "high",
+        "count",
+    ),
     Measure("P2.2", "external_foster", "Cared for children in external (IFA) foster care", "low", "count"),
-    Measure("P2.4", "residential_pct", "% of cared for children in residential care", "low", "percent",
-            ("residential_n", "cla_at_end")),
-    Measure("P2.6", "stability_long_term_pct",
-            "Long-term stability: % under 16, in care 2.5+ years, same placement 2+ years", "high", "percent",
-            ("stability_long_term_n", "stability_long_term_eligible")),
-    Measure("P2.6b", "stability_3plus_pct", "% of cared for children with 3 or more placements in the year", "low",
-            "percent", ("stability_3plus_n", "cla_at_end")),
-    Measure("P2.9", "ceased_sgo_pct",
-            "% ceased to be looked after through a special guardianship order (year to date)", "high", "percent",
-            ("ceased_sgo", "ceased")),
-    Measure("P2.10", "ceased_adopted_pct", "% ceased to be looked after through adoption (year to date)", "high",
-            "percent", ("adopted", "ceased")),
+    Measure(
+        "P2.4",
+        "residential_pct",
+        "% of cared for children in residential care",
+        "low",
+        "percent",
+        ("residential_n", "cla_at_end"),
+    ),
+    Measure(
+        "P2.6",
+        "stability_long_term_pct",
+        "Long-term stability: % under 16, in care 2.5+ years, same placement 2+ years",
+        "high",
+        "percent",
+        ("stability_long_term_n", "stability_long_term_eligible"),
+    ),
+    Measure(
+        "P2.6b",
+        "stability_3plus_pct",
+        "% of cared for children with 3 or more placements in the year",
+        "low",
+        "percent",
+        ("stability_3plus_n", "cla_at_end"),
+    ),
+    Measure(
+        "P2.9",
+        "ceased_sgo_pct",
+        "% ceased to be looked after through a special guardianship order (year to date)",
+        "high",
+        "percent",
+        ("ceased_sgo", "ceased"),
+    ),
+    Measure(
+        "P2.10",
+        "ceased_adopted_pct",
+        "% ceased to be looked after through adoption (year to date)",
+        "high",
+        "percent",
+        ("adopted", "ceased"),
+    ),
     Measure("P2.11", "adopted", "Children adopted (year to date)", "high", "count", cumulative=True),
-    Measure("P2.12", "A3_pct",
-            "% waiting under 14 months (426 days) from entering care to moving in with adoptive family", "high",
-            "percent", ("A3_n", "adopted")),
-    Measure("P2.13", "A1", "A1: average days from entering care to moving in with adoptive family", "low", "days",
-            ("adopted",)),
-    Measure("P2.14", "A2", "A2: average days from placement order to match with adoptive family", "low", "days",
-            ("A2_children",)),
-    Measure("P2.15", "A10", "A10: as A1 but from moving in with the foster carer who adopts", "low", "days",
-            ("adopted",)),
+    Measure(
+        "P2.12",
+        "A3_pct",
+        "% waiting under 14 months (426 days) from entering care to moving in with adoptive family",
+        "high",
+        "percent",
+        ("A3_n", "adopted"),
+    ),
+    Measure(
+        "P2.13",
+        "A1",
+        "A1: average days from entering care to moving in with adoptive family",
+        "low",
+        "days",
+        ("adopted",),
+    ),
+    Measure(
+        "P2.14",
+        "A2",
+        "A2: average days from placement order to match with adoptive family",
+        "low",
+        "days",
+        ("A2_children",),
+    ),
+    Measure(
+        "P2.15", "A10", "A10: as A1 but from moving in with the foster carer who adopts", "low", "days", ("adopted",)
+    ),
     Measure("P2.16", "waiting_for_adoption", "Children with a placement order not yet placed", "context", "count"),
 )
 BY_MEASURE = {m.measure: m for m in REGISTRY}
@@ -99,8 +149,9 @@ def load_targets(path: str | Path | None = None) -> pd.DataFrame:
     for column, allowed in (("polarity", POLARITIES), ("unit", UNITS), ("measure", tuple(BY_MEASURE))):
         bad = t[~t[column].isin(allowed)]
         if not bad.empty:
-            raise InputError(f"{path} row {bad.index[0] + 2}: {column} '{bad[column].iloc[0]}' is not one of "
-                             f"{', '.join(allowed)}")
+            raise InputError(
+                f"{path} row {bad.index[0] + 2}: {column} '{bad[column].iloc[0]}' is not one of {', '.join(allowed)}"
+            )
     for column in ("target", "amber_tolerance"):
         numbers = pd.to_numeric(t[column], errors="coerce")
         bad = t[numbers.isna() & t[column].notna()]
@@ -212,7 +263,8 @@ def build_scorecard(
             "Ref": t.ref,
             "Measure": t.name,
             "Polarity": POLARITY_LABEL[t.polarity],
-            "Stat neighbour avg": _fmt(bench.at[t.measure, "stat_neighbours"], m.unit) if t.measure in bench.index
+            "Stat neighbour avg": _fmt(bench.at[t.measure, "stat_neighbours"], m.unit)
+            if t.measure in bench.index
             else "",
             "England avg": _fmt(bench.at[t.measure, "england"], m.unit) if t.measure in bench.index else "",
             "Target": _fmt(t.target, m.unit),
@@ -237,8 +289,13 @@ def build(
     long = values_long(values)
     england, stat_neighbours = england or {}, stat_neighbours or {}
     names = sorted(set(england) | set(stat_neighbours))
-    bench = pd.DataFrame({"measure": names, "england": [england.get(n) for n in names],
-                          "stat_neighbours": [stat_neighbours.get(n) for n in names]})
+    bench = pd.DataFrame(
+        {
+            "measure": names,
+            "england": [england.get(n) for n in names],
+            "stat_neighbours": [stat_neighbours.get(n) for n in names],
+        }
+    )
     return build_scorecard(long, targets, bench, comments)
 
 
@@ -297,8 +354,10 @@ def scorecard_html(card: pd.DataFrame, caption: str = "") -> str:
         "▼ Worsening, ► No change (↑/↓ for context measures, which have no better direction). "
         f"{MARKER} = fewer than 5 children, or a figure computed from fewer than 5, not shown.</p>"
     )
-    return (f'{css}<table class="cp-scorecard">{cap}<thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table>{key}')
+    return (
+        f'{css}<table class="cp-scorecard">{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>{key}"
+    )
 
 
 to_html = scorecard_html  # the name notebook 05 first used

@@ -114,7 +114,13 @@ def test_summary_by_hand():
     # A10 (0 + 424 + 89 + 365 + 245) / 5 = 1123 / 5 = 224.6
     # A3: within 426 days V, P, R, W = 4 of 5 = 80.0%
     assert (s["adopted"], s["A1"], s["A2"], s["A2_children"], s["A10"], s["A3_n"], s["A3_pct"]) == (
-        5, 365.0, 99.5, 4, 224.6, 4, 80.0
+        5,
+        365.0,
+        99.5,
+        4,
+        224.6,
+        4,
+        80.0,
     )
 
 
@@ -190,8 +196,10 @@ def _dataset(episodes: pd.DataFrame, header: pd.DataFrame, ad1: pd.DataFrame, ua
 
 
 ALL_EPISODES = pd.concat([POPULATION_EPISODES, ADOPTIONS], ignore_index=True).sort_values(["CHILD", "DECOM"])
-ADOPTION_HEADER = header_frame([dict(CHILD=c, DOB="01/01/2021") for c in ["P", "Q", "R", "V", "W", "X", "S", "Y", "Z"]]
-                               + [dict(CHILD="AA", DOB="01/01/2021")])
+ADOPTION_HEADER = header_frame(
+    [dict(CHILD=c, DOB="01/01/2021") for c in ["P", "Q", "R", "V", "W", "X", "S", "Y", "Z"]]
+    + [dict(CHILD="AA", DOB="01/01/2021")]
+)
 # X4, a care leaver in OC3 (test_population) with no DOB there, has it in the header: 01/01/2003
 ALL_HEADER = pd.concat(
     [POPULATION_HEADER, ADOPTION_HEADER, header_frame([dict(CHILD="X4", DOB="01/01/2003")])], ignore_index=True
@@ -208,13 +216,31 @@ ALL_HEADER = pd.concat(
 # EET X3 (P3) = 33.3%; suitable accommodation none (B2, Z2 not suitable, 01 not a code) = 0.0%.
 # Rate (Cheshire East, year ending 31/03/2024 -> mid-2023 81,832): 7 / 81,832 x 10,000 = 0.86 -> 1.
 EXPECTED = {
-    "cla_at_end": 7, "starts": 4, "ceased": 9, "adopted": 5, "ceased_sgo": 2,
-    "ceased_adopted_pct": 55.6, "ceased_sgo_pct": 22.2,
-    "A1": 365.0, "A2": 99.5, "A10": 224.6, "A3_pct": 80.0, "A2_children": 4, "A3_n": 4,
-    "in_house_foster": 4, "external_foster": 0, "residential_pct": 14.3, "waiting_for_adoption": 2,
-    "stability_3plus_n": 1, "stability_3plus_pct": 14.3,
-    "stability_long_term_n": 1, "stability_long_term_eligible": 1, "stability_long_term_pct": 100.0,
-    "care_leavers_19_21": 3, "care_leavers_19_21_in_touch_pct": 33.3, "care_leavers_19_21_eet_pct": 33.3,
+    "cla_at_end": 7,
+    "starts": 4,
+    "ceased": 9,
+    "adopted": 5,
+    "ceased_sgo": 2,
+    "ceased_adopted_pct": 55.6,
+    "ceased_sgo_pct": 22.2,
+    "A1": 365.0,
+    "A2": 99.5,
+    "A10": 224.6,
+    "A3_pct": 80.0,
+    "A2_children": 4,
+    "A3_n": 4,
+    "in_house_foster": 4,
+    "external_foster": 0,
+    "residential_pct": 14.3,
+    "waiting_for_adoption": 2,
+    "stability_3plus_n": 1,
+    "stability_3plus_pct": 14.3,
+    "stability_long_term_n": 1,
+    "stability_long_term_eligible": 1,
+    "stability_long_term_pct": 100.0,
+    "care_leavers_19_21": 3,
+    "care_leavers_19_21_in_touch_pct": 33.3,
+    "care_leavers_19_21_eet_pct": 33.3,
     "care_leavers_19_21_suitable_pct": 0.0,
     "rate_per_10k": 1,
 }
@@ -229,11 +255,14 @@ def test_measures_table_by_hand():
 
 @pytest.mark.parametrize(
     "start, end, message",
-    [("2024-04-01", "2023-03-31", "the period is empty"), ("2023-13-01", "2024-03-31", "is not a date"),
-     (None, "2024-03-31", "blank"),
-     # the data are the 2023/24 extracts: 01/04/2023 to 31/03/2024
-     ("2023-04-01", "2024-06-30", "after the last date in the data"),
-     ("2023-01-01", "2024-03-31", "before the data begin")],
+    [
+        ("2024-04-01", "2023-03-31", "the period is empty"),
+        ("2023-13-01", "2024-03-31", "is not a date"),
+        (None, "2024-03-31", "blank"),
+        # the data are the 2023/24 extracts: 01/04/2023 to 31/03/2024
+        ("2023-04-01", "2024-06-30", "after the last date in the data"),
+        ("2023-01-01", "2024-03-31", "before the data begin"),
+    ],
 )
 def test_measures_table_bad_dates(start, end, message):
     with pytest.raises(InputError, match=message):
@@ -256,23 +285,54 @@ def test_measures_cli_end_to_end(tmp_path):
     folder = tmp_path / "extracts"
     _write_903(folder)
     out = tmp_path / "measures.csv"
-    cmd = [sys.executable, "-m", "cpanalysis.cli", "measures", str(folder), "--start", "2023-04-01",
-           "--end", "2024-03-31", "--output", str(out), "--la-code", "E06000049"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "cpanalysis.cli",
+        "measures",
+        str(folder),
+        "--start",
+        "2023-04-01",
+        "--end",
+        "2024-03-31",
+        "--output",
+        str(out),
+        "--la-code",
+        "E06000049",
+    ]
     res = subprocess.run(cmd, capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
     text = out.read_text()
     assert text.startswith("measure,value\ncla_at_end,7\n") and "\nA2_children,4\n" in text  # counts as integers
     table = pd.read_csv(out)
     assert list(table.columns) == ["measure", "value"]
-    assert list(table["measure"][:9]) == ["cla_at_end", "starts", "ceased", "adopted", "ceased_sgo",
-                                          "ceased_adopted_pct", "ceased_sgo_pct", "A1", "A2"]
+    assert list(table["measure"][:9]) == [
+        "cla_at_end",
+        "starts",
+        "ceased",
+        "adopted",
+        "ceased_sgo",
+        "ceased_adopted_pct",
+        "ceased_sgo_pct",
+        "A1",
+        "A2",
+    ]
     assert dict(zip(table["measure"], table["value"])) == EXPECTED
 
 
 def test_measures_cli_reversed_period_exits_2(tmp_path):
     folder = tmp_path / "extracts"
     _write_903(folder)
-    cmd = [sys.executable, "-m", "cpanalysis.cli", "measures", str(folder), "--start", "2024-04-01",
-           "--end", "2024-03-31"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "cpanalysis.cli",
+        "measures",
+        str(folder),
+        "--start",
+        "2024-04-01",
+        "--end",
+        "2024-03-31",
+    ]
     res = subprocess.run(cmd, capture_output=True, text=True)
     assert res.returncode == 2 and "the period is empty" in res.stderr and "Traceback" not in res.stderr

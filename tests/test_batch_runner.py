@@ -20,10 +20,12 @@ SAMPLE = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "exter
 
 def notebook(path: Path, code: str, audience: str = "committee", extra_params: str = "") -> Path:
     params = nbformat.v4.new_code_cell(
-        f'data_dir = ""\nperiod_end = ""\nla_code = ""\noutput_dir = "."\n{extra_params}')
+        f'data_dir = ""\nperiod_end = ""\nla_code = ""\noutput_dir = "."\n{extra_params}'
+    )
     params.metadata["tags"] = ["parameters"]
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"# {path.stem} title"), params,
-                                         nbformat.v4.new_code_cell(code)])
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell(f"# {path.stem} title"), params, nbformat.v4.new_code_cell(code)]
+    )
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["cpanalysis"] = {"audience": audience}
     nbformat.write(nb, path)
@@ -34,22 +36,35 @@ def notebook(path: Path, code: str, audience: str = "committee", extra_params: s
 def notebooks(tmp_path):
     d = tmp_path / "notebooks"
     d.mkdir()
-    notebook(d / "01_quality.ipynb", "from pathlib import Path\nimport pandas as pd\n"
-             "Path(output_dir, 'tables').mkdir(parents=True, exist_ok=True)\n"
-             "pd.DataFrame({'a': [1]}).to_csv(Path(output_dir, 'tables', 'dq.csv'), index=False)", audience="analyst")
-    notebook(d / "02_ok.ipynb", "from pathlib import Path\nimport pandas as pd\n"
-             "Path(output_dir, 'tables').mkdir(parents=True, exist_ok=True)\n"
-             "pd.DataFrame({'period_end': [period_end], 'n': [n], 'n_type': [type(n).__name__]})"
-             ".to_csv(Path(output_dir, 'tables', 'counts.csv'), index=False)\nprint('period', period_end)",
-             extra_params="n = 1")
+    notebook(
+        d / "01_quality.ipynb",
+        "from pathlib import Path\nimport pandas as pd\n"
+        "Path(output_dir, 'tables').mkdir(parents=True, exist_ok=True)\n"
+        "pd.DataFrame({'a': [1]}).to_csv(Path(output_dir, 'tables', 'dq.csv'), index=False)",
+        audience="analyst",
+    )
+    notebook(
+        d / "02_ok.ipynb",
+        "from pathlib import Path\nimport pandas as pd\n"
+        "Path(output_dir, 'tables').mkdir(parents=True, exist_ok=True)\n"
+        "pd.DataFrame({'period_end': [period_end], 'n': [n], 'n_type': [type(n).__name__]})"
+        ".to_csv(Path(output_dir, 'tables', 'counts.csv'), index=False)\nprint('period', period_end)",
+        extra_params="n = 1",
+    )
     notebook(d / "03_broken.ipynb", "x = 1\nraise ValueError('deliberately broken')")
     notebook(d / "04_after.ipynb", "print('still ran')")
     return d
 
 
 def test_run_goes_on_past_a_broken_notebook_and_reports_it(notebooks, tmp_path):
-    run_dir, manifest = run(data_dir=SAMPLE, period_end="2021-03-31", out=tmp_path / "out",
-                            overrides=parse_overrides([["02_ok.n", "7"]]), notebooks_dir=notebooks, progress=False)
+    run_dir, manifest = run(
+        data_dir=SAMPLE,
+        period_end="2021-03-31",
+        out=tmp_path / "out",
+        overrides=parse_overrides([["02_ok.n", "7"]]),
+        notebooks_dir=notebooks,
+        progress=False,
+    )
     status = {nb["name"]: nb["status"] for nb in manifest["notebooks"]}
     assert status == {"01_quality": "ok", "02_ok": "ok", "03_broken": "failed", "04_after": "ok"}
     assert manifest["failed"] == ["03_broken"]

@@ -34,8 +34,18 @@ def test_neighbours_are_the_dfe_model_and_reorganised_las_are_found_under_either
     sn = benchmarks.statistical_neighbours("E06000049")
     # 895's neighbours 916, 937, 815, 877, 865, 850, 896, 931, 885, 855; 815 North Yorkshire is E06000065 since
     # April 2023 and was E10000023 before
-    assert [codes[0] for codes in sn] == ["E10000013", "E10000031", "E06000065", "E06000007", "E06000054",
-                                         "E10000014", "E06000050", "E10000025", "E10000034", "E10000018"]
+    assert [codes[0] for codes in sn] == [
+        "E10000013",
+        "E10000031",
+        "E06000065",
+        "E06000007",
+        "E06000054",
+        "E10000014",
+        "E06000050",
+        "E10000025",
+        "E10000034",
+        "E10000018",
+    ]
     assert sn[2] == ["E06000065", "E10000023"]
     # and a neighbour list works for any LA: Warrington (877) -> first 895 Cheshire East
     assert benchmarks.statistical_neighbours("E06000007")[0] == ["E06000049"]

@@ -29,8 +29,15 @@ def _footnote(fig) -> str:
 
 def test_line_chart_has_title_labels_footnote_and_zero_axis(tmp_path):
     df = pd.DataFrame({"date": Q, "children": [400, 410, 420, 430]})
-    fig = charts.line_chart(df, "date", "children", title="Numbers are rising", ylabel="Children looked after",
-                            source="Source: SSDA903 extract.", synthetic=True)
+    fig = charts.line_chart(
+        df,
+        "date",
+        "children",
+        title="Numbers are rising",
+        ylabel="Children looked after",
+        source="Source: SSDA903 extract.",
+        synthetic=True,
+    )
     ax = fig.axes[0]
     assert ax.get_title(loc="left") == "Numbers are rising" and ax.get_ylabel() == "Children looked after"
     assert ax.get_ylim()[0] == 0  # counts from 400 to 430 still start at 0
@@ -44,8 +51,16 @@ def test_line_chart_has_title_labels_footnote_and_zero_axis(tmp_path):
 
 def test_zero_false_keeps_the_data_range_and_synthetic_is_not_said_twice():
     df = pd.DataFrame({"year": [2021, 2022, 2023], "rate": [66.0, 67.0, 72.0]})
-    fig = charts.line_chart(df, "year", "rate", title="Rate", ylabel="Per 10,000 children", zero=False,
-                            source="Source: SYNTHETIC data (no real child)", synthetic=True)
+    fig = charts.line_chart(
+        df,
+        "year",
+        "rate",
+        title="Rate",
+        ylabel="Per 10,000 children",
+        zero=False,
+        source="Source: SYNTHETIC data (no real child)",
+        synthetic=True,
+    )
     assert fig.axes[0].get_ylim()[0] > 60
     assert _footnote(fig).lower().count("synthetic") == 1
 
@@ -56,8 +71,9 @@ def test_bar_charts_label_values_and_start_at_zero():
     ax = fig.axes[0]
     assert ax.get_xlim()[0] == 0 and ax.get_xlabel() == "Findings"
     assert [t.get_text() for t in ax.texts] == ["12", "3"]
-    fig = charts.bar_chart(pd.DataFrame({"year": ["2023", "2024"], "n": [20, 25]}), x="year", y="n",
-                           title="Up", ylabel="Children adopted")
+    fig = charts.bar_chart(
+        pd.DataFrame({"year": ["2023", "2024"], "n": [20, 25]}), x="year", y="n", title="Up", ylabel="Children adopted"
+    )
     assert fig.axes[0].get_ylim()[0] == 0 and fig.axes[0].get_ylabel() == "Children adopted"
 
 
@@ -68,8 +84,15 @@ def test_stacked_area_and_band_chart():
     # the top of the stack at the last quarter is 230 + 46 = 276; legend top layer first
     assert ax.get_ylim()[1] >= 276 and [t.get_text() for t in ax.get_legend().get_texts()] == ["Residential", "Foster"]
     central = pd.Series([500.0, 510, 520, 530], index=Q)
-    fig = charts.band_chart(central, central - 10, central + 10, actual=central.iloc[:2] + 1, title="Rising",
-                            ylabel="Children", band_label="80% interval")
+    fig = charts.band_chart(
+        central,
+        central - 10,
+        central + 10,
+        actual=central.iloc[:2] + 1,
+        title="Rising",
+        ylabel="Children",
+        band_label="80% interval",
+    )
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert labels == ["80% interval", "Projection", "Actual"] and fig.axes[0].get_ylim()[0] == 0
     with pytest.raises(InputError, match="lower bound is above"):
@@ -78,8 +101,9 @@ def test_stacked_area_and_band_chart():
 
 def test_distribution_draws_the_threshold_and_no_counts_in_the_box_form():
     waits = pd.Series([200, 300, 380, 420, 500, 650, np.nan])
-    fig = charts.distribution_chart(waits, title="Most waits under 426 days", xlabel="Days",
-                                    threshold=426, threshold_label="426 days")
+    fig = charts.distribution_chart(
+        waits, title="Most waits under 426 days", xlabel="Days", threshold=426, threshold_label="426 days"
+    )
     ax = fig.axes[0]
     assert [line.get_xdata()[0] for line in ax.lines if line.get_linestyle() == "--"] == [426]
     assert "426 days" in [t.get_text() for t in ax.texts] and "median" in _footnote(fig)
@@ -91,8 +115,13 @@ def test_distribution_draws_the_threshold_and_no_counts_in_the_box_form():
 
 
 def test_timeline_rows_are_numbered_not_identified():
-    j = pd.DataFrame({"CHILD": ["734512", "734513"], "entered": pd.to_datetime(["2019-01-01", "2019-02-01"]),
-                      "placed": pd.to_datetime(["2019-12-01", None])})
+    j = pd.DataFrame(
+        {
+            "CHILD": ["734512", "734513"],
+            "entered": pd.to_datetime(["2019-01-01", "2019-02-01"]),
+            "placed": pd.to_datetime(["2019-12-01", None]),
+        }
+    )
     fig = charts.timeline_chart(j, ["entered", "placed"], title="Journeys")
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels == ["Child 1", "Child 2"]

@@ -21,8 +21,18 @@ def test_validate_prints_summary_and_writes_quality_table(tmp_path):
     assert res.returncode == 0, res.stderr
     assert "rows read: 25,943" in res.stdout and "invalid_code" in res.stdout
     dq = pd.read_csv(out)
-    assert list(dq.columns) == ["file", "row", "year", "table", "CHILD", "column", "rule", "severity", "outcome",
-                                "message"]
+    assert list(dq.columns) == [
+        "file",
+        "row",
+        "year",
+        "table",
+        "CHILD",
+        "column",
+        "rule",
+        "severity",
+        "outcome",
+        "message",
+    ]
     assert (dq["rule"] == "invalid_code").sum() > 50
 
 

@@ -41,7 +41,7 @@ EPISODES = episodes_frame(
             REC="E4A",
         ),
         # B: children's home (K2, PR4) from 01/01/2020, still open -> 01/01 to 31/03/2020 inclusive
-    #    = 91 days (2020 is a leap year)
+        #    = 91 days (2020 is a leap year)
         dict(CHILD="B", DECOM="01/01/2020", RNE="S", LS="C1", PLACE="K2", PLACE_PROVIDER="PR4"),
         # C: a short break: not counted
         dict(CHILD="C", DECOM="01/06/2019", RNE="S", LS="V3", PLACE="U6", DEC="04/06/2019", REC="E8"),
@@ -95,18 +95,28 @@ def test_bad_unit_cost_file_names_file_line_and_column(tmp_path):
 def test_sgo_allowances_from_the_order_to_the_18th_birthday():
     from factories import header_frame
 
-    eps = episodes_frame([
-        # S: SGO (E45) on 01/10/2019, born 01/01/2010 -> 183 days in 2019-20, 365 in 2020-21, 275 in 2027-28
-        dict(CHILD="S", DECOM="01/01/2018", RNE="S", LS="C2", PLACE="U1", DEC="01/10/2019", REC="E45"),
-        # T: adopted: no allowance
-        dict(CHILD="T", DECOM="01/01/2018", RNE="S", LS="E1", PLACE="A3", DEC="01/10/2019", REC="E11"),
-        # U: SGO on 01/05/2019, 18 on 01/06/2020 -> 336 days in 2019-20, 61 in 2020-21
-        dict(CHILD="U", DECOM="01/01/2018", RNE="S", LS="C2", PLACE="U1", DEC="01/05/2019", REC="E46"),
-    ])
-    header = header_frame([dict(CHILD="S", DOB="01/01/2010"), dict(CHILD="T", DOB="01/01/2017"),
-                           dict(CHILD="U", DOB="01/06/2002")])
-    unit = pd.DataFrame({"category": ["SGO allowance"], "weekly_cost_gbp": [189.0], "financial_year": ["2017-18"],
-                         "source": ["s"], "start_year": [2017]})
+    eps = episodes_frame(
+        [
+            # S: SGO (E45) on 01/10/2019, born 01/01/2010 -> 183 days in 2019-20, 365 in 2020-21, 275 in 2027-28
+            dict(CHILD="S", DECOM="01/01/2018", RNE="S", LS="C2", PLACE="U1", DEC="01/10/2019", REC="E45"),
+            # T: adopted: no allowance
+            dict(CHILD="T", DECOM="01/01/2018", RNE="S", LS="E1", PLACE="A3", DEC="01/10/2019", REC="E11"),
+            # U: SGO on 01/05/2019, 18 on 01/06/2020 -> 336 days in 2019-20, 61 in 2020-21
+            dict(CHILD="U", DECOM="01/01/2018", RNE="S", LS="C2", PLACE="U1", DEC="01/05/2019", REC="E46"),
+        ]
+    )
+    header = header_frame(
+        [dict(CHILD="S", DOB="01/01/2010"), dict(CHILD="T", DOB="01/01/2017"), dict(CHILD="U", DOB="01/06/2002")]
+    )
+    unit = pd.DataFrame(
+        {
+            "category": ["SGO allowance"],
+            "weekly_cost_gbp": [189.0],
+            "financial_year": ["2017-18"],
+            "source": ["s"],
+            "start_year": [2017],
+        }
+    )
     got = costs.sgo_allowances(eps, header, ["2019-20", "2020-21", "2027-28", "2028-29"], unit)
     assert got["children"].tolist() == [2, 2, 1, 0]
     assert got["days"].tolist() == [183 + 336, 365 + 61, 275, 0]

@@ -28,19 +28,33 @@ def test_counts_of_one_to_four_are_suppressed_zero_and_five_stand():
     assert out["children"].tolist()[:5] == [0, C, C, 5, 12] and pd.isna(out["children"].iloc[5])
     assert df["children"].tolist()[:5] == [0, 1, 4, 5, 12]  # input untouched
     # another threshold (e.g. a stricter local rule: under 10) and marker
-    assert suppress_counts(df, ["children"], threshold=10, marker="<10")["children"].tolist()[:5] == [0, "<10", "<10",
-                                                                                                   "<10", 12]
+    assert suppress_counts(df, ["children"], threshold=10, marker="<10")["children"].tolist()[:5] == [
+        0,
+        "<10",
+        "<10",
+        "<10",
+        12,
+    ]
 
 
 def test_derived_figures_follow_their_count():
-    df = pd.DataFrame({"reason": ["adopted", "SGO", "home"], "children": [3, 7, 0], "percent": [30.0, 70.0, 0.0],
-                       "avg_days": [401.0, 350.0, None]})
+    df = pd.DataFrame(
+        {
+            "reason": ["adopted", "SGO", "home"],
+            "children": [3, 7, 0],
+            "percent": [30.0, 70.0, 0.0],
+            "avg_days": [401.0, 350.0, None],
+        }
+    )
     out = suppress_derived(df, "children", ["percent", "avg_days"])
     # 3 adopted is small: its 30% and its average over 3 children would reveal them; 7 and 0 stand
     assert out["percent"].tolist() == [C, 70.0, 0.0] and out["avg_days"].tolist()[:2] == [C, 350.0]
     # works on a table whose counts are already suppressed too
     assert suppress_derived(suppress_counts(df, ["children"]), "children", ["percent"])["percent"].tolist() == [
-        C, 70.0, 0.0]
+        C,
+        70.0,
+        0.0,
+    ]
 
 
 def test_suppress_rows_where_any_count_is_small():
@@ -70,16 +84,37 @@ def test_secondary_suppression_protects_a_cell_from_subtraction():
 
 
 def test_measures_table_suppression_follows_every_base_count():
-    measures = ["cla_at_end", "adopted", "A1", "ceased_sgo", "ceased_sgo_pct", "ceased",
-                "stability_long_term_pct", "stability_long_term_n", "stability_long_term_eligible"]
+    measures = [
+        "cla_at_end",
+        "adopted",
+        "A1",
+        "ceased_sgo",
+        "ceased_sgo_pct",
+        "ceased",
+        "stability_long_term_pct",
+        "stability_long_term_n",
+        "stability_long_term_eligible",
+    ]
     table = pd.DataFrame({"measure": measures, "value": [420, 3, 401.5, 7, 12.1, 58, 75.0, 3, 4]})
-    bases = {"A1": "adopted", "ceased_sgo_pct": ("ceased_sgo", "ceased"),
-             "stability_long_term_pct": ("stability_long_term_n", "stability_long_term_eligible")}
+    bases = {
+        "A1": "adopted",
+        "ceased_sgo_pct": ("ceased_sgo", "ceased"),
+        "stability_long_term_pct": ("stability_long_term_n", "stability_long_term_eligible"),
+    }
     out = suppress_measures(table, bases).set_index("measure")["value"].to_dict()
     # adopted 3 is small so the A1 average over those 3 children is too; 7 of 58 SGOs and their % stand;
     # 3 of 4 children stable: both counts and the 75% suppressed
-    assert out == {"cla_at_end": 420, "adopted": C, "A1": C, "ceased_sgo": 7, "ceased_sgo_pct": 12.1, "ceased": 58,
-                   "stability_long_term_pct": C, "stability_long_term_n": C, "stability_long_term_eligible": C}
+    assert out == {
+        "cla_at_end": 420,
+        "adopted": C,
+        "A1": C,
+        "ceased_sgo": 7,
+        "ceased_sgo_pct": 12.1,
+        "ceased": 58,
+        "stability_long_term_pct": C,
+        "stability_long_term_n": C,
+        "stability_long_term_eligible": C,
+    }
 
 
 def test_identifiers_are_found_in_tables():
@@ -93,7 +128,10 @@ def test_identifiers_are_found_in_tables():
 def test_identifiers_are_found_in_text_and_html():
     text = "Child 123456 lives at SK11 6TX, UPN A123456789012, total 55 children"
     assert find_identifiers(text, child_ids={"123456", "999999"}) == [
-        "postcode SK11 6TX", "UPN A123456789012", "CHILD id 123456"]
+        "postcode SK11 6TX",
+        "UPN A123456789012",
+        "CHILD id 123456",
+    ]
     page = "<table><thead><tr><th>CHILD</th><th>HOME_POST</th><th>Children</th></tr></thead></table>"
     assert find_identifiers(page) == ["column CHILD", "column HOME_POST"]
     with pytest.raises(DisclosureError, match="scorecard.html would identify a child: postcode SK11 6TX"):

@@ -35,10 +35,14 @@ def hd(child, dob="01/01/2010", sex="1") -> list[str]:
 def two_years(folder: Path) -> Path:
     """Child A: in care from 10/10/2018, open at 31/03/2019, closed 05/05/2019 (E4A) in the 2020 return.
     Child B: one episode in 2019 only, ended 01/02/2019 (E8), so absent from 2020 (correctly)."""
-    write(folder / "2019-episodes.csv", EP_COLS, [
-        ep("A", "10/10/2018", "S", "C1", "U4"),
-        ep("B", "01/01/2019", "S", "V2", "U6", "01/02/2019", "E8"),
-    ])
+    write(
+        folder / "2019-episodes.csv",
+        EP_COLS,
+        [
+            ep("A", "10/10/2018", "S", "C1", "U4"),
+            ep("B", "01/01/2019", "S", "V2", "U6", "01/02/2019", "E8"),
+        ],
+    )
     write(folder / "2019-header.csv", HD_COLS, [hd("A"), hd("B")])
     write(folder / "2020-episodes.csv", EP_COLS, [ep("A", "10/10/2018", "S", "C1", "U4", "05/05/2019", "E4A")])
     write(folder / "2020-header.csv", HD_COLS, [hd("A")])
@@ -61,12 +65,18 @@ def test_flat_year_prefixed_layout_keeps_latest_version_without_findings(tmp_pat
 def test_per_year_subfolders_and_name_variants(tmp_path):
     write(tmp_path / "2019" / "SSDA903_2019_Episodes.csv", EP_COLS, [ep("A", "10/10/2018", "S", "C1", "U4")])
     write(tmp_path / "2019" / "HEADER.CSV", HD_COLS, [hd("A")])
-    write(tmp_path / "2019" / "PlacedAdoption.csv", list(TABLES["placed_adoption"].columns), [["A", "01/01/2010",
-                                                                                             "01/02/2019"]])
+    write(
+        tmp_path / "2019" / "PlacedAdoption.csv",
+        list(TABLES["placed_adoption"].columns),
+        [["A", "01/01/2010", "01/02/2019"]],
+    )
     write(tmp_path / "2020" / "episodes.csv", EP_COLS, [ep("A", "10/10/2018", "S", "C1", "U4", "05/05/2019", "E4A")])
     write(tmp_path / "2020" / "header.csv", HD_COLS, [hd("A")])
-    write(tmp_path / "2020" / "placed_for_adoption.csv", list(TABLES["placed_adoption"].columns),
-          [["A", "01/01/2010", "01/02/2019"]])
+    write(
+        tmp_path / "2020" / "placed_for_adoption.csv",
+        list(TABLES["placed_adoption"].columns),
+        [["A", "01/01/2010", "01/02/2019"]],
+    )
     data = load(tmp_path)
     assert set(data.files["table"]) == {"episodes", "header", "placed_adoption"}
     assert sorted(data.files["year"].unique()) == [2019, 2020]
@@ -78,7 +88,9 @@ def test_table_recognised_by_its_columns(tmp_path):
     write(tmp_path / "2020-extract_b.csv", HD_COLS, [hd("A")])
     data = load(tmp_path)
     assert dict(zip(data.files["file"], data.files["table"])) == {
-        "2020-extract_a.csv": "episodes", "2020-extract_b.csv": "header"}
+        "2020-extract_a.csv": "episodes",
+        "2020-extract_b.csv": "header",
+    }
 
 
 def test_single_year_folder_infers_the_year_and_says_so(tmp_path):
@@ -92,8 +104,11 @@ def test_single_year_folder_infers_the_year_and_says_so(tmp_path):
 
 def test_files_named_by_the_start_year_are_read_one_year_on(tmp_path):
     # '2019-episodes.csv' here holds 1 April 2019 - 31 March 2020: both episodes fit 2019/20, none 2018/19.
-    write(tmp_path / "2019-episodes.csv", EP_COLS, [
-        ep("A", "10/10/2019", "S", "C1", "U4"), ep("B", "01/05/2019", "S", "C1", "U4", "01/06/2019", "E8")])
+    write(
+        tmp_path / "2019-episodes.csv",
+        EP_COLS,
+        [ep("A", "10/10/2019", "S", "C1", "U4"), ep("B", "01/05/2019", "S", "C1", "U4", "01/06/2019", "E8")],
+    )
     write(tmp_path / "2019-header.csv", HD_COLS, [hd("A"), hd("B")])
     data = load(tmp_path)
     assert data.years == [2020]
@@ -102,16 +117,20 @@ def test_files_named_by_the_start_year_are_read_one_year_on(tmp_path):
 
 
 def test_corrections_and_rejections_are_recorded_and_rows_accounted(tmp_path):
-    write(tmp_path / "2020-episodes.csv", EP_COLS, [
-        ep("A", "10/10/2019", "S", "c1", "U4"),                        # line 2: lower-case LS -> corrected
-        ep(" B ", "2019-11-01", "S", "C1", "U4"),                      # line 3: spaces + ISO date -> corrected
-        ep("", "01/12/2019", "S", "C1", "U4"),                         # line 4: no CHILD -> rejected
-        ep("D", "31/02/2019", "S", "C1", "U4"),                        # line 5: impossible DECOM -> rejected
-        ep("A", "10/10/2019", "S", "c1", "U4"),                        # line 6: repeat of line 2 -> rejected
-        ep("E", "01/01/2020", "S", "C1", "U4"),                        # line 7: superseded by line 8 -> rejected
-        ep("E", "01/01/2020", "S", "C2", "U4"),                        # line 8: kept
-        ep("F", "01/01/2020", "S", "C1", "XX"),                        # line 9: invalid PLACE -> used, error
-    ])
+    write(
+        tmp_path / "2020-episodes.csv",
+        EP_COLS,
+        [
+            ep("A", "10/10/2019", "S", "c1", "U4"),  # line 2: lower-case LS -> corrected
+            ep(" B ", "2019-11-01", "S", "C1", "U4"),  # line 3: spaces + ISO date -> corrected
+            ep("", "01/12/2019", "S", "C1", "U4"),  # line 4: no CHILD -> rejected
+            ep("D", "31/02/2019", "S", "C1", "U4"),  # line 5: impossible DECOM -> rejected
+            ep("A", "10/10/2019", "S", "c1", "U4"),  # line 6: repeat of line 2 -> rejected
+            ep("E", "01/01/2020", "S", "C1", "U4"),  # line 7: superseded by line 8 -> rejected
+            ep("E", "01/01/2020", "S", "C2", "U4"),  # line 8: kept
+            ep("F", "01/01/2020", "S", "C1", "XX"),  # line 9: invalid PLACE -> used, error
+        ],
+    )
     write(tmp_path / "2020-header.csv", HD_COLS, [hd("A"), hd("B"), hd("E"), hd("F")])
     data = load(tmp_path)
     q = data.quality
@@ -134,10 +153,14 @@ def test_corrections_and_rejections_are_recorded_and_rows_accounted(tmp_path):
 
 
 def test_corrected_resubmission_and_withdrawn_episode(tmp_path):
-    write(tmp_path / "2019-episodes.csv", EP_COLS, [
-        ep("A", "10/10/2018", "S", "C1", "U4"),          # 2020 return corrects PLACE U4 -> U6
-        ep("G", "01/03/2019", "S", "C1", "U4"),          # open at 31/03/2019, absent in 2020: withdrawn
-    ])
+    write(
+        tmp_path / "2019-episodes.csv",
+        EP_COLS,
+        [
+            ep("A", "10/10/2018", "S", "C1", "U4"),  # 2020 return corrects PLACE U4 -> U6
+            ep("G", "01/03/2019", "S", "C1", "U4"),  # open at 31/03/2019, absent in 2020: withdrawn
+        ],
+    )
     write(tmp_path / "2019-header.csv", HD_COLS, [hd("A"), hd("G")])
     write(tmp_path / "2020-episodes.csv", EP_COLS, [ep("A", "10/10/2018", "S", "C1", "U6")])
     write(tmp_path / "2020-header.csv", HD_COLS, [hd("A"), hd("G")])
@@ -152,11 +175,15 @@ def test_corrected_resubmission_and_withdrawn_episode(tmp_path):
 def test_codes_checked_against_the_collection_year(tmp_path):
     # K3 only from 2024/25 (collection 2025); P2 not for placements starting on or after 28/10/2023;
     # SEX 1/2 up to 2024, M/F/U from 2025.
-    write(tmp_path / "2024-episodes.csv", EP_COLS, [
-        ep("A", "01/05/2023", "S", "C1", "K3"),
-        ep("B", "01/05/2023", "S", "C1", "P2"),
-        ep("C", "01/11/2023", "S", "C1", "P2"),
-    ])
+    write(
+        tmp_path / "2024-episodes.csv",
+        EP_COLS,
+        [
+            ep("A", "01/05/2023", "S", "C1", "K3"),
+            ep("B", "01/05/2023", "S", "C1", "P2"),
+            ep("C", "01/11/2023", "S", "C1", "P2"),
+        ],
+    )
     write(tmp_path / "2024-header.csv", HD_COLS, [hd("A"), hd("B"), hd("C", sex="M")])
     data = load(tmp_path)
     q = data.quality
@@ -216,10 +243,14 @@ def test_reason_for_placement_change_filled_on_closing_is_not_a_correction(tmp_p
     REC X1 and REASON_PLACE_CHANGE CARPL, and a new placement follows: the normal flow, not 'superseded'."""
     cols = [*EP_COLS[:9], "REASON_PLACE_CHANGE"]
     write(tmp_path / "2019-episodes.csv", cols, [ep("A", "10/10/2018", "S", "C2", "U4")])
-    write(tmp_path / "2020-episodes.csv", cols, [
-        ep("A", "10/10/2018", "S", "C2", "U4", "05/05/2019", "X1") + ["CARPL"],
-        ep("A", "05/05/2019", "P", "C2", "U5"),
-    ])
+    write(
+        tmp_path / "2020-episodes.csv",
+        cols,
+        [
+            ep("A", "10/10/2018", "S", "C2", "U4", "05/05/2019", "X1") + ["CARPL"],
+            ep("A", "05/05/2019", "P", "C2", "U5"),
+        ],
+    )
     for year in (2019, 2020):
         write(tmp_path / f"{year}-header.csv", HD_COLS, [hd("A")])
     data = load(tmp_path)

@@ -22,8 +22,17 @@ def _measures(*args: str) -> subprocess.CompletedProcess:
 
 def test_contract_on_the_public_sample(tmp_path):
     out = tmp_path / "m.csv"
-    res = _measures(str(EXTERNAL / "d2i-demand-model-sample"), "--start", "2019-04-01", "--end", "2020-03-31",
-                    "--output", str(out), "--la-code", "E06000049")
+    res = _measures(
+        str(EXTERNAL / "d2i-demand-model-sample"),
+        "--start",
+        "2019-04-01",
+        "--end",
+        "2020-03-31",
+        "--output",
+        str(out),
+        "--la-code",
+        "E06000049",
+    )
     assert res.returncode == 0, res.stderr
     text = out.read_text(encoding="utf-8")
     assert text.startswith("measure,value\n") and "\r" not in text

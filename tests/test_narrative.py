@@ -29,45 +29,83 @@ def test_show_hides_the_index_and_blanks_missing_values():
 
 def test_breakdowns_get_readable_labels():
     t = pd.DataFrame({"provider": ["PR1", "PR4"], "children": [10, 20]})
-    assert list(narrative.labelled(t, "provider")["provider"]) == ["PR1 - Own provision (by the local authority)",
-                                                                   "PR4 - Private provision"]
+    assert list(narrative.labelled(t, "provider")["provider"]) == [
+        "PR1 - Own provision (by the local authority)",
+        "PR4 - Private provision",
+    ]
     u = pd.DataFrame({"uasc": [False, True], "children": [10, 20]})
     assert list(narrative.labelled(u, "uasc")["uasc"]) == ["Not UASC", "UASC"]
 
 
 def test_projection_finding():
-    summary = pd.DataFrame({"date": pd.to_datetime(["2021-03-31", "2022-03-31"]), "category": "Total",
-                            "central": [540.0, 559.6], "lower": [540.0, 520.0], "upper": [540.0, 599.2]})
+    summary = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2021-03-31", "2022-03-31"]),
+            "category": "Total",
+            "central": [540.0, 559.6],
+            "lower": [540.0, 520.0],
+            "upper": [540.0, 599.2],
+        }
+    )
     assert narrative.projection_finding(summary) == (
         "The model projects **560 children** looked after on 31 March 2022 (90% range 520 to 600), against 540 on "
-        "31 March 2021.")
+        "31 March 2021."
+    )
 
 
 def test_backtest_finding_names_where_the_model_loses():
-    table = pd.DataFrame({"horizon": [12, 12, 12], "category": ["Total", "Secure", "Residential"],
-                          "points": [28, 28, 28], "model": [2.8, 53.0, 12.0], "last_value": [6.3, 50.0, 14.5],
-                          "linear_trend": [3.0, 80.0, 15.3], "coverage_pct": [85.7, 90.0, 92.0],
-                          "best": ["Model", "Last value", "Model"]})
+    table = pd.DataFrame(
+        {
+            "horizon": [12, 12, 12],
+            "category": ["Total", "Secure", "Residential"],
+            "points": [28, 28, 28],
+            "model": [2.8, 53.0, 12.0],
+            "last_value": [6.3, 50.0, 14.5],
+            "linear_trend": [3.0, 80.0, 15.3],
+            "coverage_pct": [85.7, 90.0, 92.0],
+            "best": ["Model", "Last value", "Model"],
+        }
+    )
     text = narrative.backtest_finding(table)
-    assert "out by **2.8%** on average, against 6.3% for carrying the last figure forward and 3.0% for a " \
-           "straight-line trend: the model did best" in text
+    assert (
+        "out by **2.8%** on average, against 6.3% for carrying the last figure forward and 3.0% for a "
+        "straight-line trend: the model did best" in text
+    )
     assert "inside the 90% range at 86% of them" in text
     assert text.endswith("A naive forecast did better for: secure (small groups, where chance dominates).")
 
 
 def test_scenario_table_for_the_committee():
-    compare = pd.DataFrame({"scenario": ["Baseline", "Step down"], "date": pd.Timestamp("2024-03-31"),
-                            "children": [654.6, 654.4], "children_lower": [598.0, 599.0],
-                            "children_upper": [711.0, 1706.0], "in_house_foster": [262.2, 265.4],
-                            "ifa_foster": [177.0, 177.0], "residential": [51.0, 48.0], "spend_year": "2021-22",
-                            "spend_gbp_m": [28.284, 27.77], "spend_lower_gbp_m": [25.9, 25.63],
-                            "spend_upper_gbp_m": [30.64, 29.98], "spend_change_gbp_m": [0.0, -0.514]})
+    compare = pd.DataFrame(
+        {
+            "scenario": ["Baseline", "Step down"],
+            "date": pd.Timestamp("2024-03-31"),
+            "children": [654.6, 654.4],
+            "children_lower": [598.0, 599.0],
+            "children_upper": [711.0, 1706.0],
+            "in_house_foster": [262.2, 265.4],
+            "ifa_foster": [177.0, 177.0],
+            "residential": [51.0, 48.0],
+            "spend_year": "2021-22",
+            "spend_gbp_m": [28.284, 27.77],
+            "spend_lower_gbp_m": [25.9, 25.63],
+            "spend_upper_gbp_m": [30.64, 29.98],
+            "spend_change_gbp_m": [0.0, -0.514],
+        }
+    )
     got = narrative.scenario_table(compare)
-    assert list(got.columns) == ["Scenario", "Children at 31/03/2024", "Children: 90% range", "In-house foster",
-                                 "IFA foster", "Residential", "Spend 2021-22, GBP m", "Spend: 90% range",
-                                 "Change, GBP m"]
-    assert got.iloc[1].tolist() == ["Step down", 654, "599 to 1,706", 265, 177, 48, "27.77", "25.63 to 29.98",
-                                    "-0.51"]
+    assert list(got.columns) == [
+        "Scenario",
+        "Children at 31/03/2024",
+        "Children: 90% range",
+        "In-house foster",
+        "IFA foster",
+        "Residential",
+        "Spend 2021-22, GBP m",
+        "Spend: 90% range",
+        "Change, GBP m",
+    ]
+    assert got.iloc[1].tolist() == ["Step down", 654, "599 to 1,706", 265, 177, 48, "27.77", "25.63 to 29.98", "-0.51"]
     assert got.iloc[0]["Change, GBP m"] == "+0.00"
 
 
@@ -79,12 +117,29 @@ def test_show_writes_dates_as_day_month_year():
 
 
 def test_track_record_finding():
-    record = pd.DataFrame({"horizon": [12], "category": ["Total"], "error_low_pct": [-3.2], "error_high_pct": [6.0],
-                           "evaluated": [17], "coverage_pct": [82.35], "band_coverage_pct": [82.35]})
-    combined = pd.DataFrame({"category": ["Total"], "date": [pd.Timestamp("2022-03-31")], "central": [631.0],
-                             "lower": [601.0], "upper": [668.86]})
+    record = pd.DataFrame(
+        {
+            "horizon": [12],
+            "category": ["Total"],
+            "error_low_pct": [-3.2],
+            "error_high_pct": [6.0],
+            "evaluated": [17],
+            "coverage_pct": [82.35],
+            "band_coverage_pct": [82.35],
+        }
+    )
+    combined = pd.DataFrame(
+        {
+            "category": ["Total"],
+            "date": [pd.Timestamp("2022-03-31")],
+            "central": [631.0],
+            "lower": [601.0],
+            "upper": [668.86],
+        }
+    )
     assert narrative.track_record_finding(record, combined) == (
         "In 90% of past quarters the number looked after 12 months on was between 3.2% below and 6.0% above the "
         "model's projection. Counting that track record as well as chance, the range for 31 March 2022 is **601 to "
         "669 children**. Judged only with the errors known at the time, that wider range held the actual at 82% of "
-        "the 17 past projections it could be tested on (the simulation range alone: 82%).")
+        "the 17 past projections it could be tested on (the simulation range alone: 82%)."
+    )

@@ -18,8 +18,14 @@ SAMPLE = ROOT.parent / "shared" / "data" / "external" / "d2i-demand-model-sample
 
 def execute(nb: Path, tmp_path: Path, **params) -> nbformat.NotebookNode:
     out = tmp_path / nb.name
-    papermill.execute_notebook(str(nb), str(out), parameters={"output_dir": str(tmp_path / "out"), **params},
-                               kernel_name="python3", progress_bar=False, cwd=str(nb.parent))
+    papermill.execute_notebook(
+        str(nb),
+        str(out),
+        parameters={"output_dir": str(tmp_path / "out"), **params},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(nb.parent),
+    )
     return nbformat.read(out, as_version=4)
 
 

@@ -13,15 +13,17 @@ T = pd.Timestamp
 #          Re-enters 01/02/2020 (S, V2, K2), still open: second period, third placement.
 # Child B: a short break (V3), 01/02/2020 - 03/02/2020, ends E8.
 # Child C: S then X1 on 01/06/2019, but the next episode starts 10/06/2019 (a gap): two periods.
-HISTORY = episodes_frame([
-    dict(CHILD="A", DECOM="01/04/2019", RNE="S", LS="C1", PLACE="U4", DEC="01/06/2019", REC="X1"),
-    dict(CHILD="A", DECOM="01/06/2019", RNE="L", LS="C2", PLACE="U4", DEC="01/09/2019", REC="X1"),
-    dict(CHILD="A", DECOM="01/09/2019", RNE="P", LS="C2", PLACE="U6", DEC="01/12/2019", REC="E4A"),
-    dict(CHILD="A", DECOM="01/02/2020", RNE="S", LS="V2", PLACE="K2"),
-    dict(CHILD="B", DECOM="01/02/2020", RNE="S", LS="V3", PLACE="U6", DEC="03/02/2020", REC="E8"),
-    dict(CHILD="C", DECOM="01/04/2019", RNE="S", LS="V2", PLACE="U4", DEC="01/06/2019", REC="X1"),
-    dict(CHILD="C", DECOM="10/06/2019", RNE="P", LS="V2", PLACE="U6", DEC="01/07/2019", REC="E4B"),
-])
+HISTORY = episodes_frame(
+    [
+        dict(CHILD="A", DECOM="01/04/2019", RNE="S", LS="C1", PLACE="U4", DEC="01/06/2019", REC="X1"),
+        dict(CHILD="A", DECOM="01/06/2019", RNE="L", LS="C2", PLACE="U4", DEC="01/09/2019", REC="X1"),
+        dict(CHILD="A", DECOM="01/09/2019", RNE="P", LS="C2", PLACE="U6", DEC="01/12/2019", REC="E4A"),
+        dict(CHILD="A", DECOM="01/02/2020", RNE="S", LS="V2", PLACE="K2"),
+        dict(CHILD="B", DECOM="01/02/2020", RNE="S", LS="V3", PLACE="U6", DEC="03/02/2020", REC="E8"),
+        dict(CHILD="C", DECOM="01/04/2019", RNE="S", LS="V2", PLACE="U4", DEC="01/06/2019", REC="X1"),
+        dict(CHILD="C", DECOM="10/06/2019", RNE="P", LS="V2", PLACE="U6", DEC="01/07/2019", REC="E4B"),
+    ]
+)
 
 
 def test_periods_of_care():
@@ -51,5 +53,8 @@ def test_placements_collapse_legal_changes():
     a = p[p["CHILD"] == "A"]
     # U4 from 01/04 to 01/09 (the L episode continues it), U6 to 01/12, K2 open.
     assert list(zip(a["PLACE"], a["START"], a["END"])) == [
-        ("U4", T(2019, 4, 1), T(2019, 9, 1)), ("U6", T(2019, 9, 1), T(2019, 12, 1)), ("K2", T(2020, 2, 1), pd.NaT)]
+        ("U4", T(2019, 4, 1), T(2019, 9, 1)),
+        ("U6", T(2019, 9, 1), T(2019, 12, 1)),
+        ("K2", T(2020, 2, 1), pd.NaT),
+    ]
     assert list(a["PERIOD"]) == [1, 1, 2]

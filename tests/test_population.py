@@ -21,12 +21,28 @@ EPISODES = episodes_frame(
         dict(CHILD="A", DECOM="01/01/2020", RNE="S", LS="C2", CIN="N1", PLACE="U4", PLACE_PROVIDER="PR1"),
         # B: starts 01/06/2023, leaves ON the reporting date 31/03/2024 (returned home): not looked after at
         #    31/03/2024 (DEC is not after the date), looked after at 30/03/2024; a start and a ceased in the year.
-        dict(CHILD="B", DECOM="01/06/2023", RNE="S", LS="V2", PLACE="U6", PLACE_PROVIDER="PR4",
-             DEC="31/03/2024", REC="E4A"),
+        dict(
+            CHILD="B",
+            DECOM="01/06/2023",
+            RNE="S",
+            LS="V2",
+            PLACE="U6",
+            PLACE_PROVIDER="PR4",
+            DEC="31/03/2024",
+            REC="E4A",
+        ),
         # C: starts 01/05/2023, home 01/07/2023, re-enters 01/10/2023 (residential K2, PR4) and is still looked after:
         #    2 periods starting in the year but 1 child; 1 ending.
-        dict(CHILD="C", DECOM="01/05/2023", RNE="S", LS="V2", PLACE="U6", PLACE_PROVIDER="PR4",
-             DEC="01/07/2023", REC="E4A"),
+        dict(
+            CHILD="C",
+            DECOM="01/05/2023",
+            RNE="S",
+            LS="V2",
+            PLACE="U6",
+            PLACE_PROVIDER="PR4",
+            DEC="01/07/2023",
+            REC="E4A",
+        ),
         dict(CHILD="C", DECOM="01/10/2023", RNE="S", LS="C1", CIN="N2", PLACE="K2", PLACE_PROVIDER="PR4"),
         # D: short breaks only (V3 then V4, one open at the end): never counted anywhere.
         dict(CHILD="D", DECOM="01/02/2024", RNE="S", LS="V3", PLACE="U6", DEC="05/02/2024", REC="E8"),
@@ -234,8 +250,12 @@ def test_long_term_stability():
     lt = population.long_term_placements(LONG_TERM, LONG_TERM_HEADER, Y_END).set_index("CHILD")
     assert list(lt.index) == ["N", "O", "P", "S", "T", "U"]
     assert lt["placement_start"].to_dict() == {
-        "N": T(2022, 1, 1), "O": T(2022, 6, 1), "P": T(2021, 9, 30),
-        "S": T(2021, 6, 1), "T": T(2022, 3, 1), "U": T(2023, 6, 1),
+        "N": T(2022, 1, 1),
+        "O": T(2022, 6, 1),
+        "P": T(2021, 9, 30),
+        "S": T(2021, 6, 1),
+        "T": T(2022, 3, 1),
+        "U": T(2023, 6, 1),
     }
     # stable: N, P, S, T -> 4 of 6 = 66.7%
     result = population.stability_long_term(LONG_TERM, LONG_TERM_HEADER, Y_END)
@@ -276,11 +296,17 @@ def test_care_leaver_rates_19_to_21_over_all_leavers():
     # aged 19-21 on 31/03/2024: X2, X3 (19), X4 (21) = 3. In touch: X3 -> 1 of 3 = 33.3%; EET: X3 (P3) = 33.3%;
     # suitable accommodation: none (X2 Z2, X3 B2 unsuitable; X4 '01') = 0.0%. Percentages are of all 3, in touch or not.
     assert leavers.leaver_rates(OC3, 2024, header) == {
-        "leavers": 3, "in_touch_pct": 33.3, "eet_pct": 33.3, "suitable_accommodation_pct": 0.0,
+        "leavers": 3,
+        "in_touch_pct": 33.3,
+        "eet_pct": 33.3,
+        "suitable_accommodation_pct": 0.0,
     }
     # aged 17-18: X1 only, in touch, EET (F2), suitable (D1)
     assert leavers.leaver_rates(OC3, 2024, header, ages=(17, 18)) == {
-        "leavers": 1, "in_touch_pct": 100.0, "eet_pct": 100.0, "suitable_accommodation_pct": 100.0,
+        "leavers": 1,
+        "in_touch_pct": 100.0,
+        "eet_pct": 100.0,
+        "suitable_accommodation_pct": 100.0,
     }
     # no OC3 for the year: none, blanks
     empty = leavers.leaver_rates(OC3, 2025, header)

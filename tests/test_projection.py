@@ -29,15 +29,39 @@ EPISODES = episodes_frame(
         # A: in-house foster from 15/01/2019, still looked after
         dict(CHILD="A", DECOM="15/01/2019", RNE="S", LS="C2", PLACE="U4", PLACE_PROVIDER="PR1"),
         # B: IFA foster from 01/12/2018, to a children's home 10/02/2019, home 20/03/2019
-        dict(CHILD="B", DECOM="01/12/2018", RNE="S", LS="C2", PLACE="U4", PLACE_PROVIDER="PR4", DEC="10/02/2019",
-             REC="X1"),
-        dict(CHILD="B", DECOM="10/02/2019", RNE="P", LS="C2", PLACE="K2", PLACE_PROVIDER="PR4", DEC="20/03/2019",
-             REC="E4A"),
+        dict(
+            CHILD="B",
+            DECOM="01/12/2018",
+            RNE="S",
+            LS="C2",
+            PLACE="U4",
+            PLACE_PROVIDER="PR4",
+            DEC="10/02/2019",
+            REC="X1",
+        ),
+        dict(
+            CHILD="B",
+            DECOM="10/02/2019",
+            RNE="P",
+            LS="C2",
+            PLACE="K2",
+            PLACE_PROVIDER="PR4",
+            DEC="20/03/2019",
+            REC="E4A",
+        ),
         # C: in-house foster from 05/02/2019
         dict(CHILD="C", DECOM="05/02/2019", RNE="S", LS="C2", PLACE="U4", PLACE_PROVIDER="PR1"),
         # D: in-house foster from 01/10/2018 until the 18th birthday, 15/02/2019
-        dict(CHILD="D", DECOM="01/10/2018", RNE="S", LS="C2", PLACE="U4", PLACE_PROVIDER="PR1", DEC="15/02/2019",
-             REC="E5"),
+        dict(
+            CHILD="D",
+            DECOM="01/10/2018",
+            RNE="S",
+            LS="C2",
+            PLACE="U4",
+            PLACE_PROVIDER="PR1",
+            DEC="15/02/2019",
+            REC="E5",
+        ),
     ]
 )
 
@@ -48,8 +72,10 @@ def states():
 
 
 def test_monthly_states_by_hand(states):
-    got = {(r.date.strftime("%m/%y"), r.CHILD): (pj.CATEGORIES[r.category], r.age_months, r.months_in_care)
-           for r in states.itertuples()}
+    got = {
+        (r.date.strftime("%m/%y"), r.CHILD): (pj.CATEGORIES[r.category], r.age_months, r.months_in_care)
+        for r in states.itertuples()
+    }
     assert got == {
         ("12/18", "B"): ("External (IFA) foster", 165, 0),  # 13 years 9 months; in care since 01/12/2018
         ("12/18", "D"): ("In-house foster", 214, 2),  # 17 years 10 months; in care since 01/10/2018
@@ -95,7 +121,9 @@ def test_fit_counts_moves_entries_and_stock_by_hand(states):
     assert f.entry_rate == pytest.approx(2 / 3)
     assert sorted(map(tuple, f.entrants.to_numpy().tolist())) == [(49, IN_HOUSE), (103, IN_HOUSE)]
     assert sorted(map(tuple, f.stock[["CHILD", "category", "age_months", "months_in_care"]].to_numpy().tolist())) == [
-        ("A", IN_HOUSE, 105, 2), ("C", IN_HOUSE, 50, 1)]
+        ("A", IN_HOUSE, 105, 2),
+        ("C", IN_HOUSE, 50, 1),
+    ]
 
 
 def test_transition_rates_are_moves_over_child_months(states):
@@ -121,17 +149,29 @@ def _fit(stock: list[tuple[int, int]], moves: dict, entries: int = 5, entrant=(2
     for (band, frm, to), n in moves.items():
         m[band, :, frm, to] = n
     return pj.Fit(
-        end=T("2020-03-31"), window_months=12, moves=m, entries=np.full(12, entries),
+        end=T("2020-03-31"),
+        window_months=12,
+        moves=m,
+        entries=np.full(12, entries),
         entrants=pd.DataFrame({"age_months": [entrant[0]], "category": [entrant[1]]}).iloc[: 1 if entries else 0],
-        stock=pd.DataFrame({"CHILD": [f"c{i}" for i in range(len(stock))], "category": [c for c, _ in stock],
-                            "age_months": [a for _, a in stock], "months_in_care": 30}),
+        stock=pd.DataFrame(
+            {
+                "CHILD": [f"c{i}" for i in range(len(stock))],
+                "category": [c for c, _ in stock],
+                "age_months": [a for _, a in stock],
+                "months_in_care": 30,
+            }
+        ),
     )
 
 
 # 100 children aged 10 in in-house foster; each month 80% stay, 10% move to an IFA, 10% leave.
 TEN = [(IN_HOUSE, 120)] * 100
-TEN_MOVES = {(B["10 to 15"], IN_HOUSE, IN_HOUSE): 800, (B["10 to 15"], IN_HOUSE, IFA): 100,
-             (B["10 to 15"], IN_HOUSE, EXIT): 100}
+TEN_MOVES = {
+    (B["10 to 15"], IN_HOUSE, IN_HOUSE): 800,
+    (B["10 to 15"], IN_HOUSE, IFA): 100,
+    (B["10 to 15"], IN_HOUSE, EXIT): 100,
+}
 
 
 def test_one_step_projection_by_hand():
@@ -167,8 +207,12 @@ def test_step_down_moves_residential_children_at_the_start():
     stock = [(RES, 150)] * 3 + [(IN_HOUSE, 150)]
     two = pj.simulate(_fit(stock, {}, entries=0), 1, 20, scenario=pj.Scenario("Step down 2", step_down=2))
     assert two.counts[:, 0, RES].tolist() == [1] * 20 and two.counts[:, 0, IFA].tolist() == [2] * 20
-    five = pj.simulate(_fit(stock, {}, entries=0), 1, 20,
-                       scenario=pj.Scenario("Step down 5", step_down=5, step_down_to="In-house foster"))
+    five = pj.simulate(
+        _fit(stock, {}, entries=0),
+        1,
+        20,
+        scenario=pj.Scenario("Step down 5", step_down=5, step_down_to="In-house foster"),
+    )
     assert five.counts[:, 0, RES].tolist() == [0] * 20 and five.counts[:, 0, IN_HOUSE].tolist() == [4] * 20
 
 
@@ -185,8 +229,15 @@ def test_scenarios_are_checked():
         pj.Scenario("x", step_down=1, step_down_to="Kennel")
 
 
-UNIT = pd.DataFrame({"category": ["In-house foster"], "weekly_cost_gbp": [385.0], "financial_year": ["2017-18"],
-                     "source": ["s"], "start_year": [2017]})
+UNIT = pd.DataFrame(
+    {
+        "category": ["In-house foster"],
+        "weekly_cost_gbp": [385.0],
+        "financial_year": ["2017-18"],
+        "source": ["s"],
+        "start_year": [2017],
+    }
+)
 
 
 def _two_in_house(months: int) -> pj.Simulation:
@@ -208,10 +259,18 @@ def test_simulated_spend_by_hand():
 
 def test_compare_scenarios_against_the_baseline():
     f = _fit([(RES, 150)] * 3 + [(IN_HOUSE, 150)], {(B["10 to 15"], c, c): 10_000 for c in range(9)}, entries=0)
-    unit = pd.DataFrame({"category": ["In-house foster", "Residential"], "weekly_cost_gbp": [700.0, 7000.0],
-                         "financial_year": ["2019-20", "2019-20"], "source": ["s", "s"], "start_year": [2019, 2019]})
-    runs = pj.run_scenarios(f, [pj.Scenario(), pj.Scenario("One home fewer", step_down=1,
-                                                            step_down_to="In-house foster")], 12, 20)
+    unit = pd.DataFrame(
+        {
+            "category": ["In-house foster", "Residential"],
+            "weekly_cost_gbp": [700.0, 7000.0],
+            "financial_year": ["2019-20", "2019-20"],
+            "source": ["s", "s"],
+            "start_year": [2019, 2019],
+        }
+    )
+    runs = pj.run_scenarios(
+        f, [pj.Scenario(), pj.Scenario("One home fewer", step_down=1, step_down_to="In-house foster")], 12, 20
+    )
     out = pj.compare_scenarios(runs, unit)
     # the step-down saves 7,000 - 700 a week for the 365 days of 2020-21; nothing else moves
     assert out["spend_year"].tolist() == ["2020-21", "2020-21"]
@@ -222,11 +281,19 @@ def test_compare_scenarios_against_the_baseline():
 
 
 def test_projection_table_rounds_to_whole_children():
-    summary = pd.DataFrame({"date": pd.to_datetime(["2020-03-31", "2021-03-31"]), "category": pj.TOTAL,
-                            "central": [100.0, 110.4], "lower": [100.0, 98.6], "upper": [100.0, 121.2]})
+    summary = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2020-03-31", "2021-03-31"]),
+            "category": pj.TOTAL,
+            "central": [100.0, 110.4],
+            "lower": [100.0, 98.6],
+            "upper": [100.0, 121.2],
+        }
+    )
     got = pj.projection_table(summary, months=(12,))
-    assert got.to_dict("records") == [{"category": pj.TOTAL, "date": T("2021-03-31"), "children": 110,
-                                       "children_lower": 98, "children_upper": 122}]
+    assert got.to_dict("records") == [
+        {"category": pj.TOTAL, "date": T("2021-03-31"), "children": 110, "children_lower": 98, "children_upper": 122}
+    ]
 
 
 def test_baselines_by_hand():
@@ -238,10 +305,18 @@ def test_baselines_by_hand():
 
 
 def test_backtest_summary_by_hand():
-    points = pd.DataFrame({
-        "horizon": [12, 12], "category": ["Total", "Total"], "actual": [100, 200], "model": [90, 200],
-        "lower": [95, 150], "upper": [120, 250], "last_value": [110, 150], "linear_trend": [100, 220],
-    })
+    points = pd.DataFrame(
+        {
+            "horizon": [12, 12],
+            "category": ["Total", "Total"],
+            "actual": [100, 200],
+            "model": [90, 200],
+            "lower": [95, 150],
+            "upper": [120, 250],
+            "last_value": [110, 150],
+            "linear_trend": [100, 220],
+        }
+    )
     points["inside"] = (points["actual"] >= points["lower"]) & (points["actual"] <= points["upper"])
     row = pj.backtest_summary(points).iloc[0]
     assert row["model"] == pytest.approx(5)  # (10% + 0%) / 2
@@ -260,9 +335,14 @@ def test_backtest_compares_with_what_happened(states):
 
 def test_standard_scenarios():
     got = pj.standard_scenarios(10, 0.25, 3, 5)
-    assert [s.name for s in got] == ["Baseline", "Entries +10%", "25% of new foster placements in-house",
-                                     "3 children stepped down from residential to foster", "Unit costs +5% a year",
-                                     "All of these together"]
+    assert [s.name for s in got] == [
+        "Baseline",
+        "Entries +10%",
+        "25% of new foster placements in-house",
+        "3 children stepped down from residential to foster",
+        "Unit costs +5% a year",
+        "All of these together",
+    ]
     assert got[-1] == pj.Scenario("All of these together", 10, 0.25, 3, cost_inflation_pct=5)
 
 
@@ -282,12 +362,19 @@ def test_backtest_on_the_synthetic_la_beats_both_baselines_and_the_band_covers()
 
 
 def test_spend_history_and_projection_join_at_the_last_actual_year():
-    actual = pd.DataFrame({"financial_year": ["2019-20", "2019-20", "2020-21", "2020-21"],
-                           "spend_gbp": [1e6, np.nan, 2e6, 0.5e6]})
-    projected = pd.DataFrame({"financial_year": ["2021-22", "2021-22", "2022-23"],
-                              "category": [pj.TOTAL, "x", pj.TOTAL], "months": [12, 12, 12],
-                              "central": [3e6, 9e9, 4e6], "lower": [2e6, 0, 3e6],
-                              "upper": [4e6, 0, 5e6]})
+    actual = pd.DataFrame(
+        {"financial_year": ["2019-20", "2019-20", "2020-21", "2020-21"], "spend_gbp": [1e6, np.nan, 2e6, 0.5e6]}
+    )
+    projected = pd.DataFrame(
+        {
+            "financial_year": ["2021-22", "2021-22", "2022-23"],
+            "category": [pj.TOTAL, "x", pj.TOTAL],
+            "months": [12, 12, 12],
+            "central": [3e6, 9e9, 4e6],
+            "lower": [2e6, 0, 3e6],
+            "upper": [4e6, 0, 5e6],
+        }
+    )
     got = pj.spend_history_and_projection(actual, projected).set_index("financial_year_end")
     assert got["actual"].dropna().to_dict() == {2020: 1.0, 2021: 2.5}
     assert got.loc[2021, ["central", "lower", "upper"]].tolist() == [2.5, 2.5, 2.5]  # the join
@@ -309,8 +396,12 @@ def test_scenarios_share_the_baselines_chances():
     """Common random numbers: the step-down draws from its own stream, so the children it does not move live the
     same lives as in the baseline. Here the moved children (16+) can neither move nor leave in 6 months, so the
     total is the same in every simulation."""
-    moves = {(B["16 and over"], RES, RES): 1000, (B["16 and over"], IFA, IFA): 1000,
-             (B["10 to 15"], IFA, IFA): 900, (B["10 to 15"], IFA, EXIT): 100}
+    moves = {
+        (B["16 and over"], RES, RES): 1000,
+        (B["16 and over"], IFA, IFA): 1000,
+        (B["10 to 15"], IFA, IFA): 900,
+        (B["10 to 15"], IFA, EXIT): 100,
+    }
     f = _fit([(RES, 200)] * 3 + [(IFA, 150)] * 20, moves, entries=0)
     base = pj.simulate(f, 6, 50, seed=5)
     down = pj.simulate(f, 6, 50, seed=5, scenario=pj.Scenario("Down", step_down=3))
@@ -323,8 +414,18 @@ def test_track_record_by_hand():
     """Ten 12-month projections, each 5% under what happened; the simulation band held none of them. The errors
     known by each cutoff (dates passed) give a range that holds the actual from the ninth projection on."""
     cutoffs = pd.date_range("2015-03-31", periods=10, freq="QE-MAR")
-    points = pd.DataFrame({"cutoff": cutoffs, "horizon": 12, "date": cutoffs + pd.offsets.MonthEnd(12),
-                           "category": pj.TOTAL, "actual": 105, "model": 100.0, "lower": 98.0, "upper": 102.0})
+    points = pd.DataFrame(
+        {
+            "cutoff": cutoffs,
+            "horizon": 12,
+            "date": cutoffs + pd.offsets.MonthEnd(12),
+            "category": pj.TOTAL,
+            "actual": 105,
+            "model": 100.0,
+            "lower": 98.0,
+            "upper": 102.0,
+        }
+    )
     got = pj.track_record(points, min_points=4).iloc[0]
     assert got["error_low_pct"] == pytest.approx(5) and got["error_high_pct"] == pytest.approx(5)
     # cutoff k knows the errors of projections whose date (cutoff + 12 months) is on or before it: k - 4 of them;
@@ -333,9 +434,15 @@ def test_track_record_by_hand():
 
 
 def test_combined_range_takes_the_wider_of_band_and_track_record():
-    summary = pd.DataFrame({"date": pd.to_datetime(["2021-03-31", "2022-03-31", "2022-03-31"]),
-                            "category": [pj.TOTAL, pj.TOTAL, "Secure"], "central": [600.0, 631.0, 2.0],
-                            "lower": [600.0, 601.0, 0.0], "upper": [600.0, 661.0, 5.0]})
+    summary = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2021-03-31", "2022-03-31", "2022-03-31"]),
+            "category": [pj.TOTAL, pj.TOTAL, "Secure"],
+            "central": [600.0, 631.0, 2.0],
+            "lower": [600.0, 601.0, 0.0],
+            "upper": [600.0, 661.0, 5.0],
+        }
+    )
     record = pd.DataFrame({"horizon": [12], "category": [pj.TOTAL], "error_low_pct": [-3.2], "error_high_pct": [6.0]})
     got = pj.combined_range(summary, record, 12).set_index("category")
     # lower: min(601, 631 x 0.968 = 610.8) = 601; upper: max(661, 631 x 1.06 = 668.86) = 668.86

@@ -77,22 +77,56 @@ def _values(rows: dict[str, dict[str, float]]) -> pd.DataFrame:
 def test_build_scorecard_by_hand():
     targets = scorecard.load_targets()
     targets = targets[targets["measure"].isin(["cla_at_end", "adopted", "A1", "residential_pct", "ceased_sgo_pct"])]
-    values = _values({
-        "Year end 2019-20": {"cla_at_end": 500, "adopted": 24, "A1": 450.0, "residential_pct": 9.0,
-                             "ceased": 120, "ceased_sgo": 14, "ceased_sgo_pct": 11.7},
-        "Q1 2020-21": {"cla_at_end": 510, "adopted": 3, "A1": 380.0, "residential_pct": 11.0,
-                       "ceased": 30, "ceased_sgo": 4, "ceased_sgo_pct": 13.3},
-        "Q2 2020-21": {"cla_at_end": 520, "adopted": 9, "A1": 440.0, "residential_pct": 0.6,
-                       "ceased": 60, "ceased_sgo": 8, "ceased_sgo_pct": 13.3},
-    })
+    values = _values(
+        {
+            "Year end 2019-20": {
+                "cla_at_end": 500,
+                "adopted": 24,
+                "A1": 450.0,
+                "residential_pct": 9.0,
+                "ceased": 120,
+                "ceased_sgo": 14,
+                "ceased_sgo_pct": 11.7,
+            },
+            "Q1 2020-21": {
+                "cla_at_end": 510,
+                "adopted": 3,
+                "A1": 380.0,
+                "residential_pct": 11.0,
+                "ceased": 30,
+                "ceased_sgo": 4,
+                "ceased_sgo_pct": 13.3,
+            },
+            "Q2 2020-21": {
+                "cla_at_end": 520,
+                "adopted": 9,
+                "A1": 440.0,
+                "residential_pct": 0.6,
+                "ceased": 60,
+                "ceased_sgo": 8,
+                "ceased_sgo_pct": 13.3,
+            },
+        }
+    )
     bench = pd.DataFrame({"measure": ["cla_at_end", "A1"], "england": [81770, None], "stat_neighbours": [768.6, None]})
     card = scorecard.build_scorecard(values, targets, bench, {"G1": "Rising"}).set_index("Ref")
-    assert list(card.columns) == ["Measure", "Polarity", "Stat neighbour avg", "England avg", "Target",
-                                  "Year end 2019-20", "Q1 2020-21", "Q2 2020-21", "RAG", "Direction of travel",
-                                  "Comment"]
+    assert list(card.columns) == [
+        "Measure",
+        "Polarity",
+        "Stat neighbour avg",
+        "England avg",
+        "Target",
+        "Year end 2019-20",
+        "Q1 2020-21",
+        "Q2 2020-21",
+        "RAG",
+        "Direction of travel",
+        "Comment",
+    ]
     # G1: context, 510 -> 520 is Up; comparators formatted with thousands separators
-    assert card.loc["G1", ["Q2 2020-21", "Direction of travel", "Stat neighbour avg", "England avg", "RAG"]].tolist() \
-        == ["520", "Up", "768.6", "81,770", ""]
+    assert card.loc[
+        "G1", ["Q2 2020-21", "Direction of travel", "Stat neighbour avg", "England avg", "RAG"]
+    ].tolist() == ["520", "Up", "768.6", "81,770", ""]
     assert card.loc["G1", "Comment"] == "Rising" and card.loc["P2.13", "Comment"] == ""
     # adopted 3 in Q1 -> [c], and the A1 average over those 3 children -> [c]; year end and Q2 shown
     assert card.loc["P2.11", ["Year end 2019-20", "Q1 2020-21", "Q2 2020-21"]].tolist() == ["24", "[c]", "9"]
@@ -103,10 +137,18 @@ def test_build_scorecard_by_hand():
     assert card.loc["P2.11", "Direction of travel"] == ""
     # residential 0.6% of 520 = 3 children -> [c]; 11% of 510 = 56 shown; latest 0.6 <= 10 Green, 11 -> 0.6 Improving
     assert card.loc["P2.4", ["Q1 2020-21", "Q2 2020-21", "RAG", "Direction of travel"]].tolist() == [
-        "11%", "[c]", "Green", "Improving"]
+        "11%",
+        "[c]",
+        "Green",
+        "Improving",
+    ]
     # SGO: Q1 4 of 30 -> 13.3% suppressed; Q2 8 of 60 = 13.3% shown; vs target 12 high-is-good Green; No change
     assert card.loc["P2.9", ["Q1 2020-21", "Q2 2020-21", "RAG", "Direction of travel"]].tolist() == [
-        "[c]", "13.3%", "Green", "No change"]
+        "[c]",
+        "13.3%",
+        "Green",
+        "No change",
+    ]
 
 
 def test_build_from_the_notebook_dict_form():
@@ -115,7 +157,8 @@ def test_build_from_the_notebook_dict_form():
     cols = {"Q1 2020-21": pd.DataFrame({"measure": ["cla_at_end"], "value": [510]})}
     card = scorecard.build(cols, targets, england={"cla_at_end": 80000})
     assert card[["Ref", "Q1 2020-21", "England avg", "Direction of travel"]].values.tolist() == [
-        ["G1", "510", "80,000", ""]]
+        ["G1", "510", "80,000", ""]
+    ]
 
 
 def test_bad_inputs_are_clear_errors(tmp_path):
@@ -134,9 +177,16 @@ def test_bad_inputs_are_clear_errors(tmp_path):
 
 
 def test_html_has_words_with_colours_and_arrows():
-    card = pd.DataFrame({"Ref": ["P2.13", "P2.14", "G1"], "Measure": ["A1 <days>", "A2", "CLA"],
-                         "Q1 2020-21": ["380", "[c]", "510"], "RAG": ["Green", "Red", ""],
-                         "Direction of travel": ["Improving", "Worsening", "Up"], "Comment": ["", "", ""]})
+    card = pd.DataFrame(
+        {
+            "Ref": ["P2.13", "P2.14", "G1"],
+            "Measure": ["A1 <days>", "A2", "CLA"],
+            "Q1 2020-21": ["380", "[c]", "510"],
+            "RAG": ["Green", "Red", ""],
+            "Direction of travel": ["Improving", "Worsening", "Up"],
+            "Comment": ["", "", ""],
+        }
+    )
     page = scorecard.scorecard_html(card, caption="Scorecard at 30 June 2020")
     assert page.startswith("<style>") and "<caption>Scorecard at 30 June 2020</caption>" in page
     assert ">Green</td>" in page and "#1a7f3c" in page and ">Red</td>" in page

@@ -136,21 +136,29 @@ def test_calibration(data, row):
     values = {year: _metric(data, row["metric"], year) for year in years}
     for year, value in values.items():
         assert row["year_low"] <= value <= row["year_high"], (
-            f"{row['metric']} {year}: {value:.1f} not in [{row['year_low']}, {row['year_high']}]")
+            f"{row['metric']} {year}: {value:.1f} not in [{row['year_low']}, {row['year_high']}]"
+        )
     mean = float(np.mean(list(values.values())))
     assert row["low"] <= mean <= row["high"], (
         f"{row['metric']} {row['years']} average {mean:.1f} not in [{row['low']}, {row['high']}] "
-        f"(target {row['target']})")
+        f"(target {row['target']})"
+    )
 
 
 def test_simple_statistics_on_a_hand_made_frame():
     # Three children on 31/03/2020: A in U4/PR1 (in-house foster), B in U6/PR4 (IFA foster), C on a V3 short
     # break (excluded); D left on 31/03/2020 (not looked after that day). Looked after: A and B -> 2; mix:
     # 50% in-house foster, 50% external foster.
-    eps = pd.DataFrame({
-        "CHILD": ["A", "B", "C", "D"], "DECOM": [T(2019, 1, 1), T(2020, 2, 1), T(2020, 3, 30), T(2019, 5, 1)],
-        "DEC": [pd.NaT, pd.NaT, T(2020, 4, 2), T(2020, 3, 31)], "LS": ["C2", "V2", "V3", "C1"],
-        "PLACE": ["U4", "U6", "K2", "P1"], "PLACE_PROVIDER": ["PR1", "PR4", "PR1", "PR0"]})
+    eps = pd.DataFrame(
+        {
+            "CHILD": ["A", "B", "C", "D"],
+            "DECOM": [T(2019, 1, 1), T(2020, 2, 1), T(2020, 3, 30), T(2019, 5, 1)],
+            "DEC": [pd.NaT, pd.NaT, T(2020, 4, 2), T(2020, 3, 31)],
+            "LS": ["C2", "V2", "V3", "C1"],
+            "PLACE": ["U4", "U6", "K2", "P1"],
+            "PLACE_PROVIDER": ["PR1", "PR4", "PR1", "PR0"],
+        }
+    )
     assert _open_at(eps, T(2020, 3, 31))["CHILD"].tolist() == ["A", "B"]
     assert _mix(eps, T(2020, 3, 31)).to_dict() == {"In-house foster": 50.0, "External (IFA) foster": 50.0}
 
@@ -185,8 +193,21 @@ def test_same_seed_same_bytes(tmp_path):
     c = generate(tmp_path / "c", seed=8, first_year=2018, last_year=2020, scale=0.3)
     assert _digest(a) == _digest(b) != _digest(c)
     names = {f.name for f in a.iterdir()}
-    assert {f"2019-{t}.csv" for t in ("header", "episodes", "uasc", "reviews", "ad1", "placed_adoption",
-                                      "prev_perm", "missing", "oc2", "oc3")} <= names
+    assert {
+        f"2019-{t}.csv"
+        for t in (
+            "header",
+            "episodes",
+            "uasc",
+            "reviews",
+            "ad1",
+            "placed_adoption",
+            "prev_perm",
+            "missing",
+            "oc2",
+            "oc3",
+        )
+    } <= names
     assert "SYNTHETIC" in names
     assert "seed 7, years 2018-2020, scale 0.3" in (a / "SYNTHETIC").read_text()
 
@@ -225,8 +246,23 @@ def test_bad_arguments_are_input_errors(tmp_path):
 
 
 def test_cli_synth(tmp_path, capsys):
-    assert main(["synth", str(tmp_path / "la"), "--seed", "4", "--first-year", "2020", "--last-year", "2021",
-                 "--scale", "0.2"]) == 0
+    assert (
+        main(
+            [
+                "synth",
+                str(tmp_path / "la"),
+                "--seed",
+                "4",
+                "--first-year",
+                "2020",
+                "--last-year",
+                "2021",
+                "--scale",
+                "0.2",
+            ]
+        )
+        == 0
+    )
     assert (tmp_path / "la" / "2021-episodes.csv").exists()
     assert main(["synth", str(tmp_path / "x"), "--first-year", "2022", "--last-year", "2021"]) == 2
 
@@ -248,18 +284,34 @@ def _history() -> dict[str, pd.DataFrame]:
     (P, A6) 01/06/2019, adopted (E11) 15/12/2019. Child 2: one episode 01/05/2017-20/03/2018 (before 2019).
     Child 3: in care from 01/05/2018 (S, V2, U4), still looked after (DEC blank)."""
     eps = pd.DataFrame(
-        [("1", T(2018, 1, 10), "S", "C1", "N1", "U6", "PR1", T(2018, 6, 1), "X1"),
-         ("1", T(2018, 6, 1), "L", "E1", "N1", "U6", "PR1", T(2019, 6, 1), "X1"),
-         ("1", T(2019, 6, 1), "P", "E1", "N1", "A6", "PR1", T(2019, 12, 15), "E11"),
-         ("2", T(2017, 5, 1), "S", "V2", "N4", "P1", "PR0", T(2018, 3, 20), "E4A"),
-         ("3", T(2018, 5, 1), "S", "V2", "N1", "U4", "PR4", pd.NaT, np.nan)],
-        columns=["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC"])
-    children = pd.DataFrame({"CHILD": ["1", "2", "3"], "SEX": ["1", "2", "2"],
-                             "DOB": [T(2016, 2, 29), T(2005, 7, 1), T(2008, 9, 9)],
-                             "ETHNIC": ["WBRI", "WBRI", "MOTH"], "UASC": [False, False, False]})
-    plans = pd.DataFrame({"CHILD": ["1"], "DATE_PLACED": [T(2018, 4, 20)], "DATE_MATCH": [T(2019, 5, 2)],
-                          "FOSTER_CARE": [0], "DATE_PLACED_CEASED": [pd.NaT],
-                          "REASON_PLACED_CEASED": [np.nan]})
+        [
+            ("1", T(2018, 1, 10), "S", "C1", "N1", "U6", "PR1", T(2018, 6, 1), "X1"),
+            ("1", T(2018, 6, 1), "L", "E1", "N1", "U6", "PR1", T(2019, 6, 1), "X1"),
+            ("1", T(2019, 6, 1), "P", "E1", "N1", "A6", "PR1", T(2019, 12, 15), "E11"),
+            ("2", T(2017, 5, 1), "S", "V2", "N4", "P1", "PR0", T(2018, 3, 20), "E4A"),
+            ("3", T(2018, 5, 1), "S", "V2", "N1", "U4", "PR4", pd.NaT, np.nan),
+        ],
+        columns=["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC"],
+    )
+    children = pd.DataFrame(
+        {
+            "CHILD": ["1", "2", "3"],
+            "SEX": ["1", "2", "2"],
+            "DOB": [T(2016, 2, 29), T(2005, 7, 1), T(2008, 9, 9)],
+            "ETHNIC": ["WBRI", "WBRI", "MOTH"],
+            "UASC": [False, False, False],
+        }
+    )
+    plans = pd.DataFrame(
+        {
+            "CHILD": ["1"],
+            "DATE_PLACED": [T(2018, 4, 20)],
+            "DATE_MATCH": [T(2019, 5, 2)],
+            "FOSTER_CARE": [0],
+            "DATE_PLACED_CEASED": [pd.NaT],
+            "REASON_PLACED_CEASED": [np.nan],
+        }
+    )
     return {"episodes": eps, "children": children, "plans": plans}
 
 
@@ -278,8 +330,12 @@ def test_cut_year_keeps_episodes_open_in_the_year_and_blanks_later_endings():
     y20 = cut_year(h, 2020)
     assert y20["episodes"]["DEC"].tolist()[:2] == [T(2019, 6, 1), T(2019, 12, 15)]
     ad1 = y20["ad1"].iloc[0]
-    assert (ad1["CHILD"], ad1["DATE_INT"], ad1["DATE_MATCH"], ad1["FOSTER_CARE"]) == \
-        ("1", T(2018, 4, 20), T(2019, 5, 2), "0")
+    assert (ad1["CHILD"], ad1["DATE_INT"], ad1["DATE_MATCH"], ad1["FOSTER_CARE"]) == (
+        "1",
+        T(2018, 4, 20),
+        T(2019, 5, 2),
+        "0",
+    )
 
 
 def test_reviews_20_days_then_3_months_then_every_6_months():

@@ -22,29 +22,31 @@ def rules_by_child(found):
 
 
 def test_each_rule_fires_on_its_own_case_and_a_clean_history_is_clean():
-    eps = episodes_frame([
-        # OK: S, then X1 joined on the same day to an L episode, then ends E4A.
-        dict(CHILD="OK", DECOM="01/04/2019", RNE="S", LS="C1", PLACE="U4", DEC="01/06/2019", REC="X1"),
-        dict(CHILD="OK", DECOM="01/06/2019", RNE="L", LS="C2", PLACE="U4", DEC="01/09/2019", REC="E4A"),
-        # ENDS_EARLY: DEC before DECOM.
-        dict(CHILD="ENDS_EARLY", DECOM="01/06/2019", RNE="S", LS="C1", PLACE="U4", DEC="01/05/2019", REC="E8"),
-        # NO_REC: DEC set, REC blank.
-        dict(CHILD="NO_REC", DECOM="01/06/2019", RNE="S", LS="C1", PLACE="U4", DEC="01/07/2019"),
-        # OVERLAP: second episode starts before the first ends (first ends X1 on 01/08, next starts 01/07).
-        dict(CHILD="OVERLAP", DECOM="01/06/2019", RNE="S", LS="C1", PLACE="U4", DEC="01/08/2019", REC="X1"),
-        dict(CHILD="OVERLAP", DECOM="01/07/2019", RNE="P", LS="C1", PLACE="U6"),
-        # GAP: X1 on 01/08 but the next episode starts 05/08: broken period, and the next starts with P.
-        dict(CHILD="GAP", DECOM="01/06/2019", RNE="S", LS="C1", PLACE="U4", DEC="01/08/2019", REC="X1"),
-        dict(CHILD="GAP", DECOM="05/08/2019", RNE="P", LS="C1", PLACE="U6"),
-        # NOT_S: a period starting with RNE L.
-        dict(CHILD="NOT_S", DECOM="01/06/2019", RNE="L", LS="C1", PLACE="U4"),
-        # ORPHAN: no header row.
-        dict(CHILD="ORPHAN", DECOM="01/06/2019", RNE="S", LS="C1", PLACE="U4"),
-        # ADOPTED: adopted (E11) but no AD1 row.
-        dict(CHILD="ADOPTED", DECOM="01/06/2018", RNE="S", LS="E1", PLACE="A6", DEC="01/06/2019", REC="E11"),
-        # OLD: born 01/01/2001, starts 02/01/2019 aged 18.
-        dict(CHILD="OLD", DECOM="02/01/2019", RNE="S", LS="V2", PLACE="H5"),
-    ])
+    eps = episodes_frame(
+        [
+            # OK: S, then X1 joined on the same day to an L episode, then ends E4A.
+            dict(CHILD="OK", DECOM="01/04/2019", RNE="S", LS="C1", PLACE="U4", DEC="01/06/2019", REC="X1"),
+            dict(CHILD="OK", DECOM="01/06/2019", RNE="L", LS="C2", PLACE="U4", DEC="01/09/2019", REC="E4A"),
+            # ENDS_EARLY: DEC before DECOM.
+            dict(CHILD="ENDS_EARLY", DECOM="01/06/2019", RNE="S", LS="C1", PLACE="U4", DEC="01/05/2019", REC="E8"),
+            # NO_REC: DEC set, REC blank.
+            dict(CHILD="NO_REC", DECOM="01/06/2019", RNE="S", LS="C1", PLACE="U4", DEC="01/07/2019"),
+            # OVERLAP: second episode starts before the first ends (first ends X1 on 01/08, next starts 01/07).
+            dict(CHILD="OVERLAP", DECOM="01/06/2019", RNE="S", LS="C1", PLACE="U4", DEC="01/08/2019", REC="X1"),
+            dict(CHILD="OVERLAP", DECOM="01/07/2019", RNE="P", LS="C1", PLACE="U6"),
+            # GAP: X1 on 01/08 but the next episode starts 05/08: broken period, and the next starts with P.
+            dict(CHILD="GAP", DECOM="01/06/2019", RNE="S", LS="C1", PLACE="U4", DEC="01/08/2019", REC="X1"),
+            dict(CHILD="GAP", DECOM="05/08/2019", RNE="P", LS="C1", PLACE="U6"),
+            # NOT_S: a period starting with RNE L.
+            dict(CHILD="NOT_S", DECOM="01/06/2019", RNE="L", LS="C1", PLACE="U4"),
+            # ORPHAN: no header row.
+            dict(CHILD="ORPHAN", DECOM="01/06/2019", RNE="S", LS="C1", PLACE="U4"),
+            # ADOPTED: adopted (E11) but no AD1 row.
+            dict(CHILD="ADOPTED", DECOM="01/06/2018", RNE="S", LS="E1", PLACE="A6", DEC="01/06/2019", REC="E11"),
+            # OLD: born 01/01/2001, starts 02/01/2019 aged 18.
+            dict(CHILD="OLD", DECOM="02/01/2019", RNE="S", LS="V2", PLACE="H5"),
+        ]
+    )
     kids = ["OK", "ENDS_EARLY", "NO_REC", "OVERLAP", "GAP", "NOT_S", "ADOPTED"]
     header = header_frame([dict(CHILD=c, DOB="01/01/2010") for c in kids] + [dict(CHILD="OLD", DOB="01/01/2001")])
     ad1 = frame("ad1", [dict(CHILD="OK", DATE_MATCH="01/05/2019", FOSTER_CARE="0")])
@@ -65,18 +67,21 @@ def test_each_rule_fires_on_its_own_case_and_a_clean_history_is_clean():
 
 
 def test_x1_with_nothing_after_it():
-    eps = episodes_frame([dict(CHILD="A", DECOM="01/06/2019", RNE="S", LS="C1", PLACE="U4", DEC="01/08/2019",
-                               REC="X1")])
+    eps = episodes_frame(
+        [dict(CHILD="A", DECOM="01/06/2019", RNE="S", LS="C1", PLACE="U4", DEC="01/08/2019", REC="X1")]
+    )
     found = validate(tables(eps, header_frame([dict(CHILD="A", DOB="01/01/2010")])))
     assert list(found["rule"]) == ["x1_gap"] and "no episode follows" in found["message"].iloc[0]
 
 
 def test_year_rules_flag_episodes_that_do_not_belong_to_the_file_year():
     # 2019/20 runs 01/04/2019-31/03/2020: A starts after it, B ended before it, C is inside.
-    eps = episodes_frame([
-        dict(CHILD="A", DECOM="01/04/2020", RNE="S", LS="C1", PLACE="U4"),
-        dict(CHILD="B", DECOM="01/01/2019", RNE="S", LS="C1", PLACE="U4", DEC="31/03/2019", REC="E8"),
-        dict(CHILD="C", DECOM="31/03/2020", RNE="S", LS="C1", PLACE="U4"),
-    ])
+    eps = episodes_frame(
+        [
+            dict(CHILD="A", DECOM="01/04/2020", RNE="S", LS="C1", PLACE="U4"),
+            dict(CHILD="B", DECOM="01/01/2019", RNE="S", LS="C1", PLACE="U4", DEC="31/03/2019", REC="E8"),
+            dict(CHILD="C", DECOM="31/03/2020", RNE="S", LS="C1", PLACE="U4"),
+        ]
+    )
     found = year_rules(eps, 2020)
     assert dict(zip(found["CHILD"], found["severity"])) == {"A": "error", "B": "warning"}

@@ -49,12 +49,30 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
     found: list[pd.DataFrame] = []
     extra = [c for c in raw.columns if c not in spec.columns and c != "SOURCE_ROW"]
     if extra:
-        found.append(findings.file_level(file, year, table, ", ".join(extra), "unknown_column", "info",
-                                         f"column(s) not in the 903 {table} table ignored: {', '.join(extra)}"))
+        found.append(
+            findings.file_level(
+                file,
+                year,
+                table,
+                ", ".join(extra),
+                "unknown_column",
+                "info",
+                f"column(s) not in the 903 {table} table ignored: {', '.join(extra)}",
+            )
+        )
     absent = [c for c in spec.columns if c not in raw.columns]
     if absent:
-        found.append(findings.file_level(file, year, table, ", ".join(absent), "optional_column_absent", "info",
-                                         f"optional column(s) absent, treated as blank: {', '.join(absent)}"))
+        found.append(
+            findings.file_level(
+                file,
+                year,
+                table,
+                ", ".join(absent),
+                "optional_column_absent",
+                "info",
+                f"optional column(s) absent, treated as blank: {', '.join(absent)}",
+            )
+        )
     df = pd.DataFrame({c: raw[c] if c in raw.columns else "" for c in spec.columns})
     df["YEAR"] = year
     df["SOURCE_FILE"] = file
@@ -62,8 +80,11 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
     reject = pd.Series("", index=df.index, dtype=object)
 
     def note(mask, column, rule, severity, outcome, message):
-        found.append(findings.make(df[mask], table=table, column=column, rule=rule,
-                                   severity=severity, outcome=outcome, message=message))
+        found.append(
+            findings.make(
+                df[mask], table=table, column=column, rule=rule, severity=severity, outcome=outcome, message=message
+            )
+        )
 
     for col in spec.columns:
         text = df[col].astype(str)
@@ -75,8 +96,14 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
             upper = stripped.str.upper()
             lower = upper.ne(stripped)
             if lower.any():
-                note(lower, col, "lower_case_code", "info", "corrected",
-                     "code '" + stripped[lower] + "' upper-cased to '" + upper[lower] + "'")
+                note(
+                    lower,
+                    col,
+                    "lower_case_code",
+                    "info",
+                    "corrected",
+                    "code '" + stripped[lower] + "' upper-cased to '" + upper[lower] + "'",
+                )
             stripped = upper
         df[col] = stripped.where(stripped.ne(""), None).astype(TEXT)
 
@@ -95,17 +122,35 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
             parsed[iso_ok] = iso
             iso_ok &= parsed.notna()
             if iso_ok.any():
-                note(iso_ok, col, "iso_date", "info", "corrected",
-                     "ISO date '" + text[iso_ok] + "' read as yyyy-mm-dd (903 dates are dd/mm/yyyy)")
+                note(
+                    iso_ok,
+                    col,
+                    "iso_date",
+                    "info",
+                    "corrected",
+                    "ISO date '" + text[iso_ok] + "' read as yyyy-mm-dd (903 dates are dd/mm/yyyy)",
+                )
             bad &= ~iso_ok
             if bad.any():
                 if col in key_dates:
                     reject[bad & reject.eq("")] = f"unreadable {col}"
-                    note(bad, col, "date_unreadable", "error", "rejected",
-                         f"{col} '" + text[bad] + "' is not a date (expected dd/mm/yyyy): row left out")
+                    note(
+                        bad,
+                        col,
+                        "date_unreadable",
+                        "error",
+                        "rejected",
+                        f"{col} '" + text[bad] + "' is not a date (expected dd/mm/yyyy): row left out",
+                    )
                 else:
-                    note(bad, col, "date_unreadable", "error", "used",
-                         f"{col} '" + text[bad] + "' is not a date (expected dd/mm/yyyy): treated as blank")
+                    note(
+                        bad,
+                        col,
+                        "date_unreadable",
+                        "error",
+                        "used",
+                        f"{col} '" + text[bad] + "' is not a date (expected dd/mm/yyyy): treated as blank",
+                    )
         df[col] = parsed.astype("datetime64[ns]")
         if col in spec.key:
             blank = text.isna() & reject.eq("")
@@ -118,17 +163,32 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
     if dup.any():
         first_row = df[live].groupby(content, dropna=False)["SOURCE_ROW"].transform("first")
         reject[dup] = "duplicate row"
-        note(dup, "", "duplicate_row", "warning", "rejected",
-             "exact repeat of line " + first_row.reindex(df.index)[dup].astype(int).astype(str) + ": left out")
+        note(
+            dup,
+            "",
+            "duplicate_row",
+            "warning",
+            "rejected",
+            "exact repeat of line " + first_row.reindex(df.index)[dup].astype(int).astype(str) + ": left out",
+        )
     live = reject.eq("")
     key = list(spec.key)
     clash = _within(df, live, key, keep="last")
     if clash.any():
         keep_row = df[live].groupby(key)["SOURCE_ROW"].transform("last")
         reject[clash] = "conflicting key"
-        note(clash, "+".join(key), "conflicting_duplicate", "error", "rejected",
-             "another row of this file has the same " + "+".join(key) + " with different values; line "
-             + keep_row.reindex(df.index)[clash].astype(int).astype(str) + " kept")
+        note(
+            clash,
+            "+".join(key),
+            "conflicting_duplicate",
+            "error",
+            "rejected",
+            "another row of this file has the same "
+            + "+".join(key)
+            + " with different values; line "
+            + keep_row.reindex(df.index)[clash].astype(int).astype(str)
+            + " kept",
+        )
 
     live = reject.eq("")
     for col, list_name in spec.codes.items():
@@ -136,14 +196,26 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
         ok = valid_codes(list_name, year)
         invalid = live & codes.notna() & ~codes.isin(ok)
         if invalid.any():
-            note(invalid, col, "invalid_code", "error", "used",
-                 f"{col} code '" + codes[invalid] + f"' is not valid in the {year_label(year)} collection")
+            note(
+                invalid,
+                col,
+                "invalid_code",
+                "error",
+                "used",
+                f"{col} code '" + codes[invalid] + f"' is not valid in the {year_label(year)} collection",
+            )
     if table == "episodes":
         for code, end in code_end_dates("PLACE").items():
             late = live & df["PLACE"].eq(code) & (df["DECOM"] >= pd.Timestamp(end))
             if late.any():
-                note(late.fillna(False), "PLACE", "code_ended", "error", "used",
-                     f"PLACE {code} may not start a placement on or after {end:%d/%m/%Y}")
+                note(
+                    late.fillna(False),
+                    "PLACE",
+                    "code_ended",
+                    "error",
+                    "used",
+                    f"PLACE {code} may not start a placement on or after {end:%d/%m/%Y}",
+                )
     return df[live].reset_index(drop=True), findings.concat(found)
 
 
@@ -154,8 +226,10 @@ def _within(df: pd.DataFrame, live: pd.Series, columns: list[str], keep: str) ->
 
 
 def _episode_dates(raw_episodes: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    return tuple(pd.to_datetime(raw_episodes[c].astype(str).str.strip(), format="%d/%m/%Y", errors="coerce")
-                 for c in ("DECOM", "DEC"))
+    return tuple(
+        pd.to_datetime(raw_episodes[c].astype(str).str.strip(), format="%d/%m/%Y", errors="coerce")
+        for c in ("DECOM", "DEC")
+    )
 
 
 def year_fit(raw_episodes: pd.DataFrame, year: int) -> int:

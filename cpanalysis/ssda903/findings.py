@@ -50,9 +50,7 @@ def make(
 
 def file_level(file: str, year: int | None, table: str, column: str, rule: str, severity: str, message: str):
     """A finding about a whole file (no row)."""
-    return pd.DataFrame(
-        [[file, None, year, table, None, column, rule, severity, "used", message]], columns=COLUMNS
-    )
+    return pd.DataFrame([[file, None, year, table, None, column, rule, severity, "used", message]], columns=COLUMNS)
 
 
 def concat(frames: list[pd.DataFrame]) -> pd.DataFrame:

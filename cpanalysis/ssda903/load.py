@@ -115,15 +115,25 @@ def _assign_years(parts: list[_Part]) -> list[pd.DataFrame]:
             )
         for p in group:
             p.year = year
-            notes.append(findings.file_level(
-                p.label, year, p.table, "", "year_inferred", "info",
-                f"collection year {year_label(year)} inferred from the latest episode date "
-                "(the file name does not say)"))
+            notes.append(
+                findings.file_level(
+                    p.label,
+                    year,
+                    p.table,
+                    "",
+                    "year_inferred",
+                    "info",
+                    f"collection year {year_label(year)} inferred from the latest episode date "
+                    "(the file name does not say)",
+                )
+            )
     notes += _check_named_years(parts)
     for p in parts:
         if p.year < FIRST_YEAR - 2:
-            raise InputError(f"{p.label}: collection year {p.year} is before the 903 formats cpanalysis reads "
-                             f"({year_label(FIRST_YEAR)} onwards)")
+            raise InputError(
+                f"{p.label}: collection year {p.year} is before the 903 formats cpanalysis reads "
+                f"({year_label(FIRST_YEAR)} onwards)"
+            )
     return notes
 
 
@@ -139,11 +149,19 @@ def _check_named_years(parts: list[_Part]) -> list[pd.DataFrame]:
         one_on = sum(year_fit(p.raw, p.year + 1) for p in eps)
         if eps and one_on > as_named:
             for p in group:
-                notes.append(findings.file_level(
-                    p.label, p.year + 1, p.table, "", "year_named_by_start", "warning",
-                    f"named {p.year} but its episodes run 1 April {p.year} - 31 March {p.year + 1}: read as the "
-                    f"{year_label(p.year + 1)} collection ({one_on} episodes fit that year, {as_named} "
-                    f"fit {year_label(p.year)})"))
+                notes.append(
+                    findings.file_level(
+                        p.label,
+                        p.year + 1,
+                        p.table,
+                        "",
+                        "year_named_by_start",
+                        "warning",
+                        f"named {p.year} but its episodes run 1 April {p.year} - 31 March {p.year + 1}: read as the "
+                        f"{year_label(p.year + 1)} collection ({one_on} episodes fit that year, {as_named} "
+                        f"fit {year_label(p.year)})",
+                    )
+                )
                 p.year += 1
     return notes
 
@@ -156,8 +174,14 @@ def _describe_changes(old: pd.DataFrame, new: pd.DataFrame, columns: list[str]) 
         if changed.any():
             fa = a.dt.strftime("%d/%m/%Y") if a.dtype.kind == "M" else a.astype(object)
             fb = b.dt.strftime("%d/%m/%Y") if b.dtype.kind == "M" else b.astype(object)
-            msg[changed] += (col + " " + fa[changed].fillna("blank").astype(str) + " -> "
-                             + fb[changed].fillna("blank").astype(str) + "; ")
+            msg[changed] += (
+                col
+                + " "
+                + fa[changed].fillna("blank").astype(str)
+                + " -> "
+                + fb[changed].fillna("blank").astype(str)
+                + "; "
+            )
     return msg.str.rstrip("; ")
 
 
@@ -180,11 +204,19 @@ def _merge_years(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Data
         changes[still_open] = _describe_changes(older.loc[still_open, stable], newer.loc[still_open, stable], stable)
     corrected = changes.ne("")
     rows = older[corrected]
-    message = ("replaced by the " + newer.loc[corrected, "YEAR"].map(year_label).astype(str) + " return ("
-               + newer.loc[corrected, "SOURCE_FILE"] + " line " + newer.loc[corrected, "SOURCE_ROW"].astype(str)
-               + "): " + changes[corrected])
+    message = (
+        "replaced by the "
+        + newer.loc[corrected, "YEAR"].map(year_label).astype(str)
+        + " return ("
+        + newer.loc[corrected, "SOURCE_FILE"]
+        + " line "
+        + newer.loc[corrected, "SOURCE_ROW"].astype(str)
+        + "): "
+        + changes[corrected]
+    )
     return kept.sort_values(list(spec.key), kind="mergesort").reset_index(drop=True), findings.make(
-        rows, table=table, column="", rule="superseded", severity="info", outcome="rejected", message=message)
+        rows, table=table, column="", rule="superseded", severity="info", outcome="rejected", message=message
+    )
 
 
 def _withdrawn(eps: pd.DataFrame, years_with_episodes: set[int]) -> pd.Series:
@@ -205,8 +237,10 @@ def load(path: str | Path) -> Dataset:
     base = root.parent if root.is_file() else root
     parts = _read(sources, base)
     found = _assign_years(parts)
-    found += [findings.file_level(str(p.relative_to(base)), None, "", "", "file_skipped", "info", reason)
-              for p, reason in skipped]
+    found += [
+        findings.file_level(str(p.relative_to(base)), None, "", "", "file_skipped", "info", reason)
+        for p, reason in skipped
+    ]
 
     by_table: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
     read_counts = []
@@ -227,10 +261,23 @@ def load(path: str | Path) -> Dataset:
     years_with_eps = {p.year for p in parts if p.table == "episodes"}
     gone = _withdrawn(eps, years_with_eps)
     year = eps.loc[gone, "YEAR"]
-    found.append(findings.make(
-        eps[gone], table="episodes", column="", rule="withdrawn", severity="warning", outcome="rejected",
-        message="open at 31 March " + year.astype(str) + " in the " + year.map(year_label).astype(str)
-        + " return but absent from the " + (year + 1).map(year_label).astype(str) + " return: treated as withdrawn"))
+    found.append(
+        findings.make(
+            eps[gone],
+            table="episodes",
+            column="",
+            rule="withdrawn",
+            severity="warning",
+            outcome="rejected",
+            message="open at 31 March "
+            + year.astype(str)
+            + " in the "
+            + year.map(year_label).astype(str)
+            + " return but absent from the "
+            + (year + 1).map(year_label).astype(str)
+            + " return: treated as withdrawn",
+        )
+    )
     tables["episodes"] = eps[~gone].reset_index(drop=True)
     found.append(validate(tables))
     quality = findings.concat(found)
@@ -243,8 +290,7 @@ def load(path: str | Path) -> Dataset:
 
 def _empty(table: str) -> pd.DataFrame:
     spec = TABLES[table]
-    df = pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c in spec.dates else TEXT)
-                       for c in spec.columns})
+    df = pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c in spec.dates else TEXT) for c in spec.columns})
     df["YEAR"] = pd.Series(dtype=int)
     df["SOURCE_FILE"] = pd.Series(dtype=object)
     df["SOURCE_ROW"] = pd.Series(dtype=int)
@@ -261,8 +307,9 @@ def _accounting(read_counts: list[tuple], quality: pd.DataFrame) -> pd.DataFrame
     corrected = corrected[corrected["_merge"] == "left_only"]
     n_rej = rejected.groupby(["file", "table"]).size().rename("rejected")
     n_cor = corrected.groupby(["file", "table"]).size().rename("corrected")
-    acc = acc.join(n_rej, on=["file", "table"]).join(n_cor, on=["file", "table"]).fillna(
-        {"rejected": 0, "corrected": 0})
+    acc = (
+        acc.join(n_rej, on=["file", "table"]).join(n_cor, on=["file", "table"]).fillna({"rejected": 0, "corrected": 0})
+    )
     acc["rejected"] = acc["rejected"].astype(int)
     acc["corrected"] = acc["corrected"].astype(int)
     acc["used"] = acc["rows_read"] - acc["rejected"]

@@ -73,8 +73,11 @@ def read_xml(path: Path) -> dict[str, pd.DataFrame]:
             rows["oc3"].append(header)
         if header_el is not None:
             for tag, table in [
-                ("AREVIEW", "reviews"), ("AD_PLACED", "placed_adoption"), ("AMISSING", "missing"),
-                ("PERMANENCE", "prev_perm"), ("OC2", "oc2"),
+                ("AREVIEW", "reviews"),
+                ("AD_PLACED", "placed_adoption"),
+                ("AMISSING", "missing"),
+                ("PERMANENCE", "prev_perm"),
+                ("OC2", "oc2"),
             ]:
                 rows[table].extend({**ident, **_fields(el)} for el in header_el.findall(tag))
         rows["episodes"].extend({"CHILD": ident["CHILD"], **_fields(el)} for el in child.findall("EPISODE"))

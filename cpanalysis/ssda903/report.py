@@ -13,8 +13,13 @@ def findings_by_rule(data: Dataset) -> pd.DataFrame:
     q = data.quality
     if q.empty:
         return pd.DataFrame(columns=["rule", "severity", "outcome", "findings"])
-    return (q.groupby(["rule", "severity", "outcome"]).size().rename("findings").reset_index()
-            .sort_values(["findings", "rule"], ascending=[False, True], ignore_index=True))
+    return (
+        q.groupby(["rule", "severity", "outcome"])
+        .size()
+        .rename("findings")
+        .reset_index()
+        .sort_values(["findings", "rule"], ascending=[False, True], ignore_index=True)
+    )
 
 
 def findings_by_year(data: Dataset) -> pd.DataFrame:
@@ -26,8 +31,7 @@ def findings_by_year(data: Dataset) -> pd.DataFrame:
 
 def tables_by_year(data: Dataset) -> pd.DataFrame:
     """Rows read per table (rows) and collection year (columns)."""
-    return data.accounting.pivot_table(index="table", columns="year", values="rows_read", aggfunc="sum",
-                                       fill_value=0)
+    return data.accounting.pivot_table(index="table", columns="year", values="rows_read", aggfunc="sum", fill_value=0)
 
 
 def summary_text(data: Dataset) -> str:
@@ -58,8 +62,7 @@ def children_with_most_findings(data: Dataset, n: int = 10) -> pd.DataFrame:
     if q.empty:
         return pd.DataFrame(columns=["CHILD", "findings", "rules"])
     grouped = q.groupby("CHILD")
-    out = pd.DataFrame({"findings": grouped.size(),
-                        "rules": grouped["rule"].agg(lambda r: ", ".join(sorted(set(r))))})
+    out = pd.DataFrame({"findings": grouped.size(), "rules": grouped["rule"].agg(lambda r: ", ".join(sorted(set(r))))})
     return out.sort_values("findings", ascending=False, kind="mergesort").head(n).reset_index()
 
 
@@ -68,9 +71,12 @@ def corrections_and_rejections(data: Dataset) -> pd.DataFrame:
     q = data.quality[data.quality["outcome"].isin(["corrected", "rejected"])]
     if q.empty:
         return pd.DataFrame(columns=["table", "outcome", "rule", "rows", "example"])
-    return (q.groupby(["table", "outcome", "rule"])
-            .agg(rows=("message", "size"), example=("message", "first")).reset_index()
-            .sort_values(["outcome", "rows"], ascending=[False, False], ignore_index=True))
+    return (
+        q.groupby(["table", "outcome", "rule"])
+        .agg(rows=("message", "size"), example=("message", "first"))
+        .reset_index()
+        .sort_values(["outcome", "rows"], ascending=[False, False], ignore_index=True)
+    )
 
 
 def failing_rules(data: Dataset, n: int = 12) -> pd.DataFrame:

@@ -256,14 +256,29 @@ TABLES: dict[str, Table] = {
         Table(
             "episodes",
             (
-                "CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
-                "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN",
+                "CHILD",
+                "DECOM",
+                "RNE",
+                "LS",
+                "CIN",
+                "PLACE",
+                "PLACE_PROVIDER",
+                "DEC",
+                "REC",
+                "REASON_PLACE_CHANGE",
+                "HOME_POST",
+                "PL_POST",
+                "URN",
             ),
             required=("CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"),
             dates=("DECOM", "DEC"),
             codes={
-                "RNE": "RNE", "LS": "LS", "CIN": "CIN", "PLACE": "PLACE",
-                "PLACE_PROVIDER": "PLACE_PROVIDER", "REC": "REC",
+                "RNE": "RNE",
+                "LS": "LS",
+                "CIN": "CIN",
+                "PLACE": "PLACE",
+                "PLACE_PROVIDER": "PLACE_PROVIDER",
+                "REC": "REC",
                 "REASON_PLACE_CHANGE": "REASON_PLACE_CHANGE",
             },
             key=("CHILD", "DECOM"),
@@ -309,8 +324,17 @@ TABLES: dict[str, Table] = {
         Table(
             "oc2",
             (
-                "CHILD", "DOB", "SDQ_SCORE", "SDQ_REASON", "CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS",
-                "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED",
+                "CHILD",
+                "DOB",
+                "SDQ_SCORE",
+                "SDQ_REASON",
+                "CONVICTED",
+                "HEALTH_CHECK",
+                "IMMUNISATIONS",
+                "TEETH_CHECK",
+                "HEALTH_ASSESSMENT",
+                "SUBSTANCE_MISUSE",
+                "INTERVENTION_RECEIVED",
                 "INTERVENTION_OFFERED",
             ),
             required=("CHILD",),
@@ -364,9 +388,7 @@ def valid_codes(list_name: str, year: int) -> frozenset[str]:
     """Codes of `list_name` valid in collection `year` (years before 2013/14 use the 2013/14 lists)."""
     year = max(year, FIRST_YEAR)
     return frozenset(
-        c.code
-        for c in CODE_LISTS[list_name]
-        if c.first_year <= year and (c.last_year is None or year <= c.last_year)
+        c.code for c in CODE_LISTS[list_name] if c.first_year <= year and (c.last_year is None or year <= c.last_year)
     )
 
 

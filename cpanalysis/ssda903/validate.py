@@ -36,13 +36,30 @@ def validate(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     out = [episode_rules(eps), header_rules(eps, header), adoption_rules(eps, tables["ad1"])]
     pa = tables["placed_adoption"]
     bad = pa["DATE_PLACED_CEASED"] < pa["DATE_PLACED"]
-    out.append(findings.make(pa[bad], table="placed_adoption", column="DATE_PLACED_CEASED",
-                             rule="placed_ceased_before_placed", severity="error", outcome="used",
-                             message="adoption plan ceased before the decision date"))
+    out.append(
+        findings.make(
+            pa[bad],
+            table="placed_adoption",
+            column="DATE_PLACED_CEASED",
+            rule="placed_ceased_before_placed",
+            severity="error",
+            outcome="used",
+            message="adoption plan ceased before the decision date",
+        )
+    )
     mis = tables["missing"]
     bad = mis["MIS_END"] < mis["MIS_START"]
-    out.append(findings.make(mis[bad], table="missing", column="MIS_END", rule="missing_end_before_start",
-                             severity="error", outcome="used", message="missing episode ends before it starts"))
+    out.append(
+        findings.make(
+            mis[bad],
+            table="missing",
+            column="MIS_END",
+            rule="missing_end_before_start",
+            severity="error",
+            outcome="used",
+            message="missing episode ends before it starts",
+        )
+    )
     return findings.concat(out)
 
 
@@ -53,38 +70,92 @@ def episode_rules(eps: pd.DataFrame) -> pd.DataFrame:
     out = []
 
     def add(mask, column, rule, severity, message):
-        out.append(findings.make(eps[mask], table="episodes", column=column, rule=rule,
-                                 severity=severity, outcome="used", message=message))
+        out.append(
+            findings.make(
+                eps[mask],
+                table="episodes",
+                column=column,
+                rule=rule,
+                severity=severity,
+                outcome="used",
+                message=message,
+            )
+        )
 
     eps = eps.sort_values(["CHILD", "DECOM"], kind="mergesort").reset_index(drop=True)
-    add(eps["DEC"] < eps["DECOM"], "DEC", "dec_before_decom", "error",
-        "episode ends (DEC " + _d(eps["DEC"]) + ") before it starts (DECOM " + _d(eps["DECOM"]) + ")")
+    add(
+        eps["DEC"] < eps["DECOM"],
+        "DEC",
+        "dec_before_decom",
+        "error",
+        "episode ends (DEC " + _d(eps["DEC"]) + ") before it starts (DECOM " + _d(eps["DECOM"]) + ")",
+    )
     mismatch = eps["DEC"].isna() != eps["REC"].isna()
-    add(mismatch, "DEC/REC", "dec_rec_mismatch", "error",
-        "DEC " + _d(eps["DEC"]) + " with REC " + eps["REC"].fillna("blank").astype(str)
-        + ": both must be blank (open) or both set (ended)")
+    add(
+        mismatch,
+        "DEC/REC",
+        "dec_rec_mismatch",
+        "error",
+        "DEC "
+        + _d(eps["DEC"])
+        + " with REC "
+        + eps["REC"].fillna("blank").astype(str)
+        + ": both must be blank (open) or both set (ended)",
+    )
 
     nxt_same = eps["CHILD"].eq(eps["CHILD"].shift(-1))
     nxt_decom = eps["DECOM"].shift(-1)
     overlap = nxt_same & (eps["DEC"].isna() | (nxt_decom < eps["DEC"]))
-    add(overlap, "DEC", "overlapping_episodes", "error",
-        "episode (DECOM " + _d(eps["DECOM"]) + ", DEC " + _d(eps["DEC"]) + ") overlaps the next one starting "
-        + _d(nxt_decom))
+    add(
+        overlap,
+        "DEC",
+        "overlapping_episodes",
+        "error",
+        "episode (DECOM "
+        + _d(eps["DECOM"])
+        + ", DEC "
+        + _d(eps["DEC"])
+        + ") overlaps the next one starting "
+        + _d(nxt_decom),
+    )
     x1 = eps["REC"].eq("X1") & eps["DEC"].notna()
     gap = x1 & nxt_same & (nxt_decom > eps["DEC"])
-    add(gap, "REC", "x1_gap", "error",
-        "REC X1 (ends " + _d(eps["DEC"]) + ") but the next episode starts " + _d(nxt_decom)
-        + ": the period of care is broken")
-    add(x1 & ~nxt_same, "REC", "x1_gap", "error",
-        "REC X1 (ends " + _d(eps["DEC"]) + ") but no episode follows: the period of care has no end")
+    add(
+        gap,
+        "REC",
+        "x1_gap",
+        "error",
+        "REC X1 (ends "
+        + _d(eps["DEC"])
+        + ") but the next episode starts "
+        + _d(nxt_decom)
+        + ": the period of care is broken",
+    )
+    add(
+        x1 & ~nxt_same,
+        "REC",
+        "x1_gap",
+        "error",
+        "REC X1 (ends " + _d(eps["DEC"]) + ") but no episode follows: the period of care has no end",
+    )
 
     wp = episodes_with_periods(eps)
     # before the first return's year the data hold only the episodes still open then, not their predecessors
     seen_from = pd.Timestamp(year_start(int(eps["YEAR"].min())))
-    add(wp["EPISODE_IN_PERIOD"].eq(1) & wp["RNE"].ne("S") & (wp["DECOM"] >= seen_from), "RNE", "period_start_not_s",
-        "error", "episode starts a period of care but RNE is " + wp["RNE"].fillna("blank").astype(str) + ", not S")
-    add(wp["EPISODE_IN_PERIOD"].gt(1) & wp["RNE"].eq("S"), "RNE", "s_mid_period", "warning",
-        "RNE S on an episode that follows an X1 on the same day: it continues the period of care")
+    add(
+        wp["EPISODE_IN_PERIOD"].eq(1) & wp["RNE"].ne("S") & (wp["DECOM"] >= seen_from),
+        "RNE",
+        "period_start_not_s",
+        "error",
+        "episode starts a period of care but RNE is " + wp["RNE"].fillna("blank").astype(str) + ", not S",
+    )
+    add(
+        wp["EPISODE_IN_PERIOD"].gt(1) & wp["RNE"].eq("S"),
+        "RNE",
+        "s_mid_period",
+        "warning",
+        "RNE S on an episode that follows an X1 on the same day: it continues the period of care",
+    )
     return findings.concat(out)
 
 
@@ -94,36 +165,83 @@ def header_rules(eps: pd.DataFrame, header: pd.DataFrame) -> pd.DataFrame:
     if not eps.empty:
         orphan = ~eps["CHILD"].isin(header["CHILD"])
         first = orphan & ~eps["CHILD"].duplicated()
-        out.append(findings.make(eps[first], table="episodes", column="CHILD", rule="child_not_in_header",
-                                 severity="error", outcome="used",
-                                 message="child has episodes but no Header row (no sex or date of birth)"))
-    out.append(findings.make(header[header["DOB"].isna()], table="header", column="DOB", rule="dob_missing",
-                             severity="error", outcome="used", message="date of birth is blank"))
+        out.append(
+            findings.make(
+                eps[first],
+                table="episodes",
+                column="CHILD",
+                rule="child_not_in_header",
+                severity="error",
+                outcome="used",
+                message="child has episodes but no Header row (no sex or date of birth)",
+            )
+        )
+    out.append(
+        findings.make(
+            header[header["DOB"].isna()],
+            table="header",
+            column="DOB",
+            rule="dob_missing",
+            severity="error",
+            outcome="used",
+            message="date of birth is blank",
+        )
+    )
     dob = eps["CHILD"].map(header.drop_duplicates("CHILD").set_index("CHILD")["DOB"])
     early = eps["DECOM"] < dob
-    out.append(findings.make(eps[early], table="episodes", column="DECOM", rule="decom_before_dob",
-                             severity="error", outcome="used",
-                             message="episode starts " + _d(eps["DECOM"]) + ", before birth " + _d(dob)))
+    out.append(
+        findings.make(
+            eps[early],
+            table="episodes",
+            column="DECOM",
+            rule="decom_before_dob",
+            severity="error",
+            outcome="used",
+            message="episode starts " + _d(eps["DECOM"]) + ", before birth " + _d(dob),
+        )
+    )
     old = eps["DECOM"] >= dob + pd.DateOffset(years=18)
-    out.append(findings.make(eps[old], table="episodes", column="DECOM", rule="aged_18_at_start",
-                             severity="error", outcome="used",
-                             message="episode starts " + _d(eps["DECOM"]) + " when the child is 18 or over (born "
-                             + _d(dob) + ")"))
+    out.append(
+        findings.make(
+            eps[old],
+            table="episodes",
+            column="DECOM",
+            rule="aged_18_at_start",
+            severity="error",
+            outcome="used",
+            message="episode starts " + _d(eps["DECOM"]) + " when the child is 18 or over (born " + _d(dob) + ")",
+        )
+    )
     return findings.concat(out)
 
 
 def adoption_rules(eps: pd.DataFrame, ad1: pd.DataFrame) -> pd.DataFrame:
     """AD1 rows and adoptions must match."""
     adopted = eps[eps["REC"].isin(ADOPTED)]
-    out = [findings.make(ad1[~ad1["CHILD"].isin(adopted["CHILD"])], table="ad1", column="CHILD",
-                         rule="ad1_not_adopted", severity="warning", outcome="used",
-                         message="AD1 row for a child with no episode ending in adoption (REC E11/E12)")]
+    out = [
+        findings.make(
+            ad1[~ad1["CHILD"].isin(adopted["CHILD"])],
+            table="ad1",
+            column="CHILD",
+            rule="ad1_not_adopted",
+            severity="warning",
+            outcome="used",
+            message="AD1 row for a child with no episode ending in adoption (REC E11/E12)",
+        )
+    ]
     if not ad1.empty:
         lacking = adopted[~adopted["CHILD"].isin(ad1["CHILD"])]
-        out.append(findings.make(lacking, table="episodes", column="REC", rule="adopted_without_ad1",
-                                 severity="warning", outcome="used",
-                                 message="child adopted (REC " + lacking["REC"].astype(str)
-                                 + ") with no AD1 row: excluded from A2"))
+        out.append(
+            findings.make(
+                lacking,
+                table="episodes",
+                column="REC",
+                rule="adopted_without_ad1",
+                severity="warning",
+                outcome="used",
+                message="child adopted (REC " + lacking["REC"].astype(str) + ") with no AD1 row: excluded from A2",
+            )
+        )
     return findings.concat(out)
 
 
@@ -133,11 +251,25 @@ def year_rules(eps: pd.DataFrame, year: int) -> pd.DataFrame:
     late = eps["DECOM"] > pd.Timestamp(year_end(year))
     ended = eps["DEC"] < pd.Timestamp(year_start(year))
     label = year_label(year)
-    return findings.concat([
-        findings.make(eps[late], table="episodes", column="DECOM", rule="episode_outside_year", severity="error",
-                      outcome="used", message="episode starts " + _d(eps["DECOM"]) + f", after the {label} "
-                      "collection year this file is for"),
-        findings.make(eps[ended], table="episodes", column="DEC", rule="episode_outside_year", severity="warning",
-                      outcome="used", message="episode ended " + _d(eps["DEC"]) + f", before the {label} "
-                      "collection year this file is for"),
-    ])
+    return findings.concat(
+        [
+            findings.make(
+                eps[late],
+                table="episodes",
+                column="DECOM",
+                rule="episode_outside_year",
+                severity="error",
+                outcome="used",
+                message="episode starts " + _d(eps["DECOM"]) + f", after the {label} collection year this file is for",
+            ),
+            findings.make(
+                eps[ended],
+                table="episodes",
+                column="DEC",
+                rule="episode_outside_year",
+                severity="warning",
+                outcome="used",
+                message="episode ended " + _d(eps["DEC"]) + f", before the {label} collection year this file is for",
+            ),
+        ]
+    )

@@ -44,16 +44,24 @@ def _check(out: Path, seed: int, first_year: int, last_year: int, scale: float) 
     if out.exists() and not out.is_dir():
         raise InputError(f"synth: output folder {out} is a file; give a folder (it is created if missing)")
     if not (EARLIEST_YEAR <= first_year <= last_year <= LATEST_YEAR):
-        raise InputError(f"synth: years must satisfy {EARLIEST_YEAR} <= first year <= last year <= {LATEST_YEAR} "
-                         f"(collection years, 2021 = 2020/21); got {first_year}..{last_year}")
+        raise InputError(
+            f"synth: years must satisfy {EARLIEST_YEAR} <= first year <= last year <= {LATEST_YEAR} "
+            f"(collection years, 2021 = 2020/21); got {first_year}..{last_year}"
+        )
     if not (0 < scale <= 1000):
         raise InputError(f"synth: scale must be above 0 and at most 1000 (1 = a mid-sized LA); got {scale}")
     if seed < 0:
         raise InputError(f"synth: seed must be a non-negative integer; got {seed}")
 
 
-def generate(out_dir: str | Path, seed: int = DEFAULT_SEED, first_year: int = 2012, last_year: int = 2021,
-             scale: float = 1.0, messy: bool = False) -> Path:
+def generate(
+    out_dir: str | Path,
+    seed: int = DEFAULT_SEED,
+    first_year: int = 2012,
+    last_year: int = 2021,
+    scale: float = 1.0,
+    messy: bool = False,
+) -> Path:
     """Write yearly 903 extracts of a synthetic LA (YYYY-header.csv, YYYY-episodes.csv, YYYY-uasc.csv,
     YYYY-reviews.csv, YYYY-ad1.csv, YYYY-placed_adoption.csv, YYYY-prev_perm.csv, YYYY-missing.csv,
     YYYY-oc2.csv, YYYY-oc3.csv for collection years first_year..last_year) and a SYNTHETIC marker into out_dir.
@@ -75,7 +83,9 @@ def generate(out_dir: str | Path, seed: int = DEFAULT_SEED, first_year: int = 20
     (out / MARKER).write_text(
         "SYNTHETIC DATA made by cpanalysis.synth (a simulation: no real child is in these files).\n"
         f"generator {GENERATOR_VERSION}, seed {seed}, years {first_year}-{last_year}, scale {scale:g}, "
-        f"messy {messy}\n", encoding="utf-8")
+        f"messy {messy}\n",
+        encoding="utf-8",
+    )
     return out
 
 

@@ -44,35 +44,58 @@ def cut_year(h: dict[str, pd.DataFrame], year: int) -> dict[str, pd.DataFrame]:
     key = _key(eps["CHILD"], eps["DECOM"])
     own = eps["PLACE_PROVIDER"].eq("PR1")
     eps["HOME_POST"] = HOME_POSTCODES[_key(eps["CHILD"]) % len(HOME_POSTCODES)]
-    eps["PL_POST"] = np.where(own | eps["PLACE"].eq("P1"), HOME_POSTCODES[key % len(HOME_POSTCODES)],
-                              AWAY_POSTCODES[key % len(AWAY_POSTCODES)])
+    eps["PL_POST"] = np.where(
+        own | eps["PLACE"].eq("P1"),
+        HOME_POSTCODES[key % len(HOME_POSTCODES)],
+        AWAY_POSTCODES[key % len(AWAY_POSTCODES)],
+    )
     needs_urn = eps["PLACE"].str[0].isin(["K", "R", "S"]) | eps["PLACE"].isin(["U4", "U5", "U6"])
-    eps["URN"] = np.where(needs_urn, "SC" + pd.Series(key % 900_000 + 100_000, index=eps.index).astype(str),
-                          "XXXXXXX")
+    eps["URN"] = np.where(needs_urn, "SC" + pd.Series(key % 900_000 + 100_000, index=eps.index).astype(str), "XXXXXXX")
     children = h["children"].set_index("CHILD")
     kids = children.loc[eps["CHILD"].unique()].reset_index()
     sex = kids["SEX"].map({"1": "M", "2": "F"}) if year >= 2025 else kids["SEX"]
     header = pd.DataFrame({"CHILD": kids["CHILD"], "SEX": sex, "DOB": kids["DOB"], "ETHNIC": kids["ETHNIC"]})
     uk = kids["UASC"].astype(bool)
-    uasc = pd.DataFrame({"CHILD": kids["CHILD"][uk], "SEX": sex[uk], "DOB": kids["DOB"][uk],
-                         "DUC": _birthday(kids["DOB"][uk], 18)})
+    uasc = pd.DataFrame(
+        {"CHILD": kids["CHILD"][uk], "SEX": sex[uk], "DOB": kids["DOB"][uk], "DUC": _birthday(kids["DOB"][uk], 18)}
+    )
     dob = children["DOB"]
     plans = h["plans"]
     adopted = eps.loc[eps["REC"].isin(["E11", "E12"]), "CHILD"]
     ad1 = plans[plans["CHILD"].isin(adopted)]
-    ad1 = pd.DataFrame({
-        "CHILD": ad1["CHILD"], "DOB": ad1["CHILD"].map(dob), "DATE_INT": ad1["DATE_PLACED"],
-        "DATE_MATCH": ad1["DATE_MATCH"], "FOSTER_CARE": ad1["FOSTER_CARE"].astype("Int64").astype(str),
-        **_adopters(_key(ad1["CHILD"])),
-    })
+    ad1 = pd.DataFrame(
+        {
+            "CHILD": ad1["CHILD"],
+            "DOB": ad1["CHILD"].map(dob),
+            "DATE_INT": ad1["DATE_PLACED"],
+            "DATE_MATCH": ad1["DATE_MATCH"],
+            "FOSTER_CARE": ad1["FOSTER_CARE"].astype("Int64").astype(str),
+            **_adopters(_key(ad1["CHILD"])),
+        }
+    )
     here = plans[plans["CHILD"].isin(eps["CHILD"]) & (plans["DATE_PLACED"] <= end)]
     ceased = here["DATE_PLACED_CEASED"].where(here["DATE_PLACED_CEASED"] <= end)
-    placed = pd.DataFrame({"CHILD": here["CHILD"], "DOB": here["CHILD"].map(dob), "DATE_PLACED": here["DATE_PLACED"],
-                           "DATE_PLACED_CEASED": ceased,
-                           "REASON_PLACED_CEASED": here["REASON_PLACED_CEASED"].where(ceased.notna())})
-    return {"header": header, "episodes": eps, "uasc": uasc, "reviews": _reviews(h, eps, start, end), "ad1": ad1,
-            "placed_adoption": placed, "prev_perm": _prev_perm(eps, dob, start),
-            "missing": _missing(eps, dob, start, end), "oc2": _oc2(h, eps, dob, end), "oc3": _oc3(h, dob, start, end)}
+    placed = pd.DataFrame(
+        {
+            "CHILD": here["CHILD"],
+            "DOB": here["CHILD"].map(dob),
+            "DATE_PLACED": here["DATE_PLACED"],
+            "DATE_PLACED_CEASED": ceased,
+            "REASON_PLACED_CEASED": here["REASON_PLACED_CEASED"].where(ceased.notna()),
+        }
+    )
+    return {
+        "header": header,
+        "episodes": eps,
+        "uasc": uasc,
+        "reviews": _reviews(h, eps, start, end),
+        "ad1": ad1,
+        "placed_adoption": placed,
+        "prev_perm": _prev_perm(eps, dob, start),
+        "missing": _missing(eps, dob, start, end),
+        "oc2": _oc2(h, eps, dob, end),
+        "oc3": _oc3(h, dob, start, end),
+    }
 
 
 def _adopters(key: np.ndarray) -> dict[str, np.ndarray]:
@@ -91,8 +114,14 @@ def _period_bounds(all_eps: pd.DataFrame) -> pd.DataFrame:
     e = all_eps.sort_values(["CHILD", "DECOM"], kind="mergesort")
     pid = (e["RNE"].eq("S") | e["CHILD"].ne(e["CHILD"].shift())).cumsum()
     g = e.groupby(pid, sort=False)
-    return pd.DataFrame({"CHILD": g["CHILD"].first(), "START": g["DECOM"].first(), "END": g["DEC"].last(),
-                         "SHORT_BREAK": g["LS"].first().isin(["V3", "V4"])}).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "CHILD": g["CHILD"].first(),
+            "START": g["DECOM"].first(),
+            "END": g["DEC"].last(),
+            "SHORT_BREAK": g["LS"].first().isin(["V3", "V4"]),
+        }
+    ).reset_index(drop=True)
 
 
 def _reviews(h: dict[str, pd.DataFrame], eps: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
@@ -100,8 +129,12 @@ def _reviews(h: dict[str, pd.DataFrame], eps: pd.DataFrame, start: pd.Timestamp,
     if "periods" not in h:
         h["periods"] = _period_bounds(h["episodes"])
     p = h["periods"]
-    p = p[~p["SHORT_BREAK"] & p["CHILD"].isin(eps["CHILD"]) & (p["START"] <= end)
-          & (p["END"].isna() | (p["END"] >= start))]
+    p = p[
+        ~p["SHORT_BREAK"]
+        & p["CHILD"].isin(eps["CHILD"])
+        & (p["START"] <= end)
+        & (p["END"].isna() | (p["END"] >= start))
+    ]
     first = p["START"] + 20 * DAY
     offsets = [0, 91] + [91 + 182 * k for k in range(1, 40)]
     parts = []
@@ -138,8 +171,15 @@ def _missing(eps: pd.DataFrame, dob: pd.Series, start: pd.Timestamp, end: pd.Tim
     span = (hi - lo).dt.days - 5
     mis_start = lo + pd.to_timedelta(key % span.to_numpy(), unit="D")
     mis_end = mis_start + pd.to_timedelta(1 + key % 4, unit="D")
-    return pd.DataFrame({"CHILD": e["CHILD"], "DOB": e["CHILD"].map(dob), "MISSING": np.where(key % 3, "M", "A"),
-                         "MIS_START": mis_start, "MIS_END": mis_end}).sort_values(["CHILD", "MIS_START"])
+    return pd.DataFrame(
+        {
+            "CHILD": e["CHILD"],
+            "DOB": e["CHILD"].map(dob),
+            "MISSING": np.where(key % 3, "M", "A"),
+            "MIS_START": mis_start,
+            "MIS_END": mis_end,
+        }
+    ).sort_values(["CHILD", "MIS_START"])
 
 
 def _oc2(h: dict[str, pd.DataFrame], eps: pd.DataFrame, dob: pd.Series, end: pd.Timestamp) -> pd.DataFrame:
@@ -153,15 +193,22 @@ def _oc2(h: dict[str, pd.DataFrame], eps: pd.DataFrame, dob: pd.Series, end: pd.
     key = _key(ids)
     sdq_age = (age >= 4) & (age < 17)
     yes = lambda share: np.where(key % 100 < share, "1", "0")  # noqa: E731
-    return pd.DataFrame({
-        "CHILD": ids, "DOB": ids.map(dob),
-        "SDQ_SCORE": np.where(sdq_age & (key % 10 < 8), (key // 7 % 30 + 1).astype(str), ""),
-        "SDQ_REASON": np.where(sdq_age & (key % 10 >= 8), "SDQ" + (key % 5 + 1).astype(str), ""),
-        "CONVICTED": np.where(age >= 10, np.where(key % 100 < 4, "1", "0"), ""),
-        "HEALTH_CHECK": yes(90), "IMMUNISATIONS": yes(85), "TEETH_CHECK": yes(82), "HEALTH_ASSESSMENT": yes(92),
-        "SUBSTANCE_MISUSE": np.where(age >= 10, np.where(key % 100 < 4, "1", "0"), ""),
-        "INTERVENTION_RECEIVED": "", "INTERVENTION_OFFERED": "",
-    })
+    return pd.DataFrame(
+        {
+            "CHILD": ids,
+            "DOB": ids.map(dob),
+            "SDQ_SCORE": np.where(sdq_age & (key % 10 < 8), (key // 7 % 30 + 1).astype(str), ""),
+            "SDQ_REASON": np.where(sdq_age & (key % 10 >= 8), "SDQ" + (key % 5 + 1).astype(str), ""),
+            "CONVICTED": np.where(age >= 10, np.where(key % 100 < 4, "1", "0"), ""),
+            "HEALTH_CHECK": yes(90),
+            "IMMUNISATIONS": yes(85),
+            "TEETH_CHECK": yes(82),
+            "HEALTH_ASSESSMENT": yes(92),
+            "SUBSTANCE_MISUSE": np.where(age >= 10, np.where(key % 100 < 4, "1", "0"), ""),
+            "INTERVENTION_RECEIVED": "",
+            "INTERVENTION_OFFERED": "",
+        }
+    )
 
 
 def _oc3(h: dict[str, pd.DataFrame], dob: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
@@ -173,11 +220,20 @@ def _oc3(h: dict[str, pd.DataFrame], dob: pd.Series, start: pd.Timestamp, end: p
     ids = pd.concat([left["CHILD"][(_birthday(born, a) >= start) & (_birthday(born, a) <= end)] for a in (19, 20, 21)])
     ids = ids.drop_duplicates().sort_values()
     key = _key(ids)
-    return pd.DataFrame({
-        "CHILD": ids, "DOB": ids.map(dob),
-        "IN_TOUCH": np.where(key % 20 < 18, "YES", np.where(key % 20 < 19, "NO", "DIED")),
-        "ACTIV": np.select([key % 20 >= 18, key % 10 < 1, key % 10 < 4, key % 10 < 6, key % 10 < 7, key % 10 < 8],
-                           ["0", "F1", "F2", "F4", "P4", "G4"], "G6"),
-        "ACCOM": np.select([key % 20 >= 18, key % 12 < 4, key % 12 < 7, key % 12 < 9, key % 12 < 10, key % 12 < 11],
-                           ["0", "B1", "S1", "C1", "D1", "B2"], "S2"),
-    })
+    return pd.DataFrame(
+        {
+            "CHILD": ids,
+            "DOB": ids.map(dob),
+            "IN_TOUCH": np.where(key % 20 < 18, "YES", np.where(key % 20 < 19, "NO", "DIED")),
+            "ACTIV": np.select(
+                [key % 20 >= 18, key % 10 < 1, key % 10 < 4, key % 10 < 6, key % 10 < 7, key % 10 < 8],
+                ["0", "F1", "F2", "F4", "P4", "G4"],
+                "G6",
+            ),
+            "ACCOM": np.select(
+                [key % 20 >= 18, key % 12 < 4, key % 12 < 7, key % 12 < 9, key % 12 < 10, key % 12 < 11],
+                ["0", "B1", "S1", "C1", "D1", "B2"],
+                "S2",
+            ),
+        }
+    )

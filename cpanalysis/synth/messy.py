@@ -15,8 +15,9 @@ def _rows(rng: np.random.Generator, frame: pd.DataFrame, share: float = SHARE) -
     return rng.choice(n, size=min(n, max(1, int(n * share))), replace=False) if n else np.array([], int)
 
 
-def messify(tables: dict[str, pd.DataFrame], rng: np.random.Generator,
-            correct_next_year: bool) -> dict[str, pd.DataFrame]:
+def messify(
+    tables: dict[str, pd.DataFrame], rng: np.random.Generator, correct_next_year: bool
+) -> dict[str, pd.DataFrame]:
     """Faults in one year's text tables (every cell a string, dates dd/mm/yyyy), each in about 1% of Episodes rows:
     LS in lower case, PLACE with spaces around it, DECOM as an ISO date, PLACE_PROVIDER 'PR9' (no such code), whole
     rows repeated (Episodes and Header). With correct_next_year, a few placements still open on 31 March are

@@ -50,13 +50,34 @@ ROUTE_MONTHS = {"home": (3.5, 0.8), "sgo": (19.0, 3.0), "cao": (13.0, 3.0)}
 # Placement (PLACE, PLACE_PROVIDER) on entry and on each move, by age.
 PLACE_CHOICES = {
     "young": (
-        [("U4", "PR1"), ("U6", "PR1"), ("U1", "PR1"), ("U3", "PR1"), ("U6", "PR4"), ("U4", "PR5"), ("P1", "PR0"),
-         ("R3", "PR1"), ("K2", "PR4")],
+        [
+            ("U4", "PR1"),
+            ("U6", "PR1"),
+            ("U1", "PR1"),
+            ("U3", "PR1"),
+            ("U6", "PR4"),
+            ("U4", "PR5"),
+            ("P1", "PR0"),
+            ("R3", "PR1"),
+            ("K2", "PR4"),
+        ],
         [0.14, 0.19, 0.08, 0.08, 0.21, 0.07, 0.15, 0.04, 0.02],
     ),
     "teen": (
-        [("U4", "PR1"), ("U6", "PR1"), ("U3", "PR1"), ("U6", "PR4"), ("U4", "PR5"), ("K2", "PR4"), ("K2", "PR1"),
-         ("R1", "PR4"), ("S1", "PR5"), ("P1", "PR0"), ("K1", "PR2"), ("H5", "PR4")],
+        [
+            ("U4", "PR1"),
+            ("U6", "PR1"),
+            ("U3", "PR1"),
+            ("U6", "PR4"),
+            ("U4", "PR5"),
+            ("K2", "PR4"),
+            ("K2", "PR1"),
+            ("R1", "PR4"),
+            ("S1", "PR5"),
+            ("P1", "PR0"),
+            ("K1", "PR2"),
+            ("H5", "PR4"),
+        ],
         [0.14, 0.13, 0.06, 0.17, 0.06, 0.13, 0.03, 0.02, 0.02, 0.12, 0.01, 0.08],
     ),
     "older": (
@@ -269,8 +290,9 @@ class _Child:
         return str(rng.choice(["E6", "E5", "E8", "E13"], p=[0.55, 0.2, 0.15, 0.1]))
 
 
-def histories(seed: int, first_year: int, last_year: int, scale: float = 1.0,
-              settings: Settings | None = None) -> dict[str, pd.DataFrame]:
+def histories(
+    seed: int, first_year: int, last_year: int, scale: float = 1.0, settings: Settings | None = None
+) -> dict[str, pd.DataFrame]:
     """Simulated care histories, before they are cut into yearly extracts.
 
     Returns frames: `episodes` (EPISODE_COLUMNS; DEC/REC blank when still open on 31 March of last_year),
