@@ -15,8 +15,6 @@ import pytest
 from cpanalysis.batch import notebook_parameters, parse_overrides, run
 from cpanalysis.errors import InputError
 
-SAMPLE = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "external" / "d2i-demand-model-sample"
-
 
 def notebook(path: Path, code: str, audience: str = "committee", extra_params: str = "") -> Path:
     params = nbformat.v4.new_code_cell(
@@ -56,9 +54,9 @@ def notebooks(tmp_path):
     return d
 
 
-def test_run_goes_on_past_a_broken_notebook_and_reports_it(notebooks, tmp_path):
+def test_run_goes_on_past_a_broken_notebook_and_reports_it(notebooks, tmp_path, d2i_sample):
     run_dir, manifest = run(
-        data_dir=SAMPLE,
+        data_dir=d2i_sample,
         period_end="2021-03-31",
         out=tmp_path / "out",
         overrides=parse_overrides([["02_ok.n", "7"]]),
@@ -100,29 +98,29 @@ def test_shared_parameters_only_go_to_notebooks_that_declare_them(notebooks):
     assert params == {"data_dir": "d"}
 
 
-def test_loaded_data_are_shared_through_the_cache_folder(tmp_path, monkeypatch):
+def test_loaded_data_are_shared_through_the_cache_folder(tmp_path, monkeypatch, d2i_sample):
     from cpanalysis import context
 
     monkeypatch.setenv(context.CACHE_ENV, str(tmp_path / "cache"))
     (tmp_path / "cache").mkdir()
     context._load_cached.cache_clear()
-    first = context.load_data(SAMPLE)
+    first = context.load_data(d2i_sample)
     assert len(list((tmp_path / "cache").glob("*.pkl"))) == 1
     # a new kernel: nothing cached in the process, and loading from the files would fail
     context._load_cached.cache_clear()
     monkeypatch.setattr(context, "load", lambda path: (_ for _ in ()).throw(AssertionError("loaded again")))
-    again = context.load_data(SAMPLE)
+    again = context.load_data(d2i_sample)
     pd.testing.assert_frame_equal(again["episodes"], first["episodes"])
     context._load_cached.cache_clear()
 
 
-def test_the_run_removes_its_shared_data(tmp_path):
+def test_the_run_removes_its_shared_data(tmp_path, d2i_sample):
     from cpanalysis.context import CACHE_ENV
 
     nbs = tmp_path / "nbs"
     nbs.mkdir()
     notebook(nbs / "01_ok.ipynb", "import os\nprint(os.environ['CPANALYSIS_DATA_CACHE'])")
-    run_dir, manifest = run(data_dir=SAMPLE, out=tmp_path / "out", notebooks_dir=nbs, progress=False)
+    run_dir, manifest = run(data_dir=d2i_sample, out=tmp_path / "out", notebooks_dir=nbs, progress=False)
     assert manifest["failed"] == []
     text = (run_dir / "notebooks" / "01_ok.ipynb").read_text()
     folder = re.search(r"(/[^\s\"\\]*cpanalysis-data-[^\s\"\\]*)", text).group(1)

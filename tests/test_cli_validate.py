@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pandas as pd
-
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "external"
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "cpanalysis.cli", *args], capture_output=True, text=True)
 
 
-def test_validate_prints_summary_and_writes_quality_table(tmp_path):
+def test_validate_prints_summary_and_writes_quality_table(tmp_path, d2i_validator):
     out = tmp_path / "dq.csv"
-    res = run("validate", str(SHARED / "d2i-validator-fake"), "--output", str(out))
+    res = run("validate", str(d2i_validator), "--output", str(out))
     assert res.returncode == 0, res.stderr
     assert "rows read: 25,943" in res.stdout and "invalid_code" in res.stdout
     dq = pd.read_csv(out)

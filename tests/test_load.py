@@ -11,8 +11,6 @@ from cpanalysis.errors import InputError
 from cpanalysis.ssda903 import load
 from cpanalysis.ssda903.schema import TABLES
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "external"
-
 EP_COLS = list(TABLES["episodes"].columns)
 HD_COLS = list(TABLES["header"].columns)
 
@@ -214,8 +212,8 @@ def test_folder_without_903_tables(tmp_path):
 
 
 @pytest.mark.parametrize("folder", ["d2i-demand-model-sample", "d2i-validator-fake", "d2i-validator-fake/fake_903.xml"])
-def test_external_data_sets_load_and_every_row_is_accounted_for(folder):
-    data = load(SHARED / folder)
+def test_external_data_sets_load_and_every_row_is_accounted_for(folder, external_dir):
+    data = load(external_dir / folder)
     acc = data.accounting
     assert (acc["used"] + acc["rejected"] == acc["rows_read"]).all()
     assert acc["rows_read"].sum() > 1000
@@ -225,17 +223,17 @@ def test_external_data_sets_load_and_every_row_is_accounted_for(folder):
     assert not data["episodes"].empty and not data["header"].empty
 
 
-def test_validator_fake_reports_its_invalid_placement_codes():
-    data = load(SHARED / "d2i-validator-fake")
+def test_validator_fake_reports_its_invalid_placement_codes(d2i_validator):
+    data = load(d2i_validator)
     invalid = data.quality[data.quality["rule"] == "invalid_code"]
     assert (invalid["column"] == "PLACE").sum() > 50
 
 
-def test_demand_model_sample_row_counts_add_up():
+def test_demand_model_sample_row_counts_add_up(d2i_sample):
     # rows read = lines in the 40 CSV files minus their header lines
-    files = sorted((SHARED / "d2i-demand-model-sample").glob("*.csv"))
+    files = sorted(d2i_sample.glob("*.csv"))
     lines = sum(len(f.read_text().splitlines()) - 1 for f in files)
-    assert load(SHARED / "d2i-demand-model-sample").accounting["rows_read"].sum() == lines
+    assert load(d2i_sample).accounting["rows_read"].sum() == lines
 
 
 def test_reason_for_placement_change_filled_on_closing_is_not_a_correction(tmp_path):

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-EXTERNAL = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "external"
 CONTRACT = ["cla_at_end", "starts", "ceased", "adopted", "ceased_sgo"]
 COUNTS = CONTRACT + ["A2_children", "A3_n", "waiting_for_adoption", "stability_3plus_n", "stability_long_term_n"]
 
@@ -20,10 +18,10 @@ def _measures(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "cpanalysis.cli", "measures", *args], capture_output=True, text=True)
 
 
-def test_contract_on_the_public_sample(tmp_path):
+def test_contract_on_the_public_sample(tmp_path, d2i_sample):
     out = tmp_path / "m.csv"
     res = _measures(
-        str(EXTERNAL / "d2i-demand-model-sample"),
+        str(d2i_sample),
         "--start",
         "2019-04-01",
         "--end",
@@ -60,8 +58,8 @@ def test_contract_on_the_public_sample(tmp_path):
         ("2019-02-30", "2020-03-31", "--start '2019-02-30' is not a date"),
     ],
 )
-def test_bad_dates_exit_2_with_a_message(start, end, message):
-    res = _measures(str(EXTERNAL / "d2i-validator-fake"), "--start", start, "--end", end)
+def test_bad_dates_exit_2_with_a_message(start, end, message, d2i_validator):
+    res = _measures(str(d2i_validator), "--start", start, "--end", end)
     assert res.returncode == 2 and message in res.stderr and "Traceback" not in res.stderr
 
 

@@ -13,7 +13,6 @@ from papermill.exceptions import PapermillExecutionError
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
-SAMPLE = ROOT.parent / "shared" / "data" / "external" / "d2i-demand-model-sample"
 
 
 def execute(nb: Path, tmp_path: Path, **params) -> nbformat.NotebookNode:
@@ -37,15 +36,15 @@ def test_every_notebook_declares_the_shared_parameters():
 
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem)
-def test_runs_on_the_d2i_sample_with_another_period_end(nb, tmp_path):
-    executed = execute(nb, tmp_path, data_dir=str(SAMPLE), period_end="2020-12-31")
+def test_runs_on_the_d2i_sample_with_another_period_end(nb, tmp_path, d2i_sample):
+    executed = execute(nb, tmp_path, data_dir=str(d2i_sample), period_end="2020-12-31")
     assert any(c.get("outputs") for c in executed.cells if c.cell_type == "code")
     assert list((tmp_path / "out" / "tables").glob("*.csv")), "the notebook saved no table"
 
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem)
-def test_period_end_after_the_data_stops_with_a_readable_message(nb, tmp_path):
+def test_period_end_after_the_data_stops_with_a_readable_message(nb, tmp_path, d2i_sample):
     with pytest.raises(PapermillExecutionError) as err:
-        execute(nb, tmp_path, data_dir=str(SAMPLE), period_end="2030-03-31")
+        execute(nb, tmp_path, data_dir=str(d2i_sample), period_end="2030-03-31")
     assert err.value.ename == "InputError"
     assert "after the last date in the data" in err.value.evalue
