@@ -22,9 +22,7 @@ from cpanalysis.categories import (
     ADOPTION_PLACEMENTS,
     ADOPTION_WITH_CURRENT_CARER,
     PLACEMENT_ORDER_LS,
-    SHORT_BREAK_LS,
 )
-from cpanalysis.periods import episodes_with_periods
 from cpanalysis.population import with_periods
 
 A1_THRESHOLD = 426
@@ -127,8 +125,8 @@ def waiting(episodes: pd.DataFrame, date: pd.Timestamp) -> pd.DataFrame:
     (start of the first E1/D1 episode of the current period of care), days_waiting (order -> `date`), longest
     first."""
     date = pd.Timestamp(date)
-    eps = episodes_with_periods(episodes[~episodes["LS"].isin(SHORT_BREAK_LS)])
-    eps = eps[eps["DECOM"] <= date]
+    eps = with_periods(episodes)
+    eps = eps[~eps["SHORT_BREAK"] & (eps["DECOM"] <= date)]
     last = ~eps["CHILD"].duplicated(keep="last")  # each child's latest episode started by `date`
     waiting_now = last & (eps["DEC"].isna() | (eps["DEC"] > date)) & eps["LS"].isin(PLACEMENT_ORDER_LS)
     waiting_now &= ~eps["PLACE"].isin(ADOPTION_PLACEMENTS)

@@ -8,7 +8,11 @@ import pandas as pd
 SHORT_BREAK_LS = ("V3", "V4")
 PLACEMENT_ORDER_LS = ("E1", "D1")
 ADOPTED = ("E11", "E12")
-SGO = ("E45", "E46", "E47", "E48")
+# Special guardianship orders of every collection year: E43/E44 to 2017/18, E45-E48 from 2018/19 (the code lists
+# by year are in cpanalysis.ssda903.schema, from the liia-tools SSDA903_schema_20xx.yml files). A code's meaning does
+# not change with the year, so grouping uses all of them; whether a code is valid in its year is validation's job.
+# (a test checks this tuple against the schema's code lists).
+SGO = ("E43", "E44", "E45", "E46", "E47", "E48")
 CHILD_ARRANGEMENTS = ("E41",)
 RETURNED_HOME = ("E4A", "E4B")
 ADULTHOOD = ("E5", "E6", "E17")
@@ -42,7 +46,8 @@ PLACEMENT_CATEGORIES = (
 
 
 def reason_group(rec: pd.Series) -> pd.Series:
-    """Group REC codes: adopted E11/E12, SGO E45-E48, child arrangements E41, returned home E4A/E4B,
+    """Group REC codes: adopted E11/E12, special guardianship order E43/E44 (to 2017/18) and E45-E48 (from
+    2018/19), child arrangements E41, returned home E4A/E4B,
     turned 18 / independent living E5/E6/E17, everything else 'Other'."""
     out = pd.Series(OTHER_REASON, index=rec.index, dtype=object)
     for name, codes in REASON_GROUPS.items():

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+SHORT_BREAK_LS = ("V3", "V4")  # also cpanalysis.categories.SHORT_BREAK_LS
 PLACEMENT_STARTING_RNE = ("S", "P", "T", "B", "U")
 
 
@@ -24,9 +25,10 @@ def _sorted(episodes: pd.DataFrame) -> pd.DataFrame:
 
 
 def episodes_with_periods(episodes: pd.DataFrame) -> pd.DataFrame:
-    """Episodes sorted by child and start, with PERIOD (1, 2, ... per child), PERIOD_START,
-    PERIOD_END (NaT while open), PERIOD_REASON (REC that ended it), EPISODE_IN_PERIOD and
-    PLACEMENT (1, 2, ... per child) columns added."""
+    """Episodes sorted by child and start, with PERIOD (1, 2, ... per child), PERIOD_START (start of
+    its first episode not under short breaks; NaT for a period of short breaks only), PERIOD_END
+    (NaT while open), PERIOD_REASON (REC that ended it), EPISODE_IN_PERIOD, SHORT_BREAK (LS V3/V4),
+    SHORT_BREAKS_ONLY and PLACEMENT (1, 2, ... per child) columns added (see the module docstring)."""
     eps = _sorted(episodes)
     same_child = eps["CHILD"].eq(eps["CHILD"].shift())
     prev_rec = eps["REC"].shift()
@@ -35,9 +37,11 @@ def episodes_with_periods(episodes: pd.DataFrame) -> pd.DataFrame:
     eps["PERIOD"] = (~continues).astype(int).groupby(eps["CHILD"]).cumsum()
     key = [eps["CHILD"], eps["PERIOD"]]
     eps["EPISODE_IN_PERIOD"] = eps.groupby(key).cumcount() + 1
-    eps["PERIOD_START"] = eps.groupby(key)["DECOM"].transform("first")
+    eps["SHORT_BREAK"] = eps["LS"].isin(SHORT_BREAK_LS)
+    eps["PERIOD_START"] = eps["DECOM"].where(~eps["SHORT_BREAK"]).groupby(key).transform("min")
+    eps["SHORT_BREAKS_ONLY"] = eps["PERIOD_START"].isna()
     last = eps.groupby(key).cumcount(ascending=False).eq(0)
-    ended = last & eps["DEC"].notna() & eps["REC"].ne("X1")
+    ended = last & eps["DEC"].notna()
     end = eps["DEC"].where(ended)
     reason = eps["REC"].where(ended)
     eps["PERIOD_END"] = end.groupby(key).transform("max")
@@ -65,7 +69,7 @@ def periods_of_care(episodes: pd.DataFrame) -> pd.DataFrame:
     )
     out["LEGAL_STATUSES"] = grouped["LS"].agg(_sequence)
     out["PLACEMENTS"] = grouped["PLACE"].agg(_sequence)
-    out["SHORT_BREAKS_ONLY"] = eps["LS"].isin(("V3", "V4")).groupby([eps["CHILD"], eps["PERIOD"]]).all()
+    out["SHORT_BREAKS_ONLY"] = grouped["SHORT_BREAKS_ONLY"].first()
     return out.reset_index()
 
 

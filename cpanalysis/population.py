@@ -14,7 +14,6 @@ import pandas as pd
 
 from cpanalysis.categories import (
     ADOPTION_PLACEMENTS,
-    ADOPTION_WITH_CURRENT_CARER,
     SHORT_BREAK_LS,
     placement_category,
     reason_group,
@@ -104,7 +103,7 @@ def cla_breakdown(
     return counts
 
 
-PERIOD_COLUMNS = ("PERIOD", "EPISODE_IN_PERIOD", "PERIOD_START", "PERIOD_END", "PERIOD_REASON")
+PERIOD_COLUMNS = ("PERIOD", "EPISODE_IN_PERIOD", "PERIOD_START", "PERIOD_END", "PERIOD_REASON", "SHORT_BREAK")
 
 
 def with_periods(episodes: pd.DataFrame) -> pd.DataFrame:
@@ -115,13 +114,18 @@ def with_periods(episodes: pd.DataFrame) -> pd.DataFrame:
     return episodes_with_periods(episodes)
 
 
-def _periods(episodes: pd.DataFrame) -> pd.DataFrame:
+def _in_care(episodes: pd.DataFrame) -> pd.DataFrame:
+    """with_periods(episodes) without short-break episodes (cpanalysis.periods: the one short-break rule)."""
     eps = with_periods(episodes)
-    first = eps[eps["EPISODE_IN_PERIOD"] == 1]
-    short = eps["LS"].isin(SHORT_BREAK_LS).groupby([eps["CHILD"], eps["PERIOD"]]).all().rename("short")
-    per = first[["CHILD", "PERIOD", "PERIOD_START", "PERIOD_END", "PERIOD_REASON", "PLACE", "PLACE_PROVIDER"]]
-    per = per.join(short, on=["CHILD", "PERIOD"])
-    return per[~per["short"]].drop(columns="short")
+    return eps[~eps["SHORT_BREAK"]]
+
+
+def _periods(episodes: pd.DataFrame) -> pd.DataFrame:
+    """One row per period of care that is not short breaks only, with its first placement (of its first episode
+    not under short breaks): CHILD, PERIOD, PERIOD_START, PERIOD_END, PERIOD_REASON, PLACE, PLACE_PROVIDER."""
+    eps = _in_care(episodes)
+    first = eps.drop_duplicates(["CHILD", "PERIOD"], keep="first")
+    return first[["CHILD", "PERIOD", "PERIOD_START", "PERIOD_END", "PERIOD_REASON", "PLACE", "PLACE_PROVIDER"]]
 
 
 def starts(episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
@@ -216,13 +220,32 @@ def rate_for(count: float, la_code: str, year_ending: int, population: pd.DataFr
     return rate_per_10k(count, population_for(la_code, year_ending, population))
 
 
+TEMPORARY_PLACEMENTS = ("T0", "T1", "T2", "T3", "T4")
+NEW_CARER_RNE = ("S", "P", "B")
+
+
 def _stability_placements(eps: pd.DataFrame) -> pd.Series:
-    """Placement number (1, 2, ... per child) as the DfE counts placements for stability: a new placement at
-    the start of each period and at each episode whose RNE is P, B, T or U (placement changed), except a
-    change to placement for adoption with the current carer (A3/A5 with RNE T or U); RNE L is a legal change
-    only. `eps` comes from episodes_with_periods, short breaks removed."""
-    same_carer_adoption = eps["PLACE"].isin(ADOPTION_WITH_CURRENT_CARER) & eps["RNE"].isin(["T", "U"])
-    new = eps["EPISODE_IN_PERIOD"].eq(1) | (eps["RNE"].isin(["S", "P", "B", "T", "U"]) & ~same_carer_adoption)
+    """Placement number (1, 2, ... per child) as the DfE counts placements for its stability measures ("Children
+    looked after in England including adoptions" and "Stability measures for children looked after in England":
+    placements are with a carer -- "living with the same carer for at least 2 years"; 903 guidance: RNE T / U are a
+    change of placement with the same carer(s), T0-T4 temporary placements from which the child returns to the usual
+    placement, validator rule 383). A new placement begins with each period of care and at each episode whose RNE is
+    P or B (carer changed), except: a temporary placement (T0-T4), and the return from one to the placement held
+    before it (same PLACE, PLACE_PROVIDER and PL_POST), continue that placement; RNE T and U (same carer, e.g. U6 to
+    U4 when a foster placement becomes long-term, or placed for adoption with the current carer A3/A5) and L (legal
+    change only) never start one. `eps` comes from episodes_with_periods, short breaks removed, sorted by child and
+    start."""
+    group = [eps["CHILD"], eps["PERIOD"]]
+    first = ~eps[["CHILD", "PERIOD"]].duplicated()
+    temporary = eps["PLACE"].isin(TEMPORARY_PLACEMENTS)
+    where = eps["PLACE"].astype(object).fillna("") + "|" + eps["PLACE_PROVIDER"].astype(object).fillna("")
+    if "PL_POST" in eps:
+        where = where + "|" + eps["PL_POST"].astype(object).fillna("")
+    usual = where.where(~temporary).groupby(group).ffill()
+    before = usual.groupby(group).shift(1)
+    after_temporary = temporary.groupby(group).shift(1, fill_value=False).astype(bool)
+    returns = ~temporary & after_temporary & where.eq(before)
+    new = first | (eps["RNE"].isin(NEW_CARER_RNE) & ~temporary & ~returns)
     return new.astype(int).groupby(eps["CHILD"]).cumsum()
 
 
@@ -230,12 +253,13 @@ def placements_in_year(episodes: pd.DataFrame, year_end: pd.Timestamp) -> pd.Dat
     """For children looked after at `year_end` (31 March for the DfE figure; short breaks excluded): the number
     of placements they had during the year to that date, counted as the DfE counts them (_stability_placements):
     a placement counts if any of its days fall in the year (it started by `year_end` and ended after the year's
-    first day); a move to placement for adoption with the current carer (A3/A5) is not a new placement.
+    first day); same-carer changes (RNE T/U, e.g. placed for adoption with the current carer A3/A5) and temporary
+    placements (T0-T4) with the return from them are not new placements.
     Columns: CHILD, placements."""
     year_end = pd.Timestamp(year_end)
     year_start = year_end - pd.DateOffset(years=1) + pd.Timedelta(days=1)
     cla = cla_at(episodes, year_end)["CHILD"]
-    eps = episodes_with_periods(_no_short_breaks(episodes[episodes["CHILD"].isin(cla)]))
+    eps = _in_care(episodes[episodes["CHILD"].isin(cla)]).copy()
     eps["placement"] = _stability_placements(eps)
     in_year = eps[(eps["DECOM"] <= year_end) & (eps["DEC"].isna() | (eps["DEC"] > year_start))]
     counts = in_year.groupby("CHILD")["placement"].nunique().rename("placements")
@@ -260,7 +284,7 @@ def long_term_placements(episodes: pd.DataFrame, header: pd.DataFrame, year_end:
     year_end = pd.Timestamp(year_end)
     cla = cla_at(episodes, year_end, header)
     cla = cla[cla["age_band"].isin(AGE_BANDS[:4])]
-    eps = episodes_with_periods(_no_short_breaks(episodes[episodes["CHILD"].isin(cla["CHILD"])]))
+    eps = _in_care(episodes[episodes["CHILD"].isin(cla["CHILD"])])
     eps = eps[eps["DECOM"] <= year_end].copy()
     eps["placement"] = _stability_placements(eps)
     starts_ = eps.groupby(["CHILD", "placement"], sort=True).agg(

@@ -35,8 +35,10 @@ def test_periods_of_care():
     a2 = p.loc[("A", 2)]
     assert a2["START"] == T(2020, 2, 1) and pd.isna(a2["END"]) and pd.isna(a2["REASON"])
     assert bool(p.loc[("B", 1), "SHORT_BREAKS_ONLY"]) and not bool(a1["SHORT_BREAKS_ONLY"])
-    # C's X1 does not join across the 9-day gap: the first period has no end, the second starts with P.
-    assert pd.isna(p.loc[("C", 1), "END"]) and p.loc[("C", 2), "FIRST_RNE"] == "P"
+    # C's X1 does not join across the 9-day gap: the first period ends on the X1's date with reason X1 (issue 20,
+    # item 11: the child is not looked after in the gap), the second starts with P.
+    assert p.loc[("C", 1), "END"] == T(2019, 6, 1) and p.loc[("C", 1), "REASON"] == "X1"
+    assert p.loc[("C", 2), "FIRST_RNE"] == "P"
 
 
 def test_episodes_with_periods_columns():

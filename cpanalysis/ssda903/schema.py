@@ -135,10 +135,6 @@ REASON_EPISODE_CEASED = _codes(
         ("E2", "Died"),
         ("E3", "Care taken by another local authority"),
         ("E41", "Residence order (or child arrangements order) granted"),
-        ("E45", "Special guardianship order made to former foster carer(s)"),
-        ("E46", "Special guardianship order made to carer(s), not former foster carer(s)"),
-        ("E47", "Special guardianship order made to former foster carer(s) who is a relative/friend"),
-        ("E48", "Special guardianship order made to carer(s), relative/friend, not former foster carer(s)"),
         ("E4A", "Returned home to live with parent(s) as part of the care planning process"),
         ("E4B", "Returned home to live with parent(s) not as part of the care planning process"),
         ("E5", "Moved into independent living arrangement, no formalised support"),
@@ -148,6 +144,24 @@ REASON_EPISODE_CEASED = _codes(
         ("E9", "Sentenced to custody"),
         ("X1", "Episode ceases, and new episode begins on same day, for any reason"),
     ]
+)
+# Special guardianship orders: E43/E44 in the collections to 2017/18, E45-E48 from 2018/19 (liia-tools
+# SSDA903_schema_2017.yml and _2018.yml list E43, E44; _2019.yml onwards list E45-E48; collection years named by
+# their 31 March, as here).
+REASON_EPISODE_CEASED += _codes(
+    [
+        ("E43", "Special guardianship order made to former foster carer(s)"),
+        ("E44", "Special guardianship order made to carer(s), other than former foster carer(s)"),
+    ],
+    last_year=2018,
+) + _codes(
+    [
+        ("E45", "Special guardianship order made to former foster carer(s), who is/are a relative(s) or friend(s)"),
+        ("E46", "Special guardianship order made to former foster carer(s), other than relative(s) or friend(s)"),
+        ("E47", "Special guardianship order made to carer(s) other than former foster carer(s), a relative or friend"),
+        ("E48", "Special guardianship order made to carer(s) other than former foster carer(s), not relative/friend"),
+    ],
+    first_year=2019,
 )
 
 REASON_NEW_EPISODE = _codes(

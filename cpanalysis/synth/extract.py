@@ -1,7 +1,8 @@
 """Yearly 903 extracts cut from simulated care histories, the way a case system produces them.
 
 Collection year Y covers 1 April Y-1 to 31 March Y. Its files hold:
-- Episodes: every episode open at any time in the year; those still open on 31 March with DEC and REC blank.
+- Episodes: every episode open at any time in the year; those still open on 31 March with DEC and REC blank;
+  special guardianship orders under that year's codes (E43/E44 to 2017/18, E45-E48 from 2018/19).
 - Header: every child with an episode in the year's Episodes; UASC: those of them who are (or were) UASC.
 - AD1: children adopted (REC E11/E12) in the year, with the decision (DATE_INT) and match dates.
 - PlacedAdoption: children in the year's Episodes with a decision that they should be placed for adoption
@@ -23,6 +24,10 @@ HOME_POSTCODES = np.array(["CW1", "CW2", "CW4", "CW5", "CW11", "CW12", "SK9", "S
 AWAY_POSTCODES = np.array(["M20", "WA1", "WA4", "ST4", "L17", "CH1", "B23", "SK4", "WV6", "LL11", "BL3", "OL9"])
 
 
+SGO_SPLIT_YEAR = 2019  # E45-E48 replace E43/E44 from the 2018/19 collection (cpanalysis.ssda903.schema)
+OLDER_SGO = {"E45": "E43", "E46": "E43", "E47": "E44", "E48": "E44"}
+
+
 def _key(*cols: pd.Series) -> np.ndarray:
     """A stable pseudo-random integer per row from its values (same row, same number, every year)."""
     h = pd.util.hash_pandas_object(pd.concat(cols, axis=1), index=False).to_numpy()
@@ -41,6 +46,8 @@ def cut_year(h: dict[str, pd.DataFrame], year: int) -> dict[str, pd.DataFrame]:
     still_open = eps["DEC"] > end
     eps.loc[still_open, "DEC"] = pd.NaT
     eps.loc[still_open, "REC"] = np.nan
+    if year < SGO_SPLIT_YEAR:  # the older code list: E43 former foster carer, E44 other carer
+        eps["REC"] = eps["REC"].replace(OLDER_SGO)
     key = _key(eps["CHILD"], eps["DECOM"])
     own = eps["PLACE_PROVIDER"].eq("PR1")
     eps["HOME_POST"] = HOME_POSTCODES[_key(eps["CHILD"]) % len(HOME_POSTCODES)]
