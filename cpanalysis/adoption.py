@@ -1,15 +1,20 @@
 """How quickly children who need adoption get a family: the adoption scorecard measures (DfE definitions).
 
 Over children adopted (their period of care ended with REC E11/E12) in a window:
-- A1: days from entering care (start of the period of care that ended in adoption) to moving in with the
-  adoptive family (start of the first A3-A6 placement in that period).
+- A1: days from entering care (start of the period of care that ended in adoption, dated as in
+  cpanalysis.periods) to moving in with the adoptive family: the start of the placement with the family who
+  adopted (the last A3-A6 placement of the period; after a disrupted adoptive placement, not the first one).
 - A2: days from court authority to place (start of the first LS E1 or D1 episode in that period) to the match
-  decision (AD1 DATE_MATCH); a match before the authority counts as 0; no placement order: excluded.
+  decision (AD1 DATE_MATCH of that adoption: a match date within the period, from the AD1 row of the year of the
+  adoption if there is one); a match before the authority counts as 0; no placement order or no match: excluded.
 - A10: as A1, but for children adopted by their foster carer (AD1 FOSTER_CARE = 1, or an A3/A5 placement) the
   end is the start of the placement with that carer: from the A3/A5 episode, back through episodes whose RNE
   is L, T or U (same carer), to the one whose RNE is S, P or B.
-- A3: number and percent who moved in with their adoptive family within 426 days (14 months) of entering care.
-The scorecard reports 3-year averages (thresholds since 2013-16: A1 426 days, A2 121 days).
+- A3: number and percent who waited "less than 14 months" between entering care and moving in with their adoptive
+  family (DfE adoption scorecard wording), taken as fewer than 426 days: the scorecard's own day count for 14
+  months (its A1 threshold) with "less than" strict, so a wait of exactly 426 days is not counted.
+The scorecard reports 3-year averages (thresholds since 2013-16: A1 426 days, A2 121 days). Sources: DfE adoption
+scorecard definitions (A1, A2, A3, A10) and "Children looked after in England including adoptions" methodology.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from cpanalysis.categories import (
     PLACEMENT_ORDER_LS,
 )
 from cpanalysis.population import with_periods
+from cpanalysis.ssda903.schema import collection_year
 
 A1_THRESHOLD = 426
 A2_THRESHOLD = 121
@@ -33,30 +39,32 @@ SAME_CARER_RNE = ("L", "T", "U")
 
 def journeys(episodes: pd.DataFrame, ad1: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
     """One row per child adopted in [start, end] (a period of care ending with REC E11/E12 then): CHILD, entered
-    (start of that period), order (first LS E1/D1 episode in it), match (AD1 DATE_MATCH), placed (first A3-A6
-    placement in it), carer_placement (for foster-carer adoptions: start of the placement with that carer),
-    adopted, by_foster_carer (AD1 FOSTER_CARE 1 or the first adoption placement A3/A5), A1_days, A2_days
-    (negative -> 0, no order or no match -> blank), A10_days, within_426 (A1_days <= 426). See the module
-    docstring for each definition. `episodes` may be the output of population.with_periods (computed once)."""
+    (start of that period), order (first LS E1/D1 episode in it), match (AD1 DATE_MATCH of that adoption), placed
+    (start of the placement with the family who adopted: the last A3-A6 placement of the period), carer_placement
+    (for foster-carer adoptions: start of the placement with that carer), adopted, by_foster_carer (AD1 FOSTER_CARE
+    1 or that placement A3/A5), A1_days, A2_days (negative -> 0, no order or no match -> blank), A10_days, within_426
+    (A1_days < 426: less than 14 months). See the module docstring for each definition. `episodes` may be the output
+    of population.with_periods (computed once)."""
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     eps = with_periods(episodes)
+    eps = eps[~eps["SHORT_BREAK"]]
     done = eps[eps["PERIOD_REASON"].isin(ADOPTED) & (eps["PERIOD_END"] >= start) & (eps["PERIOD_END"] <= end)]
     key = ["CHILD", "PERIOD"]
     out = done.groupby(key).agg(entered=("PERIOD_START", "first"), adopted=("PERIOD_END", "first"))
     order = done[done["LS"].isin(PLACEMENT_ORDER_LS)].groupby(key)["DECOM"].min().rename("order")
-    first_adopt = done[done["PLACE"].isin(ADOPTION_PLACEMENTS)].groupby(key).head(1).set_index(key)
-    out = out.join(order).join(first_adopt["DECOM"].rename("placed")).join(first_adopt["PLACE"].rename("place"))
-    out = out.join(_carer_placement_start(done, first_adopt)).reset_index()
-    a = _latest_ad1(ad1)
-    out["match"] = a["DATE_MATCH"].reindex(out["CHILD"]).to_numpy()
-    foster_carer = pd.Series(a["FOSTER_CARE"].reindex(out["CHILD"]).to_numpy(), index=out.index).eq("1")
+    adoptive = _adoptive_placement(done)
+    out = out.join(order).join(adoptive["DECOM"].rename("placed")).join(adoptive["PLACE"].rename("place"))
+    out = out.join(_carer_placement_start(done, adoptive)).reset_index()
+    a = _ad1_for(out, ad1)
+    out["match"] = a["DATE_MATCH"].to_numpy()
+    foster_carer = pd.Series(a["FOSTER_CARE"].to_numpy(), index=out.index).eq("1")
     out["by_foster_carer"] = foster_carer | out["place"].isin(ADOPTION_WITH_CURRENT_CARER)
     out["carer_placement"] = out["carer_placement"].where(out["by_foster_carer"])
     out["A1_days"] = (out["placed"] - out["entered"]).dt.days
     out["A2_days"] = (out["match"] - out["order"]).dt.days.clip(lower=0)
     a10_end = out["carer_placement"].where(out["carer_placement"].notna(), out["placed"])
     out["A10_days"] = (a10_end - out["entered"]).dt.days
-    out["within_426"] = out["A1_days"].le(A3_DAYS).astype(object).where(out["A1_days"].notna())
+    out["within_426"] = out["A1_days"].lt(A3_DAYS).astype(object).where(out["A1_days"].notna())
     cols = [
         "CHILD",
         "entered",
@@ -74,16 +82,43 @@ def journeys(episodes: pd.DataFrame, ad1: pd.DataFrame, start: pd.Timestamp, end
     return out[cols].sort_values(["adopted", "CHILD"]).reset_index(drop=True)
 
 
-def _latest_ad1(ad1: pd.DataFrame) -> pd.DataFrame:
-    """One AD1 row per child (the latest collection year's), indexed by CHILD: DATE_MATCH, FOSTER_CARE."""
-    if ad1.empty:
-        return pd.DataFrame({"DATE_MATCH": pd.Series(dtype="datetime64[ns]"), "FOSTER_CARE": pd.Series(dtype=object)})
-    a = ad1.sort_values("YEAR", kind="mergesort") if "YEAR" in ad1 else ad1
-    return a.drop_duplicates("CHILD", keep="last").set_index("CHILD")[["DATE_MATCH", "FOSTER_CARE"]]
+def _adoptive_placement(done: pd.DataFrame) -> pd.DataFrame:
+    """For each adopted period, the first episode of the placement with the family who adopted: the last episode in
+    A3-A6 that began a placement with an adoptive family (the previous episode was not an adoption placement, or its
+    RNE is S, P or B: a new carer). After a disrupted adoptive placement (A4/A6, then foster care or another family)
+    this is the later family's, not the first. Indexed by CHILD, PERIOD."""
+    eps = done.sort_values(["CHILD", "DECOM"])
+    adopt = eps["PLACE"].isin(ADOPTION_PLACEMENTS)
+    previous = adopt.groupby([eps["CHILD"], eps["PERIOD"]]).shift(1, fill_value=False).astype(bool)
+    begins = adopt & (~previous | eps["RNE"].isin(["S", "P", "B"]))
+    return eps[begins].groupby(["CHILD", "PERIOD"]).tail(1).set_index(["CHILD", "PERIOD"])
+
+
+def _ad1_for(adoptions: pd.DataFrame, ad1: pd.DataFrame) -> pd.DataFrame:
+    """The AD1 row of each adoption (rows of `adoptions`: CHILD, entered, adopted): the child's rows whose match date
+    falls within the period that ended in adoption (entered to adopted), preferring the row of the collection year
+    of the adoption, then the latest year. Columns DATE_MATCH, FOSTER_CARE, aligned with `adoptions` (blank: none)."""
+    out = pd.DataFrame(
+        {
+            "DATE_MATCH": pd.Series(pd.NaT, index=adoptions.index, dtype="datetime64[ns]"),
+            "FOSTER_CARE": pd.Series(np.nan, index=adoptions.index, dtype=object),
+        }
+    )
+    if ad1.empty or adoptions.empty:
+        return out
+    rows = ad1.assign(YEAR=ad1.get("YEAR", 0))[["CHILD", "DATE_MATCH", "FOSTER_CARE", "YEAR"]]
+    pairs = adoptions[["CHILD", "entered", "adopted"]].reset_index().merge(rows, on="CHILD")
+    pairs = pairs[(pairs["DATE_MATCH"] >= pairs["entered"]) & (pairs["DATE_MATCH"] <= pairs["adopted"])]
+    pairs = pairs.assign(same_year=pairs["YEAR"].eq(pairs["adopted"].map(collection_year)))
+    pairs = pairs.sort_values(["index", "same_year", "YEAR", "DATE_MATCH"], kind="mergesort")
+    chosen = pairs.drop_duplicates("index", keep="last").set_index("index")
+    out.loc[chosen.index, "DATE_MATCH"] = chosen["DATE_MATCH"]
+    out.loc[chosen.index, "FOSTER_CARE"] = chosen["FOSTER_CARE"].astype(object)
+    return out
 
 
 def _carer_placement_start(done: pd.DataFrame, first_adopt: pd.DataFrame) -> pd.Series:
-    """For each adopted period: the start of the placement with the carer of its first adoption placement, found
+    """For each adopted period: the start of the placement with the carer of its adoptive placement, found
     by walking back from that episode over episodes whose RNE is L, T or U (same carer) to the one whose RNE is
     S, P or B (or the period's first episode). Indexed by CHILD, PERIOD; named carer_placement."""
     eps = done.sort_values(["CHILD", "DECOM"])

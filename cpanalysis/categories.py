@@ -55,21 +55,31 @@ def reason_group(rec: pd.Series) -> pd.Series:
     return out
 
 
-def placement_category(place: pd.Series, provider: pd.Series) -> pd.Series:
-    """Placement category of each episode.
+RESIDENTIAL = ("K2", "R1", "R2")
+EXTERNAL_PROVIDERS = ("PR2", "PR3", "PR4", "PR5")
 
-    In-house foster: U1-U6 with own-LA provision (PR1), family-and-friends included; external (IFA)
-    foster: U1-U6 with any other provider (PR2-PR5, other LA and private/voluntary agencies);
-    residential: K2, R1, R2, R5; secure: K1; residential school: S1; supported / semi-independent:
-    H5, K3, P2; placed for adoption: A3-A6; placed with parents: P1; other: R3, T0-T4, Z1, Z11-Z14 and
-    anything unrecognised.
+
+def placement_category(place: pd.Series, provider: pd.Series) -> pd.Series:
+    """Placement category of each episode, from PLACE (the DfE's placement codes) and, for foster care, PLACE_PROVIDER.
+
+    In-house foster: U1-U6 with own-LA provision (PR1), family-and-friends included. External foster ("External
+    (IFA) foster"): U1-U6 provided by anyone other than the LA itself -- PR2 another LA, PR3 other public, PR4
+    private, PR5 voluntary (independent fostering agencies are PR4/PR5, most of it). A foster placement with no (or
+    an unknown) provider is neither: it goes to Other, never to external. Residential: residential care the LA
+    commissions -- children's homes K2, residential care homes R1, NHS / health settings R2. Secure: K1. Residential
+    school: S1. Supported / semi-independent: H5, K3, P2. Placed for adoption: A3-A6. Placed with parents: P1.
+    Other: R3 family centre / mother and baby unit, R5 young offender institution or prison (custody, not residential
+    care), T0-T4, Z1, Z11-Z14 and anything unrecognised. The DfE's own tables ("Children looked after in England
+    including adoptions", by placement) keep foster care, adoption, parents, secure units and children's homes,
+    residential schools apart in the same way; their "other residential settings" group puts R1, R2, R3 and R5
+    together, which is why R5 is not counted here as residential care.
     """
     place = place.astype(object).fillna("").astype(str)
     provider = provider.astype(object).fillna("").astype(str)
     conditions = [
         place.isin(FOSTER) & (provider == "PR1"),
-        place.isin(FOSTER),
-        place.isin(["K2", "R1", "R2", "R5"]),
+        place.isin(FOSTER) & provider.isin(EXTERNAL_PROVIDERS),
+        place.isin(RESIDENTIAL),
         place == "K1",
         place == "S1",
         place.isin(["H5", "K3", "P2"]),

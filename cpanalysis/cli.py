@@ -37,6 +37,8 @@ def _measures(args: argparse.Namespace) -> int:
     if end < start:
         raise InputError(f"the period is empty: --end {end:%Y-%m-%d} is before --start {start:%Y-%m-%d}")
     table = measures_table(load(args.data), start, end, la_code=args.la_code)
+    for measure, note in table.attrs.get("notes", {}).items():
+        print(f"note: {measure}: {note}", file=sys.stderr)
     text = table.to_csv(index=False, lineterminator="\n")
     if args.output:
         with open(args.output, "w", encoding="utf-8") as fh:

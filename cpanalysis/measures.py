@@ -12,6 +12,7 @@ from cpanalysis.errors import InputError
 from cpanalysis.ssda903 import Dataset
 from cpanalysis.ssda903.schema import collection_year
 
+LONG_TERM = ("stability_long_term_n", "stability_long_term_eligible", "stability_long_term_pct")
 CONTRACT = ("cla_at_end", "starts", "ceased", "adopted", "ceased_sgo", "A1", "A2", "A10", "A3_pct")
 
 
@@ -29,10 +30,11 @@ def measures_table(data: Dataset, start: pd.Timestamp, end: pd.Timestamp, la_cod
     """The statutory measures for the period [start, end], one row each: measure, value.
 
     - cla_at_end: children looked after at `end` (an episode with DECOM <= end and DEC blank or after end; short
-      breaks V3/V4 excluded); in_house_foster, external_foster, residential_pct (K1, K2, R1, R2, R5, S1) of them.
+      breaks V3/V4 excluded); in_house_foster, external_foster, residential_pct (K1, K2, R1, R2, S1; not R5
+      custody) of them (cpanalysis.categories.placement_category: external = any provider but the LA's own).
     - starts / ceased: children (each counted once) whose period of care started / ended in [start, end];
       adopted / ceased_sgo and ceased_adopted_pct / ceased_sgo_pct: by each ceased child's LAST ending in the
-      period (REC E11/E12, E45-E48).
+      period (REC E11/E12; special guardianship E43/E44 to 2017/18, E45-E48 after).
     - A1, A2, A10 (mean days, one decimal), A2_children, A3_n, A3_pct: adoption timeliness over children adopted
       in the period (see cpanalysis.adoption).
     - waiting_for_adoption: placement order, not yet placed, at `end`.
@@ -42,7 +44,13 @@ def measures_table(data: Dataset, start: pd.Timestamp, end: pd.Timestamp, la_cod
       aged 19-21 in the OC3 return of the year ending 31 March that holds `end` (cpanalysis.leavers.leaver_rates);
       0 and blanks until that year's OC3 is in the data.
     - rate_per_10k (with `la_code`): cla_at_end per 10,000 children aged 0-17, ONS mid-(N-1) estimate for the
-      year ending 31 March N that holds `end`.
+      year ending 31 March N that holds `end` (past the last estimate: the latest one, with a note).
+
+    Data depth: a measure that needs history the extracts do not hold is blank (NaN), never a guess --
+    stability_3plus when the data begin after the 12 months to `end` start; stability_long_term when some child's
+    period of care began before the data and less than 2.5 years before `end` (population.history_missing). The
+    reason for every blank, and any other caveat, is in `table.attrs["notes"]` (measure -> text), which
+    `cpanalysis measures` prints to standard error. Definitions: docs/definitions.md.
     """
     start, end = _date(start, "start"), _date(end, "end")
     if end < start:
@@ -77,6 +85,23 @@ def measures_table(data: Dataset, start: pd.Timestamp, end: pd.Timestamp, la_cod
     ]
     three = population.stability_3plus(eps, end)
     long_term = population.stability_long_term(eps, header, end)
+    notes: dict[str, str] = {}
+    if _has_years(data):
+        data_start = pd.Timestamp(data.data_start)
+        twelve = end - pd.DateOffset(years=1) + pd.Timedelta(days=1)
+        if data_start > twelve:
+            three = {"children": np.nan, "percent": np.nan}
+            why = f"needs the 12 months to {end:%d/%m/%Y}; the data begin {data_start:%d/%m/%Y}"
+            notes.update({"stability_3plus_n": why, "stability_3plus_pct": why})
+        unknown = population.history_missing(eps, header, end, data_start)
+        if len(unknown):
+            long_term = {"children": np.nan, "eligible": np.nan, "percent": np.nan}
+            why = (
+                f"{len(unknown)} children's periods of care began before the data ({data_start:%d/%m/%Y}) and less "
+                f"than 2.5 years before {end:%d/%m/%Y}: extracts from {end - pd.DateOffset(months=30):%d/%m/%Y} "
+                "are needed"
+            )
+            notes.update({m: why for m in LONG_TERM})
     rows += [
         ("stability_3plus_n", three["children"]),
         ("stability_3plus_pct", three["percent"]),
@@ -95,15 +120,24 @@ def measures_table(data: Dataset, start: pd.Timestamp, end: pd.Timestamp, la_cod
             ("care_leavers_19_21_suitable_pct", cl["suitable_accommodation_pct"]),
         ]
     if la_code:
-        rows.append(("rate_per_10k", population.rate_for(len(cla), la_code, year_ending)))
+        children, _, note = population.population_estimate(la_code, year_ending)
+        rows.append(("rate_per_10k", population.rate_per_10k(len(cla), children)))
+        if note:
+            notes["rate_per_10k"] = note
     values = [int(v) if isinstance(v, (int, np.integer)) else float(v) for _, v in rows]
-    return pd.DataFrame({"measure": [m for m, _ in rows], "value": pd.Series(values, dtype=object)})
+    table = pd.DataFrame({"measure": [m for m, _ in rows], "value": pd.Series(values, dtype=object)})
+    table.attrs["notes"] = notes
+    return table
+
+
+def _has_years(data: Dataset) -> bool:
+    return "year" in data.files and not data.files["year"].dropna().empty
 
 
 def _check_within_data(data: Dataset, start: pd.Timestamp, end: pd.Timestamp) -> None:
     """The period must lie within the collection years loaded: from 1 April of the first to 31 March of the last
     (flows before the first year's extract are not in the data; looked-after counts after the last are unknown)."""
-    if "year" not in data.files or data.files["year"].dropna().empty:
+    if not _has_years(data):
         return
     begin, data_end = pd.Timestamp(data.first_year - 1, 4, 1), pd.Timestamp(data.data_end)
     if end > data_end:

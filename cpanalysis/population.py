@@ -188,22 +188,45 @@ def load_population(path: str | Path | None = None) -> pd.DataFrame:
     return pop
 
 
-def population_for(la_code: str, year_ending: int, population: pd.DataFrame | None = None) -> int:
-    """Children aged 0-17 in an area (LA, region or England code) for the year ending 31 March `year_ending`:
-    the ONS mid-(year_ending - 1) estimate, as the DfE uses. An LA whose ONS code changed with unchanged
-    boundaries (North Yorkshire E10000023 -> E06000065, Somerset E10000027 -> E06000066 in 2023) is found
-    under its earlier code through its DfE LA number."""
+def population_estimate(la_code: str, year_ending: int, population: pd.DataFrame | None = None) -> tuple[int, int, str]:
+    """Children aged 0-17 in an area (LA, region or England code) for the year ending 31 March `year_ending`, the
+    mid-year of the ONS estimate used and a note (blank unless a later estimate was wanted than the table holds).
+
+    The DfE uses the ONS mid-(year_ending - 1) estimate. For a year past the last estimate in the table (ONS
+    publishes each mid-year about a year later) the latest estimate is used, and the note says so: the rate is then
+    provisional, not silently missing. An LA whose ONS code changed with unchanged boundaries (North Yorkshire
+    E10000023 -> E06000065, Somerset E10000027 -> E06000066 in 2023) is found under its earlier code through its DfE
+    LA number. An unknown code, or a year before the first estimate, is an InputError."""
     pop = load_population() if population is None else population
+    rows = pop[pop["area_code"] == la_code]
+    if "old_la_code" in pop:
+        numbers = rows["old_la_code"].dropna().unique()
+        rows = pd.concat([rows, pop[pop["old_la_code"].isin(numbers) & (pop["area_code"] != la_code)]])
+    if rows.empty:
+        raise InputError(
+            f"no population for {la_code} for the year ending 31 March {year_ending}: the code is not in the table"
+        )
     mid = year_ending - 1
-    row = pop[(pop["area_code"] == la_code) & (pop["mid_year"] == mid)]
-    if row.empty and "old_la_code" in pop:
-        numbers = pop.loc[pop["area_code"] == la_code, "old_la_code"].dropna().unique()
-        row = pop[pop["old_la_code"].isin(numbers) & (pop["mid_year"] == mid)]
-    if row.empty:
-        known = pop["area_code"].eq(la_code).any()
-        why = f"no estimate for mid-{mid}" if known else "the code is not in the table"
-        raise InputError(f"no population for {la_code} for the year ending 31 March {year_ending}: {why}")
-    return int(row["population_0_17"].iloc[0])
+    exact = rows[rows["mid_year"] == mid]
+    if len(exact):
+        return int(exact["population_0_17"].iloc[0]), mid, ""
+    latest = int(rows["mid_year"].max())
+    if mid < latest:
+        raise InputError(
+            f"no population for {la_code} for the year ending 31 March {year_ending}: no estimate for mid-{mid}"
+        )
+    value = int(rows.loc[rows["mid_year"] == latest, "population_0_17"].iloc[0])
+    note = (
+        f"the ONS mid-{mid} estimate is not in the population table: the latest, mid-{latest}, is used "
+        f"(the rate for the year ending 31 March {year_ending} is provisional)"
+    )
+    return value, latest, note
+
+
+def population_for(la_code: str, year_ending: int, population: pd.DataFrame | None = None) -> int:
+    """Children aged 0-17 in an area for the year ending 31 March `year_ending` (population_estimate: the ONS
+    mid-(year_ending - 1) estimate, or the latest one for a year past it)."""
+    return population_estimate(la_code, year_ending, population)[0]
 
 
 def rate_per_10k(count: float, population: float) -> int:
@@ -216,7 +239,8 @@ def rate_per_10k(count: float, population: float) -> int:
 
 def rate_for(count: float, la_code: str, year_ending: int, population: pd.DataFrame | None = None) -> int:
     """Rate per 10,000 of `count` (e.g. looked after at 31 March `year_ending`) for an area, using the ONS
-    mid-(year_ending - 1) estimate of its children aged 0-17."""
+    mid-(year_ending - 1) estimate of its children aged 0-17, or the latest estimate for a later year
+    (population_estimate gives the note to show with it)."""
     return rate_per_10k(count, population_for(la_code, year_ending, population))
 
 
@@ -308,6 +332,28 @@ def long_term_placements(episodes: pd.DataFrame, header: pd.DataFrame, year_end:
     return out.sort_values("CHILD").reset_index(drop=True)
 
 
+def history_missing(
+    episodes: pd.DataFrame, header: pd.DataFrame, year_end: pd.Timestamp, data_start: pd.Timestamp
+) -> pd.Series:
+    """Children the long-term stability measure cannot be judged for with data from `data_start` on: looked after
+    and under 16 at `year_end`, whose current period of care began before the data (its first episode in the data
+    started before `data_start` with an RNE other than S, so its real start is not in the extracts) and is known only
+    from a date less than 2.5 years before `year_end` -- they may or may not have been looked after for 2.5 years.
+    Empty when the data begin at least 2.5 years before `year_end`. Returns their CHILD codes."""
+    year_end, data_start = pd.Timestamp(year_end), pd.Timestamp(data_start)
+    history_from = year_end - pd.DateOffset(months=30)
+    if data_start <= history_from:
+        return pd.Series([], dtype=object, name="CHILD")
+    lt_cla = cla_at(episodes, year_end, header)
+    lt_cla = lt_cla[lt_cla["age_band"].isin(AGE_BANDS[:4])]
+    eps = _in_care(episodes[episodes["CHILD"].isin(lt_cla["CHILD"])])
+    eps = eps[eps["DECOM"] <= year_end]
+    current = eps[eps["PERIOD"].eq(eps.groupby("CHILD")["PERIOD"].transform("max"))]
+    first = current.drop_duplicates("CHILD", keep="first")
+    unknown = first["RNE"].ne("S") & (first["DECOM"] < data_start) & (first["DECOM"] > history_from)
+    return first.loc[unknown, "CHILD"].reset_index(drop=True)
+
+
 def stability_long_term(episodes: pd.DataFrame, header: pd.DataFrame, year_end: pd.Timestamp) -> dict[str, float]:
     """DfE long-term stability at 31 March: of children aged under 16 looked after for at least 2.5 years, the
     number and percent in the same placement for at least 2 years, or placed for adoption with the adoptive
@@ -361,15 +407,17 @@ def changes_since(
 
 
 def rates_by_year(episodes: pd.DataFrame, la_code: str, years: list[int]) -> pd.DataFrame:
-    """The LA's own rate per 10,000 children at each 31 March (years ending March; those without an ONS
-    estimate are left out): year_ending_march, children, population, rate_per_10k."""
+    """The LA's own rate per 10,000 children at each 31 March (years ending March), as rate_for: a year past the last
+    ONS estimate uses the latest one, with the note; a year before the first estimate is left out. Columns:
+    year_ending_march, children, population, mid_year (of the estimate used), rate_per_10k, note."""
     pop = load_population()
     rows = []
     for year in years:
         try:
-            denominator = population_for(la_code, year, pop)
+            denominator, mid, note = population_estimate(la_code, year, pop)
         except InputError:
             continue
         count = cla_count(episodes, pd.Timestamp(year, 3, 31))
-        rows.append((year, count, denominator, rate_per_10k(count, denominator)))
-    return pd.DataFrame(rows, columns=["year_ending_march", "children", "population", "rate_per_10k"])
+        rows.append((year, count, denominator, mid, rate_per_10k(count, denominator), note))
+    columns = ["year_ending_march", "children", "population", "mid_year", "rate_per_10k", "note"]
+    return pd.DataFrame(rows, columns=columns)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from factories import episodes_frame, frame, header_frame
 
 from cpanalysis import adoption, costs, population
@@ -202,7 +201,149 @@ def test_a_period_ending_x1_with_nothing_after_it_ends_there():
     assert (f["started"], f["ceased"], f["looked_after"]) == (1, 1, 0)
 
 
-@pytest.mark.parametrize("provider", ["PR1", "PR4"])
-def test_placement_category_examples(provider):
-    # placeholder replaced below (item 8)
-    assert placement_category(pd.Series(["U4"]), pd.Series([provider])).iloc[0].endswith("foster")
+# -- 5. A1 / A10 after a disrupted adoptive placement: the placement with the family who adopted ---------------------
+
+DISRUPTED = episodes_frame(
+    [
+        # D: entered 01/01/2021; placed with family 1 (A6) 01/01/2022, disrupted 01/04/2022 (back to foster care U4);
+        #    placed with family 2 (A6) 01/09/2022, adopted 01/03/2023 -> A1 = A10 = 01/01/2021 to 01/09/2022 =
+        #    365 + 243 = 608 days (not 365 to the first family).
+        dict(CHILD="D", DECOM="01/01/2021", RNE="S", LS="C2", PLACE="U4", DEC="01/06/2021", REC="X1"),
+        dict(CHILD="D", DECOM="01/06/2021", RNE="L", LS="E1", PLACE="U4", DEC="01/01/2022", REC="X1"),
+        dict(CHILD="D", DECOM="01/01/2022", RNE="P", LS="E1", PLACE="A6", DEC="01/04/2022", REC="X1"),
+        dict(CHILD="D", DECOM="01/04/2022", RNE="P", LS="E1", PLACE="U4", DEC="01/09/2022", REC="X1"),
+        dict(CHILD="D", DECOM="01/09/2022", RNE="P", LS="E1", PLACE="A6", DEC="01/03/2023", REC="E11"),
+        # E: entered 01/01/2021; family 1 (A6) 01/01/2022 to 01/03/2022; a new foster carer (U6) 01/03/2022, who
+        #    adopts: placed for adoption with that carer (A5, RNE T) 01/10/2022; adopted 01/05/2023 (2023/24).
+        #    A1 = 01/01/2021 to 01/10/2022 = 638 days; A10 (foster-carer adoption) = to 01/03/2022 = 424 days.
+        dict(CHILD="E", DECOM="01/01/2021", RNE="S", LS="C2", PLACE="U4", DEC="01/03/2021", REC="X1"),
+        dict(CHILD="E", DECOM="01/03/2021", RNE="L", LS="E1", PLACE="U4", DEC="01/01/2022", REC="X1"),
+        dict(CHILD="E", DECOM="01/01/2022", RNE="P", LS="E1", PLACE="A6", DEC="01/03/2022", REC="X1"),
+        dict(CHILD="E", DECOM="01/03/2022", RNE="P", LS="E1", PLACE="U6", DEC="01/10/2022", REC="X1"),
+        dict(CHILD="E", DECOM="01/10/2022", RNE="T", LS="E1", PLACE="A5", DEC="01/05/2023", REC="E11"),
+    ]
+)
+
+
+def test_a1_and_a10_after_a_disrupted_adoptive_placement():
+    """DfE adoption scorecard A1: entering care to moving in with the adoptive family -- the family who adopted."""
+    j = adoption.journeys(DISRUPTED, frame("ad1", []), T(2022, 4, 1), T(2024, 3, 31)).set_index("CHILD")
+    assert j["placed"].to_dict() == {"D": T(2022, 9, 1), "E": T(2022, 10, 1)}
+    assert j["A1_days"].to_dict() == {"D": 608, "E": 638}
+    assert j["A10_days"].to_dict() == {"D": 608, "E": 424}
+
+
+# -- 6. A3 'less than 14 months'; A2's match from the adoption it belongs to ----------------------------------------
+
+
+def test_a3_counts_waits_of_less_than_426_days_only():
+    """DfE A3: children who wait less than 14 months (the scorecard's 426 days): 425 days counts, 426 does not."""
+    eps = episodes_frame(
+        [
+            # F: 01/01/2022 to 02/03/2023 = 365 + 60 = 425 days -> counted; G: to 03/03/2023 = 426 days -> not.
+            dict(CHILD="F", DECOM="01/01/2022", RNE="S", LS="E1", PLACE="U4", DEC="02/03/2023", REC="X1"),
+            dict(CHILD="F", DECOM="02/03/2023", RNE="P", LS="E1", PLACE="A6", DEC="01/09/2023", REC="E11"),
+            dict(CHILD="G", DECOM="01/01/2022", RNE="S", LS="E1", PLACE="U4", DEC="03/03/2023", REC="X1"),
+            dict(CHILD="G", DECOM="03/03/2023", RNE="P", LS="E1", PLACE="A6", DEC="01/09/2023", REC="E11"),
+        ]
+    )
+    j = adoption.journeys(eps, frame("ad1", []), Y_START, Y_END).set_index("CHILD")
+    assert j["A1_days"].to_dict() == {"F": 425, "G": 426}
+    assert j["within_426"].to_dict() == {"F": True, "G": False}
+    s = adoption.summary(j.reset_index()).set_index("measure")["value"]
+    assert (s["A3_n"], s["A3_pct"]) == (1, 50.0)
+
+
+def test_a2_takes_the_match_of_the_adoption_it_measures():
+    """H adopted 01/03/2023 (matched 01/10/2022, AD1 of 2023), adoption broke down, back in care 01/06/2023, adopted
+    again 01/03/2024 (matched 01/11/2023, AD1 of 2024). The 2022/23 adoption's A2 uses its own match: order
+    01/01/2022 to 01/10/2022 = 273 days (not the later match)."""
+    eps = episodes_frame(
+        [
+            dict(CHILD="H", DECOM="01/06/2021", RNE="S", LS="C2", PLACE="U4", DEC="01/01/2022", REC="X1"),
+            dict(CHILD="H", DECOM="01/01/2022", RNE="L", LS="E1", PLACE="U4", DEC="01/11/2022", REC="X1"),
+            dict(CHILD="H", DECOM="01/11/2022", RNE="P", LS="E1", PLACE="A6", DEC="01/03/2023", REC="E11"),
+            dict(CHILD="H", DECOM="01/06/2023", RNE="S", LS="E1", PLACE="U4", DEC="01/12/2023", REC="X1"),
+            dict(CHILD="H", DECOM="01/12/2023", RNE="P", LS="E1", PLACE="A6", DEC="01/03/2024", REC="E11"),
+        ]
+    )
+    ad1 = pd.concat(
+        [
+            frame("ad1", [dict(CHILD="H", DATE_MATCH="01/10/2022", FOSTER_CARE="0")], year=2023),
+            frame("ad1", [dict(CHILD="H", DATE_MATCH="01/11/2023", FOSTER_CARE="0")], year=2024),
+        ],
+        ignore_index=True,
+    )
+    first = adoption.journeys(eps, ad1, T(2022, 4, 1), T(2023, 3, 31)).iloc[0]
+    assert (first["match"], first["A2_days"]) == (T(2022, 10, 1), 273)
+    second = adoption.journeys(eps, ad1, Y_START, Y_END).iloc[0]
+    # the second period's order is its first E1 episode, 01/06/2023 -> match 01/11/2023 = 153 days
+    assert (second["match"], second["A2_days"]) == (T(2023, 11, 1), 153)
+
+
+# -- 7. Rate per 10,000 past the last ONS estimate: the latest estimate, with a note, the same everywhere -------------
+
+
+def test_rate_past_the_last_estimate_uses_the_latest_with_a_note():
+    """The table's last Cheshire East estimate is mid-2024, 83,041 children. Year ending 31/03/2026 (needs mid-2025):
+    550 / 83,041 x 10,000 = 66.23 -> 66, from mid-2024, with a note; rates_by_year gives the same row."""
+    children, mid, note = population.population_estimate("E06000049", 2026)
+    assert (children, mid) == (83041, 2024) and "mid-2025" in note and "mid-2024" in note
+    assert population.rate_for(550, "E06000049", 2026) == 66
+    assert population.population_estimate("E06000049", 2025)[1:] == (2024, "")  # the estimate itself: no note
+    eps = episodes_frame([dict(CHILD="A", DECOM="01/01/2025", RNE="S", LS="C2", PLACE="U4")])
+    r = population.rates_by_year(eps, "E06000049", [2025, 2026]).set_index("year_ending_march")
+    assert r["mid_year"].to_dict() == {2025: 2024, 2026: 2024}
+    assert r.loc[2025, "note"] == "" and r.loc[2026, "note"] == note
+    assert r["rate_per_10k"].to_dict() == {2025: 0, 2026: 0}  # 1 / 83,041 x 10,000 = 0.12 -> 0
+
+
+# -- 8. Placement groups ---------------------------------------------------------------------------------------------
+
+
+def test_placement_groups_keep_custody_and_unknown_providers_out():
+    """R5 (young offender institution or prison) is not residential care; a foster placement with no provider is
+    neither in-house nor external; external = any provider but the LA's own (PR2-PR5)."""
+    place = pd.Series(["R5", "K2", "R1", "U4", "U4", "U4", "U1", "U6"])
+    provider = pd.Series(["PR4", "PR4", "PR4", None, "PR2", "PR5", "PR1", "PR3"])
+    assert placement_category(place, provider).tolist() == [
+        "Other",
+        "Residential",
+        "Residential",
+        "Other",
+        "External (IFA) foster",
+        "External (IFA) foster",
+        "In-house foster",
+        "External (IFA) foster",
+    ]
+
+
+# -- 9. Data depth: blank, with the reason, where the extracts lack the history -------------------------------------
+
+
+def test_long_term_stability_is_blank_without_the_history_it_needs():
+    """One year of extracts (2023/24, from 01/04/2023). A: its first episode in the data began 01/12/2022 with RNE L
+    (a legal change: its period began earlier, date not in the data) -- less than 2.5 years before 31/03/2024, so
+    whether A has been looked after 2.5 years is unknown -> long-term stability blank with the reason. B: in care
+    since 2019 by its own S episode -> known; alone it would be 1 of 1."""
+    eps = episodes_frame(
+        [
+            dict(CHILD="A", DECOM="01/12/2022", RNE="L", LS="C2", PLACE="U4"),
+            dict(CHILD="B", DECOM="01/01/2019", RNE="S", LS="C2", PLACE="U4"),
+        ],
+        year=2024,
+    )
+    header = header_frame([dict(CHILD=c, DOB="01/01/2015") for c in "AB"], year=2024)
+    table = measures_table(_dataset(eps, header, [2024]), Y_START, Y_END)
+    values = _values(table)
+    assert all(pd.isna(values[m]) for m in ("stability_long_term_n", "stability_long_term_pct"))
+    assert "1 children's periods of care began before the data" in table.attrs["notes"]["stability_long_term_pct"]
+    assert not pd.isna(values["stability_3plus_pct"])  # the 12 months are in the data
+    only_b = measures_table(_dataset(eps[eps["CHILD"] == "B"], header, [2024]), Y_START, Y_END)
+    assert _values(only_b)["stability_long_term_pct"] == 100.0 and only_b.attrs["notes"] == {}
+    # a quarter in the first year: the 12 months to 30/06/2023 begin 01/07/2022, before the data -> blank 3+
+    q1 = measures_table(_dataset(eps[eps["CHILD"] == "B"], header, [2024]), Y_START, T(2023, 6, 30))
+    assert (
+        pd.isna(_values(q1)["stability_3plus_pct"])
+        and "the data begin 01/04/2023" in q1.attrs["notes"]["stability_3plus_pct"]
+    )

@@ -172,8 +172,10 @@ def test_population_uses_mid_year_before_the_year_ending_march():
     assert population.population_for("E06000065", 2022) == 113710
     with pytest.raises(InputError, match="E99999999"):
         population.population_for("E99999999", 2024)
-    with pytest.raises(InputError, match="mid-2030"):
-        population.population_for("E06000049", 2031)
+    # past the last estimate (mid-2024): the latest is used (issue 20; tests/test_definitions.py)
+    assert population.population_for("E06000049", 2031) == 83041
+    with pytest.raises(InputError, match="mid-2009"):
+        population.population_for("E06000049", 2010)
 
 
 STABILITY = episodes_frame(
