@@ -12,6 +12,7 @@ from cpanalysis.errors import InputError
 from cpanalysis.ssda903 import Dataset
 from cpanalysis.ssda903.schema import collection_year
 
+ADOPTION_3YR = ("A1", "A2", "A10", "A3_pct", "adopted")
 LONG_TERM = ("stability_long_term_n", "stability_long_term_eligible", "stability_long_term_pct")
 CONTRACT = ("cla_at_end", "starts", "ceased", "adopted", "ceased_sgo", "A1", "A2", "A10", "A3_pct")
 
@@ -37,6 +38,8 @@ def measures_table(data: Dataset, start: pd.Timestamp, end: pd.Timestamp, la_cod
       period (REC E11/E12; special guardianship E43/E44 to 2017/18, E45-E48 after).
     - A1, A2, A10 (mean days, one decimal), A2_children, A3_n, A3_pct: adoption timeliness over children adopted
       in the period (see cpanalysis.adoption).
+    - A1_3yr, A2_3yr, A10_3yr, A3_pct_3yr, adopted_3yr: the same over the three years to `end` (the adoption
+      scorecard's 3-year averages, which its thresholds are for; blank when the data hold less than three years).
     - waiting_for_adoption: placement order, not yet placed, at `end`.
     - stability_3plus(_n, _pct): looked after at `end` with 3+ placements in the 12 months to `end`;
       stability_long_term(_n, _eligible, _pct) at `end` (the DfE figures when `end` is 31 March).
@@ -56,6 +59,7 @@ def measures_table(data: Dataset, start: pd.Timestamp, end: pd.Timestamp, la_cod
     if end < start:
         raise InputError(f"the period is empty: end {end:%Y-%m-%d} is before start {start:%Y-%m-%d}")
     _check_within_data(data, start, end)
+    notes: dict[str, str] = {}
     eps, header = data["episodes"], data["header"]
     periods = population.with_periods(eps)  # once, for starts, ceased and adoption journeys
     cla = population.cla_at(eps, end, header)
@@ -75,6 +79,13 @@ def measures_table(data: Dataset, start: pd.Timestamp, end: pd.Timestamp, la_cod
     ]
     summary = adoption.summary(adoption.journeys(periods, data["ad1"], start, end)).set_index("measure")["value"]
     rows += [(m, summary[m]) for m in ("A1", "A2", "A10", "A3_pct", "A2_children", "A3_n")]
+    three_start = end - pd.DateOffset(years=3) + pd.Timedelta(days=1)
+    three = adoption.summary(adoption.journeys(periods, data["ad1"], three_start, end)).set_index("measure")["value"]
+    if _has_years(data) and three_start < pd.Timestamp(data.data_start):
+        three = three.map(lambda _: np.nan)
+        why = f"needs the three years from {three_start:%d/%m/%Y}; the data begin {data.data_start:%d/%m/%Y}"
+        notes.update({f"{m}_3yr": why for m in ADOPTION_3YR})
+    rows += [(f"{m}_3yr", three[m]) for m in ADOPTION_3YR]
     mix = cla["placement"].value_counts()
     residential = int(mix.get("Residential", 0) + mix.get("Secure", 0) + mix.get("Residential school", 0))
     rows += [
@@ -85,7 +96,6 @@ def measures_table(data: Dataset, start: pd.Timestamp, end: pd.Timestamp, la_cod
     ]
     three = population.stability_3plus(eps, end)
     long_term = population.stability_long_term(eps, header, end)
-    notes: dict[str, str] = {}
     if _has_years(data):
         data_start = pd.Timestamp(data.data_start)
         twelve = end - pd.DateOffset(years=1) + pd.Timedelta(days=1)

@@ -3,7 +3,9 @@ name, polarity (high or low is good), statistical-neighbour and England averages
 each quarter of this year (year to date), RAG status against target, quarterly direction of travel, and the
 analyst's comment.
 
-- RAG (`rag`): for 'high is good', Green at or above target, Amber below it by no more than the tolerance, Red
+- RAG (`rag`): judged on the latest column's value, or for the adoption rows (A1, A2, A10, A3: single-year year
+  to date in the columns) on the 3-year average to that date, which is what the DfE thresholds are for. For
+  'high is good', Green at or above target, Amber below it by no more than the tolerance, Red
   further below; mirrored for 'low is good' (Green at or below target). 'context' measures (and missing values or
   targets) have no RAG.
 - Direction of travel (`direction_of_travel`): the latest quarter against the column before it: Improving or
@@ -34,7 +36,8 @@ UNITS = ("count", "percent", "days", "rate")
 class Measure:
     """A scorecard measure. `measure` is its name in the measures table (cpanalysis.measures.measures_table);
     `bases` are the counts it is computed from (suppressed when any is 1-4); `cumulative` marks year-to-date
-    counts (no direction of travel)."""
+    counts (no direction of travel); `rag_on` names the measure the RAG judges when it is not the one shown (the
+    adoption rows show the year to date but their thresholds are for 3-year averages, so RAG is on those)."""
 
     ref: str
     measure: str
@@ -43,6 +46,7 @@ class Measure:
     unit: str
     bases: tuple[str, ...] = ()
     cumulative: bool = False
+    rag_on: str | None = None
 
 
 REGISTRY: tuple[Measure, ...] = (
@@ -108,6 +112,7 @@ REGISTRY: tuple[Measure, ...] = (
         "high",
         "percent",
         ("A3_n", "adopted"),
+        rag_on="A3_pct_3yr",
     ),
     Measure(
         "P2.13",
@@ -116,6 +121,7 @@ REGISTRY: tuple[Measure, ...] = (
         "low",
         "days",
         ("adopted",),
+        rag_on="A1_3yr",
     ),
     Measure(
         "P2.14",
@@ -124,9 +130,16 @@ REGISTRY: tuple[Measure, ...] = (
         "low",
         "days",
         ("A2_children",),
+        rag_on="A2_3yr",
     ),
     Measure(
-        "P2.15", "A10", "A10: as A1 but from moving in with the foster carer who adopts", "low", "days", ("adopted",)
+        "P2.15",
+        "A10",
+        "A10: as A1 but from moving in with the foster carer who adopts",
+        "low",
+        "days",
+        ("adopted",),
+        rag_on="A10_3yr",
     ),
     Measure("P2.16", "waiting_for_adoption", "Children with a placement order not yet placed", "context", "count"),
 )
@@ -258,6 +271,7 @@ def build_scorecard(
     for t in targets.itertuples():
         m = BY_MEASURE[t.measure]
         latest = raw[labels[-1]].get(t.measure) if labels else None
+        judged = raw[labels[-1]].get(m.rag_on) if labels and m.rag_on else latest
         previous = raw[labels[-2]].get(t.measure) if len(labels) > 1 else None
         row = {
             "Ref": t.ref,
@@ -270,7 +284,7 @@ def build_scorecard(
             "Target": _fmt(t.target, m.unit),
         }
         row.update({lab: _fmt(shown[lab].get(t.measure), m.unit) for lab in labels})
-        row["RAG"] = rag(latest, t.target, t.polarity, t.amber_tolerance)
+        row["RAG"] = rag(judged, t.target, t.polarity, t.amber_tolerance)
         row["Direction of travel"] = "" if m.cumulative else direction_of_travel(latest, previous, t.polarity)
         row["Comment"] = comments.get(t.ref, "")
         rows.append(row)

@@ -101,6 +101,7 @@ def test_build_scorecard_by_hand():
                 "cla_at_end": 520,
                 "adopted": 9,
                 "A1": 440.0,
+                "A1_3yr": 470.0,
                 "residential_pct": 0.6,
                 "ceased": 60,
                 "ceased_sgo": 8,
@@ -131,8 +132,11 @@ def test_build_scorecard_by_hand():
     # adopted 3 in Q1 -> [c], and the A1 average over those 3 children -> [c]; year end and Q2 shown
     assert card.loc["P2.11", ["Year end 2019-20", "Q1 2020-21", "Q2 2020-21"]].tolist() == ["24", "[c]", "9"]
     assert card.loc["P2.13", ["Year end 2019-20", "Q1 2020-21", "Q2 2020-21"]].tolist() == ["450", "[c]", "440"]
-    # A1 latest 440 vs target 426 low-is-good, band 30: 14 days over -> Amber; 380 -> 440 is Worsening
-    assert card.loc["P2.13", ["RAG", "Direction of travel"]].tolist() == ["Amber", "Worsening"]
+    # A1's columns are single-year year-to-date averages, but the threshold 426 is for the 3-year average: RAG is
+    # judged on A1_3yr (issue 20): 470 vs 426 low-is-good, band 30: 44 days over -> Red (the year to date, 440,
+    # would be Amber); direction of travel compares the shown columns, 380 -> 440 Worsening
+    assert card.loc["P2.13", ["RAG", "Direction of travel"]].tolist() == ["Red", "Worsening"]
+    assert "RAG on the 3-year average" in card.loc["P2.13", "Measure"]
     # adopted is a year-to-date count: no direction of travel (it only grows through the year)
     assert card.loc["P2.11", "Direction of travel"] == ""
     # residential 0.6% of 520 = 3 children -> [c]; 11% of 510 = 56 shown; latest 0.6 <= 10 Green, 11 -> 0.6 Improving
