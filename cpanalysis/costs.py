@@ -118,11 +118,11 @@ SGO_ALLOWANCE = "SGO allowance"
 
 def sgo_allowances(episodes: pd.DataFrame, header: pd.DataFrame, years: list[str], costs: pd.DataFrame) -> pd.DataFrame:
     """What special guardianship allowances cost each financial year ('2019-20', ...): every child who left care
-    through a special guardianship order (REC E45-E48) counts from the day the order ended care to the day
-    before their 18th birthday, at the 'SGO allowance' weekly unit cost. Assumes every special guardian is paid
-    the allowance (in practice it is means-tested: an upper estimate). For years after the data, only orders
-    already granted are counted (no new ones). Columns: financial_year, children, days, weekly_cost_gbp,
-    cost_year, spend_gbp (blank without a unit cost)."""
+    through a special guardianship order (REC E43/E44 to 2017/18, E45-E48 after: categories.SGO) counts from the
+    day the order ended care to the day before their 18th birthday, at the 'SGO allowance' weekly unit cost.
+    Assumes every special guardian is paid the allowance (in practice it is means-tested: an upper estimate). For
+    years after the data, only orders already granted are counted (no new ones). Columns: financial_year, children,
+    days, weekly_cost_gbp, cost_year, spend_gbp (blank without a unit cost)."""
     sgo = episodes[episodes["REC"].isin(SGO) & episodes["DEC"].notna()][["CHILD", "DEC"]]
     dob = header.drop_duplicates("CHILD", keep="last").set_index("CHILD")["DOB"]
     start = sgo["DEC"]
