@@ -129,14 +129,14 @@ def episode_rules(eps: pd.DataFrame) -> pd.DataFrame:
         + _d(eps["DEC"])
         + ") but the next episode starts "
         + _d(nxt_decom)
-        + ": the period of care is broken",
+        + ": the period of care is taken to end on the X1 date",
     )
     add(
         x1 & ~nxt_same,
         "REC",
         "x1_gap",
         "error",
-        "REC X1 (ends " + _d(eps["DEC"]) + ") but no episode follows: the period of care has no end",
+        "REC X1 (ends " + _d(eps["DEC"]) + ") but no episode follows: the period of care is taken to end then",
     )
 
     wp = episodes_with_periods(eps)
