@@ -326,6 +326,53 @@ def timeline_chart(
     return _finish(fig, ax, title, "Date", "", source, synthetic, zero=False)
 
 
+def comparison_chart(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    title: str,
+    xlabel: str = "",
+    lines: dict[str, float] | None = None,
+    band: tuple[pd.Series, pd.Series] | None = None,
+    source: str = "",
+    synthetic: bool = False,
+) -> Figure:
+    """Horizontal bars of x for each y (e.g. each authority), largest first, each labelled with its value, with a
+    vertical reference line per entry of `lines` (e.g. the region's and England's figures, named in the legend);
+    band: (lower, upper) aligned with df, drawn as a range on each bar (e.g. a projection's 90% range)."""
+    _check(df, [x, y])
+    apply_style()
+    order = df.sort_values(x, ascending=False)
+    fig, ax = plt.subplots(figsize=(SIZE[0], max(3.5, 0.45 * len(order) + 1.8)))
+    ax.barh(order[y].astype(str), order[x], color=PALETTE[0])
+    if band is not None:
+        lower, upper = band[0].loc[order.index], band[1].loc[order.index]
+        ax.errorbar(
+            order[x],
+            order[y].astype(str),
+            xerr=[order[x] - lower, upper - order[x]],
+            fmt="none",
+            ecolor="#222222",
+            capsize=3,
+            label="90% range",
+        )
+    for container in ax.containers[:1]:
+        ax.bar_label(container, fmt="{:,.1f}", padding=3, fontsize=10)
+    for i, (name, value) in enumerate((lines or {}).items()):
+        ax.axvline(
+            value, color=PALETTE[(i + 1) % len(PALETTE)], linestyle="--", linewidth=2, label=f"{name}: {value:,.1f}"
+        )
+    ax.invert_yaxis()
+    negative = bool((order[x] < 0).any()) or (band is not None and bool((band[0] < 0).any()))
+    if negative:
+        ax.axvline(0, color="#222222", linewidth=1)
+    else:
+        ax.set_xlim(left=0)
+    ax.margins(x=0.1)
+    _legend(ax)
+    return _finish(fig, ax, title, xlabel, "", source, synthetic, zero=False)
+
+
 def save_figure(fig: Figure, out_dir: str | Path, name: str) -> list[Path]:
     """Write the figure as `name`.png (150 dpi) and `name`.svg into out_dir (created if need be); returns the
     two paths. The figure stays open (a notebook still shows it); close it with matplotlib.pyplot.close(fig)."""

@@ -49,8 +49,15 @@ def _measures(args: argparse.Namespace) -> int:
 
 
 def _synth(args: argparse.Namespace) -> int:
-    from cpanalysis.synth import generate
+    from cpanalysis.synth import generate, generate_region
 
+    if args.authorities is not None:
+        table = generate_region(
+            args.out, args.authorities, args.seed, args.first_year, args.last_year, args.scale, args.messy, args.region
+        )
+        print(table.to_string(index=False))
+        print(f"{len(table)} synthetic authorities written to {args.out}, one folder per LA code")
+        return 0
     out = generate(
         args.out,
         seed=args.seed,
@@ -92,6 +99,35 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _region(args: argparse.Namespace) -> int:
+    from cpanalysis.context import is_synthetic, parse_date
+    from cpanalysis.region import authorities, run_region, write_pack, write_packs
+
+    if args.workers is not None and args.workers < 1:
+        raise InputError(f"--workers must be at least 1 (got {args.workers})")
+    period_end = f"{parse_date(args.period_end, '--period-end'):%Y-%m-%d}" if args.period_end else None
+    found, _ = authorities(args.dir)
+    synthetic = bool(found) and all(is_synthetic(a.source) for a in found)
+    result = run_region(
+        args.dir,
+        scheduler=args.scheduler,
+        workers=args.workers,
+        period_end=period_end,
+        simulations=args.simulations,
+        seed=args.seed,
+    )
+    folder = write_pack(result, args.out, synthetic=synthetic)
+    print(
+        f"{len(result.ok)} of {len(result.results)} authorities analysed on {result.workers} worker(s) in "
+        f"{result.seconds:.1f} s; regional pack: {folder / 'region_pack.html'}"
+    )
+    for r in result.failed:
+        print(f"  not analysed: {r.la_code}: {r.error}", file=sys.stderr)
+    if args.packs:
+        write_packs(result, args.dir, folder)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cpanalysis", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -116,6 +152,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--last-year", type=int, default=2021, help="last collection year")
     p.add_argument("--scale", type=float, default=1.0, help="1 = a mid-sized LA; 100 = national size")
     p.add_argument("--messy", action="store_true", help="inject duplicates, bad codes, ISO dates, corrections")
+    p.add_argument(
+        "--authorities",
+        "-n",
+        type=int,
+        help="write a region: N authorities, one sub-folder per LA code, sized by "
+        "each LA's population of children (--scale times) with their own rates and trends",
+    )
+    p.add_argument("--region", default="E12000002", help="with --authorities: the region whose LAs come first")
     p.set_defaults(func=_synth)
 
     p = sub.add_parser("run", help="the quarterly committee pack: run every notebook into outputs/<period-end>_<time>/")
@@ -132,6 +176,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="notebook parameter for every notebook declaring it, or NOTEBOOK.NAME for one notebook",
     )
     p.set_defaults(func=_run)
+
+    p = sub.add_parser("region", help="every authority of a region on Dask, and the regional benchmarking pack")
+    p.add_argument(
+        "dir", help="folder of one 903 folder per LA code (E06000049/ ...), or a pooled extract with an LA column"
+    )
+    p.add_argument("--scheduler", help="address of an existing Dask scheduler (default: a local cluster)")
+    p.add_argument("--workers", type=int, help="local cluster workers (default: one per core)")
+    p.add_argument("--period-end", help="YYYY-MM-DD (default: each authority's last 31 March)")
+    p.add_argument("--simulations", type=int, default=200, help="projection runs per authority")
+    p.add_argument("--seed", type=int, default=903, help="run seed; each authority's is derived from it and its code")
+    p.add_argument("--packs", action="store_true", help="also each authority's committee pack (cpanalysis run)")
+    p.add_argument("--out", help="folder for the region_<timestamp>/ folder (default: outputs/)")
+    p.set_defaults(func=_region)
 
     return parser
 

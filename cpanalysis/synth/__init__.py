@@ -61,6 +61,7 @@ def generate(
     last_year: int = 2021,
     scale: float = 1.0,
     messy: bool = False,
+    settings: Settings | None = None,
 ) -> Path:
     """Write yearly 903 extracts of a synthetic LA (YYYY-header.csv, YYYY-episodes.csv, YYYY-uasc.csv,
     YYYY-reviews.csv, YYYY-ad1.csv, YYYY-placed_adoption.csv, YYYY-prev_perm.csv, YYYY-missing.csv,
@@ -68,11 +69,12 @@ def generate(
 
     scale 1 is a mid-sized English authority (about 550 looked after by 2020); scale 100 is about 55,000.
     messy=True injects duplicate rows, lower-case codes, stray spaces, ISO dates, invalid codes and
-    corrections made by the following year's return (see `cpanalysis.synth.messy`)."""
+    corrections made by the following year's return (see `cpanalysis.synth.messy`). settings: volumes and trends
+    other than the default's (`Settings`; the region generator varies them by authority)."""
     out = Path(out_dir).expanduser()
     _check(out, seed, first_year, last_year, scale)
     out.mkdir(parents=True, exist_ok=True)
-    h = histories(seed, first_year, last_year, scale)
+    h = histories(seed, first_year, last_year, scale, settings)
     rng = np.random.default_rng([seed, 1])
     for year in range(first_year, last_year + 1):
         tables = {name: as_text(df, name) for name, df in cut_year(h, year).items()}
@@ -114,4 +116,15 @@ def ensure_default() -> Path:
     return target
 
 
-__all__ = ["GENERATOR_VERSION", "Settings", "as_text", "cut_year", "ensure_default", "generate", "histories"]
+from cpanalysis.synth.region import generate_region  # noqa: E402  (it uses generate above)
+
+__all__ = [
+    "GENERATOR_VERSION",
+    "Settings",
+    "as_text",
+    "cut_year",
+    "ensure_default",
+    "generate",
+    "generate_region",
+    "histories",
+]
