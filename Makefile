@@ -29,7 +29,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check cpanalysis tests bench notebooks
 	$(BIN)/ruff format --check cpanalysis tests bench notebooks
 
-## bench: times the batch run and the heavy functions at LA and national size
+## bench: times the batch run and the heavy functions at LA and national size, and a 10-authority region on Dask (1 and 2 workers)
 bench: $(STAMP)
 	$(BIN)/python bench/run_bench.py
 

@@ -1,5 +1,7 @@
 """Benchmarks: the batch run and the heavy functions, on the synthetic LA (scale 1) and at national size
-(scale 100). Prints seconds and peak memory (RSS) for each step. Run: make bench  (or add --scales 1)."""
+(scale 100), and a region of synthetic authorities on Dask with 1 and 2 workers. Prints seconds and peak memory
+(RSS) for each step. Run: make bench  (or add --scales 1); one part alone: python bench/run_bench.py la | region
+(region: --authorities 10 --region-scale 1 --simulations 200)."""
 
 from __future__ import annotations
 
@@ -64,14 +66,55 @@ def bench(scale: float, work: Path, batch: bool) -> None:
             print(f"   {nb['name']:<44} {nb['seconds']:8.1f} s  {nb['status']}")
 
 
+def bench_region(work: Path, authorities: int, scale: float, simulations: int, workers: tuple[int, ...]) -> None:
+    """cpanalysis region on a synthetic region: the same authorities on a LocalCluster of each number of worker
+    processes (one thread each); wall time from submitting the tasks to the last result, and the speed-up."""
+    from cpanalysis.region import run_region
+    from cpanalysis.synth import generate_region
+
+    print(f"\n== region: {authorities} synthetic authorities, scale {scale:g}, {simulations} simulations each")
+    folder = work / "region"
+    table = timed(
+        f"synth.generate_region ({authorities} authorities)", generate_region, folder, authorities, scale=scale
+    )
+    print(f"   scales {table['scale'].min():.2f}-{table['scale'].max():.2f} (1 = about 550 looked after)")
+    seconds = {}
+    for n in workers:
+        result = timed(
+            f"region.run_region ({n} worker{'s' if n > 1 else ''})",
+            run_region,
+            folder,
+            workers=n,
+            simulations=simulations,
+            progress=None,
+        )
+        seconds[n] = result.seconds
+        tasks = sorted(r.seconds for r in result.ok)
+        print(
+            f"   {len(result.ok)} ok, {len(result.failed)} failed; run {result.seconds:.1f} s; "
+            f"per authority {tasks[0]:.1f}-{tasks[-1]:.1f} s (median {tasks[len(tasks) // 2]:.1f} s)"
+        )
+    if len(seconds) > 1:
+        first, last = min(seconds), max(seconds)
+        print(f"   speed-up {first} -> {last} workers: {seconds[first] / seconds[last]:.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("part", nargs="?", choices=["all", "la", "region"], default="all")
     parser.add_argument("--scales", type=float, nargs="+", default=[1, 100])
     parser.add_argument("--no-batch-at-scale", type=float, default=None, help="skip the batch run at this scale")
+    parser.add_argument("--authorities", type=int, default=10, help="region: number of synthetic authorities")
+    parser.add_argument("--region-scale", type=float, default=1.0, help="region: scale of every authority")
+    parser.add_argument("--simulations", type=int, default=200, help="region: projection runs per authority")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="region: worker counts to time")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        for scale in args.scales:
-            bench(scale, Path(tmp), batch=scale != args.no_batch_at_scale)
+        if args.part in ("all", "la"):
+            for scale in args.scales:
+                bench(scale, Path(tmp), batch=scale != args.no_batch_at_scale)
+        if args.part in ("all", "region"):
+            bench_region(Path(tmp), args.authorities, args.region_scale, args.simulations, tuple(args.workers))
 
 
 if __name__ == "__main__":

@@ -280,7 +280,7 @@ def _client(scheduler: str | None, workers: int | None, processes: bool):
     if n < 1:
         raise InputError(f"--workers must be at least 1 (got {n})")
     cluster = LocalCluster(
-        n_workers=n, threads_per_worker=1, processes=processes, dashboard_address=None, silence_logs=40
+        n_workers=n, threads_per_worker=1, processes=processes, dashboard_address=":0", silence_logs=40
     )
     return Client(cluster), cluster
 
@@ -430,8 +430,11 @@ def comparison(run: RegionRun) -> pd.DataFrame:
     children = sum(population_for(r.la_code, collection_year(r.period_end)) for r in ok)
     region["rate_per_10k"] = rate_per_10k(region["cla_at_end"], children)
     for m, (n, d) in RATIOS.items():
-        region[m] = round(100 * region[n] / region[d], 1) if region.get(d) else np.nan
+        if n in region and d in region:
+            region[m] = round(100 * region[n] / region[d], 1) if region[d] else np.nan
     for m, w in MEANS.items():
+        if m not in wide or w not in wide:
+            continue
         weights = wide[w].where(wide[m].notna(), 0)
         region[m] = round(float((wide[m].fillna(0) * weights).sum() / weights.sum()), 1) if weights.sum() else np.nan
     priced = [r.spend.dropna(subset=["spend_gbp"]) for r in ok]
@@ -450,6 +453,7 @@ def comparison(run: RegionRun) -> pd.DataFrame:
             ("_upper", np.quantile(summed[:, i], 0.95)),
         ):
             region[f"growth_{h}m{suffix}_pct"] = round(100 * (value / now - 1), 1) if now else np.nan
+    wide = wide.reindex(columns=list(dict.fromkeys([*wide.columns, *region])))
     wide.loc["Region"] = pd.Series(region)
     names = _la_names()
     wide.insert(
@@ -534,7 +538,7 @@ def pack_table(run: RegionRun) -> tuple[pd.DataFrame, int]:
     shown.loc["England"] = pd.Series(row)
     for c in [*COUNTS, "rate_per_10k", "spend_per_child_gbp", "rag_green", "rag_amber", "rag_red"]:
         if c in shown:
-            shown[c] = shown[c].map(_whole).astype(object)
+            shown[c] = pd.Series([_whole(v) for v in shown[c]], index=shown.index, dtype=object)
     return shown.reset_index(), year
 
 
