@@ -66,9 +66,15 @@ def bench(scale: float, work: Path, batch: bool) -> None:
             print(f"   {nb['name']:<44} {nb['seconds']:8.1f} s  {nb['status']}")
 
 
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def bench_region(work: Path, authorities: int, scale: float, simulations: int, workers: tuple[int, ...]) -> None:
     """cpanalysis region on a synthetic region: the same authorities on a LocalCluster of each number of worker
     processes (one thread each); wall time from submitting the tasks to the last result, and the speed-up."""
+    from distributed import Client, LocalCluster
+
     from cpanalysis.region import run_region
     from cpanalysis.synth import generate_region
 
@@ -80,19 +86,25 @@ def bench_region(work: Path, authorities: int, scale: float, simulations: int, w
     print(f"   scales {table['scale'].min():.2f}-{table['scale'].max():.2f} (1 = about 550 looked after)")
     seconds = {}
     for n in workers:
-        result = timed(
-            f"region.run_region ({n} worker{'s' if n > 1 else ''})",
-            run_region,
-            folder,
-            workers=n,
-            simulations=simulations,
-            progress=None,
-        )
+        with (
+            LocalCluster(n_workers=n, threads_per_worker=1, dashboard_address=":0", silence_logs=40) as cluster,
+            Client(cluster) as client,
+        ):
+            result = timed(
+                f"region.run_region ({n} worker{'s' if n > 1 else ''})",
+                run_region,
+                folder,
+                client=client,
+                simulations=simulations,
+                progress=None,
+            )
+            peaks = client.run(_peak_rss_mb)
         seconds[n] = result.seconds
         tasks = sorted(r.seconds for r in result.ok)
         print(
             f"   {len(result.ok)} ok, {len(result.failed)} failed; run {result.seconds:.1f} s; "
-            f"per authority {tasks[0]:.1f}-{tasks[-1]:.1f} s (median {tasks[len(tasks) // 2]:.1f} s)"
+            f"per authority {tasks[0]:.1f}-{tasks[-1]:.1f} s (median {tasks[len(tasks) // 2]:.1f} s); "
+            f"worker peak RSS {', '.join(f'{v:.0f}' for v in peaks.values())} MB"
         )
     if len(seconds) > 1:
         first, last = min(seconds), max(seconds)

@@ -354,6 +354,13 @@ LABELS = {
     "A10": "A10: A1 from moving in with the foster carer who adopts",
     "spend_per_child_gbp": "Placement spend per child looked after (GBP a year)",
     **{f"growth_{h}m_pct": f"Projected change in children looked after in {h} months (%)" for h in HORIZONS},
+    **{f"growth_{h}m_lower_pct": f"{h} months: 90% range from (%)" for h in HORIZONS},
+    **{f"growth_{h}m_upper_pct": f"{h} months: 90% range to (%)" for h in HORIZONS},
+    "rag_green": "Scorecard measures Green",
+    "rag_amber": "Scorecard measures Amber",
+    "rag_red": "Scorecard measures Red",
+    "la_code": "LA code",
+    "la_name": "Authority",
 }
 RATIOS = {  # derived measure -> (numerator, denominator), pooled for the region
     "in_house_foster_pct": ("in_house_foster", "cla_at_end"),
@@ -699,7 +706,6 @@ def write_packs(run: RegionRun, path: str | Path, folder: Path, progress: Callab
                     data_dir=data,
                     period_end=f"{r.period_end:%Y-%m-%d}",
                     la_code=r.la_code,
-                    period="year",
                     out=folder / "packs" / r.la_code,
                     progress=False,
                 )

@@ -32,6 +32,7 @@ from cpanalysis.region import (
     spend_per_child,
     suppressed,
     write_pack,
+    write_packs,
     year_to,
 )
 from cpanalysis.ssda903 import load
@@ -262,6 +263,23 @@ def test_the_pack_is_written_with_suppression(region_run, tmp_path):
     assert (folder / "region_benchmarks.xlsx").exists() and (folder / "figures" / "rate_per_10k.png").exists()
     status = pd.read_csv(folder / "authorities.csv")
     assert status.set_index("la_code").loc["E06000010", "status"] == "failed"
+
+
+def test_packs_are_one_batch_run_per_authority_analysed(region_run, region_dir, tmp_path, monkeypatch):
+    import cpanalysis.batch
+
+    calls = []
+
+    def fake_run(**kwargs):
+        calls.append(kwargs)
+        return kwargs["out"] / "run", {"failed": []}
+
+    monkeypatch.setattr(cpanalysis.batch, "run", fake_run)
+    run, _ = region_run
+    made = write_packs(run, region_dir, tmp_path, progress=None)
+    assert [c["la_code"] for c in calls] == ["E06000006", "E06000007", "E06000008", "E06000009"]
+    assert calls[0]["data_dir"] == region_dir / "E06000006" and calls[0]["period_end"] == "2021-03-31"
+    assert calls[0]["out"] == tmp_path / "packs" / "E06000006" and len(made) == 4
 
 
 def test_a_bad_extract_in_a_task_is_a_failed_result(region_dir):
