@@ -356,6 +356,9 @@ LABELS = {
     **{f"growth_{h}m_pct": f"Projected change in children looked after in {h} months (%)" for h in HORIZONS},
     **{f"growth_{h}m_lower_pct": f"{h} months: 90% range from (%)" for h in HORIZONS},
     **{f"growth_{h}m_upper_pct": f"{h} months: 90% range to (%)" for h in HORIZONS},
+    "reviews_in_time_pct": "% of reviews held in time",
+    "children_reviews_all_in_time_pct": "% of children whose reviews were all in time",
+    "review_participation_pct": "% of reviews (aged 4+) the child took part in",
     "rag_green": "Scorecard measures Green",
     "rag_amber": "Scorecard measures Amber",
     "rag_red": "Scorecard measures Red",
@@ -368,6 +371,10 @@ RATIOS = {  # derived measure -> (numerator, denominator), pooled for the region
     "residential_pct": ("residential_n", "cla_at_end"),
     "stability_3plus_pct": ("stability_3plus_n", "cla_at_end"),
     "stability_long_term_pct": ("stability_long_term_n", "stability_long_term_eligible"),
+    # reviews, where the measures table has them (cpanalysis.reviews)
+    "reviews_in_time_pct": ("reviews_in_time", "reviews_held"),
+    "children_reviews_all_in_time_pct": ("children_reviews_all_in_time", "children_review_due"),
+    "review_participation_pct": ("reviews_participated", "reviews_aged_4plus"),
 }
 MEANS = {"A1": "adopted", "A2": "A2_children", "A10": "adopted"}  # average days, weighted by these counts
 
@@ -384,12 +391,6 @@ def _bases() -> dict[str, tuple[str, ...]]:
     }
 
 
-def review_measures(results: list[AuthorityResult]) -> list[str]:
-    """The measures table's review measures (percentages whose name holds 'review'), where it has them."""
-    names = dict.fromkeys(m for r in results for m in r.measures.get("measure", []) if "review" in m)
-    return [m for m in names if m.endswith("_pct")]
-
-
 def authority_values(res: AuthorityResult) -> dict[str, float]:
     """One authority's row of the comparison: its measures, the numerators the suppression needs, the placement
     shares, RAG counts of its scorecard and the projected change at each horizon (central and 90% range, % of
@@ -398,7 +399,7 @@ def authority_values(res: AuthorityResult) -> dict[str, float]:
 
     v = _with_numerators(res.measures).set_index("measure")["value"].astype(float).to_dict()
     for m, (n, d) in RATIOS.items():
-        if m not in v and d in v:
+        if m not in v and n in v and d in v:
             v[m] = round(100 * v[n] / v[d], 1) if v[d] else np.nan
     now = float(res.projection.loc[res.projection["months"] == 0, "central"].iloc[0]) if len(res.projection) else 0
     for h in HORIZONS:
@@ -498,7 +499,7 @@ def columns_shown(wide: pd.DataFrame) -> list[str]:
         "A1",
         "A2",
         "A10",
-        *[c for c in wide.columns if "review" in c and c.endswith("_pct")],
+        *[c for c in RATIOS if "review" in c],
         "spend_per_child_gbp",
         *[f"growth_{h}m{s}_pct" for h in HORIZONS for s in ("", "_lower", "_upper")],
         "rag_green",

@@ -94,6 +94,9 @@ def hand_run() -> RegionRun:
     # Halton (E06000006, 27,662 children aged 0-17 mid-2020) and Warrington (E06000007, 43,406)
     a = _result("E06000006", 40, 10, 10.0, 6, 400.0, 40, 44, [[44, 44, 44], [46, 46, 46]], 3650, 365000.0)
     b = _result("E06000007", 60, 30, 5.0, 4, 300.0, 60, 57, [[56, 56, 56], [60, 60, 60]], 7300, 1095000.0)
+    for res, (in_time, held) in ((a, (3, 10)), (b, (20, 25))):  # reviews, as issue 13's measures name them
+        extra = pd.DataFrame({"measure": ["reviews_in_time", "reviews_held"], "value": [in_time, held]})
+        res.measures = pd.concat([res.measures, extra], ignore_index=True)
     return RegionRun([a, b, AuthorityResult("E06000008", "failed", "E06000008/2021-episodes.csv: no DECOM")], 2, 1, "x")
 
 
@@ -107,6 +110,8 @@ def test_region_row_pools_the_authorities(hand_run):
     assert region["residential_pct"] == 7.0  # (4 + 3) / 100: 10% of 40 and 5% of 60
     assert region["A1"] == 360.0  # (6 x 400 + 4 x 300) / 10, weighted by children adopted
     assert region["stability_3plus_pct"] == 12.0  # (6 + 6) / 100
+    assert region["reviews_in_time_pct"] == 65.7  # (3 + 20) / (10 + 25)
+    assert wide.loc["E06000007", "reviews_in_time_pct"] == 80.0
     # priced care only: (365,000 + 1,095,000) / ((3,650 + 7,300) / 365 days) = 48,666.7
     assert region["spend_per_child_gbp"] == 48667
     # simulations added: 100 and 106 against 100 now -> mean +3%, 5th-95th percentile 100.3 to 105.7
@@ -132,6 +137,8 @@ def test_suppression_hides_small_counts_what_they_give_away_and_what_is_derived(
     assert shown.loc["E06000006", "residential_pct"] == MARKER and shown.loc["E06000007", "residential_pct"] == MARKER
     assert shown.loc["Region", "residential_pct"] == 7.0
     assert shown.loc["E06000006", "in_house_foster_pct"] == 25.0  # 10 of 40: not small
+    assert shown.loc["E06000006", "reviews_in_time_pct"] == MARKER  # 3 reviews in time
+    assert shown.loc["E06000007", "reviews_in_time_pct"] == 80.0
     assert shown.loc["E06000006", "rag_green"] == 2  # scorecard RAG counts are not children
 
 
