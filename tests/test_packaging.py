@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import tomllib
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,3 +48,46 @@ def test_readme_quick_start_is_the_two_make_commands_and_ci_runs_make_test():
     readme = (ROOT / "README.md").read_text()
     assert "make run" in readme and "make test" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+# Data may be tracked only here: the published aggregate tables and the test fixtures (fake or published data).
+DATA_FOLDERS = ("data/reference/", "tests/fixtures/")
+DATA_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".xlsx", ".xls", ".xlsm", ".xml", ".parquet", ".zip")
+# columns that make a table child-level (the 903's child identifier and dates of birth)
+CHILD_COLUMNS = re.compile(r"(^|[,\t])\"?(CHILD|CHILD_ID|DOB|UPN)\"?([,\t]|$)", re.I)
+
+
+def _git(*args: str) -> list[str]:
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout: nothing is tracked")
+    res = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+    assert res.returncode in (0, 1), res.stderr  # check-ignore exits 1 when no path is ignored
+    return res.stdout.splitlines()
+
+
+def test_no_data_file_is_tracked_outside_the_data_folders():
+    # tracked, or untracked and not ignored (so `git add -A` would commit it)
+    files = _git("ls-files", "--cached", "--others", "--exclude-standard")
+    stray = [f for f in files if f.lower().endswith(DATA_SUFFIXES) and not f.startswith(DATA_FOLDERS)]
+    assert stray == [], f"data files outside {DATA_FOLDERS}: {stray}"
+
+
+def test_gitignore_keeps_data_files_out_except_in_the_data_folders():
+    paths = ["data/la/2024_episodes.csv", "notebooks/903.xlsx", "903_2024.xml", "outputs/x.parquet", "a.csv.gz"]
+    kept = ["data/reference/new_table.csv", "tests/fixtures/new/episodes.csv"]
+    ignored = _git("check-ignore", "--no-index", "--verbose", "--non-matching", *paths, *kept)
+    # each line is "source:line:pattern<TAB>path"; a path is ignored when its last matching pattern is not "!..."
+    status = {}
+    for line in ignored:
+        where, path = line.split("\t")
+        pattern = where.split(":", 2)[2]
+        status[path] = bool(pattern) and not pattern.startswith("!")
+    assert {p: status[p] for p in paths} == dict.fromkeys(paths, True)
+    assert {p: status[p] for p in kept} == dict.fromkeys(kept, False)
+
+
+def test_reference_tables_are_aggregates_not_child_level():
+    for f in _git("ls-files", "data/reference"):
+        if f.endswith(".csv"):
+            header = (ROOT / f).read_text(encoding="utf-8-sig").partition("\n")[0]
+            assert not CHILD_COLUMNS.search(header), f"{f} looks child-level: {header}"
