@@ -30,6 +30,21 @@ def test_environment_yml_lists_the_same_packages_as_pyproject():
     assert conda == wanted
 
 
+def test_constraints_pin_every_dependency_and_make_installs_with_them():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = {_name(r) for r in [*project["dependencies"], *project["optional-dependencies"]["dev"]]}
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, sep, version = line.partition("==")
+            assert sep and version, f"constraints.txt: {line!r} is not name==version"
+            pins[_name(name)] = version
+    assert wanted <= set(pins), f"not pinned: {wanted - set(pins)}"
+    assert "cpanalysis" not in pins  # the project itself is installed editable, not pinned
+    assert re.search(r"pip install .*-c \$\(LOCK\) -e", (ROOT / "Makefile").read_text())
+    assert "pip freeze" in (ROOT / "Makefile").read_text()  # make lock
+
+
 def test_environment_yml_installs_the_package_with_pip():
     assert re.search(r"^\s+- -e \.$", (ROOT / "environment.yml").read_text(), re.M)
 
@@ -91,3 +106,16 @@ def test_reference_tables_are_aggregates_not_child_level():
         if f.endswith(".csv"):
             header = (ROOT / f).read_text(encoding="utf-8-sig").partition("\n")[0]
             assert not CHILD_COLUMNS.search(header), f"{f} looks child-level: {header}"
+
+
+def test_assumptions_log_rates_every_assumption_and_notebook_03_links_to_it():
+    text = (ROOT / "docs" / "assumptions.md").read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if re.match(r"^\| [A-Z]\d+ \|", line)]
+    assert len(rows) >= 20
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert len(cells) == 6 and cells[1] and cells[2], row  # id, assumption, source, quality, impact, notes
+        assert cells[3] in ("Green", "Amber", "Red") and cells[4] in ("High", "Medium", "Low"), row
+    nb = json.loads((ROOT / "notebooks" / "03_cost_projections.ipynb").read_text())
+    markdown = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "(../docs/assumptions.md)" in markdown
