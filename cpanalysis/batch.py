@@ -5,7 +5,8 @@
         committee_tables.xlsx    every committee table, a sheet each
         html/ notebooks/ figures/ tables/         committee material (small numbers suppressed)
         analyst/                 ANALYST ONLY: child-level data-quality material, never for the committee
-        manifest.json            parameters, input hashes, versions, git commit, times, each notebook's status
+        manifest.json            parameters, input hashes, versions, the constraints file's sha256, git commit,
+                                 times, each notebook's status
 
 A notebook is analyst-only when its metadata says `"cpanalysis": {"audience": "analyst"}`. A failing
 notebook does not stop the run: its status, the failing cell and the error go into the manifest, the
@@ -17,6 +18,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import datetime as dt
+import hashlib
 import importlib.metadata as md
 import json
 import os
@@ -48,6 +50,7 @@ DEPENDENCIES = (
     "openpyxl",
     "scipy",
 )
+CONSTRAINTS_FILE = PROJECT_ROOT / "constraints.txt"  # the exact versions `make` installs (`make lock` remakes it)
 ANALYST_WARNING = (
     "ANALYST ONLY. This folder holds child-level data-quality findings (the LA's own CHILD ids).\n"
     "Do not share it, attach it to committee papers or copy it outside the secure environment.\n"
@@ -125,6 +128,26 @@ def versions() -> dict[str, str]:
         except md.PackageNotFoundError:
             out[name] = "not installed"
     return out
+
+
+def constraints(path: Path = CONSTRAINTS_FILE) -> dict:
+    """The constraints file the environment was meant to be built from: its sha256, and every pinned package
+    (`name==version` lines) whose installed version differs from the pin ({} when the environment matches it)."""
+    if not path.exists():
+        return {"file": path.name, "sha256": None, "differs": None}
+    text = path.read_bytes()
+    differs = {}
+    for line in text.decode("utf-8").splitlines():
+        name, sep, pinned = line.partition("#")[0].strip().partition("==")
+        if not sep:
+            continue
+        try:
+            installed = md.version(name)
+        except md.PackageNotFoundError:
+            installed = "not installed"
+        if installed != pinned:
+            differs[name] = {"pinned": pinned, "installed": installed}
+    return {"file": path.name, "sha256": hashlib.sha256(text).hexdigest(), "differs": differs}
 
 
 def git_commit() -> str | None:
@@ -308,6 +331,7 @@ def run(
         "inputs": data.files.to_dict(orient="records"),  # file, table, year, rows, sha256
         "synthetic_data": is_synthetic(data_dir),
         "versions": versions(),
+        "constraints": constraints(),
         "git_commit": git_commit(),
         "notebooks": [vars(r) for r in results],
         "failed": [r.name for r in results if r.status != "ok"],

@@ -91,6 +91,37 @@ def suppress(
     return out
 
 
+def _protect(
+    df: pd.DataFrame, hidden: pd.DataFrame, cells: list[tuple[Hashable, str]], total: tuple[Hashable, str] | None
+) -> bool:
+    """Secondary suppression of one line (`cells`, adding up to `total`): when exactly one of its cells is hidden,
+    hide the smallest non-zero visible cell too (ties: the first), or failing that the total. True if it hid one."""
+    if sum(hidden.at[r, c] for r, c in cells) != 1:
+        return False
+    candidates = [
+        (float(df.at[r, c]), i)
+        for i, (r, c) in enumerate(cells)
+        if not hidden.at[r, c] and pd.notna(df.at[r, c]) and float(df.at[r, c]) > 0
+    ]
+    if candidates:
+        r, c = cells[min(candidates)[1]]
+    elif total is not None and not hidden.at[total]:
+        r, c = total
+    else:
+        return False
+    hidden.at[r, c] = True
+    return True
+
+
+def _check_totals_table(df: pd.DataFrame, cols: list[str], total_row: Hashable | None) -> None:
+    """An InputError unless the columns exist, the index is unique and holds `total_row` (if given)."""
+    _check_columns(df, cols)
+    if not df.index.is_unique:
+        raise InputError("cannot suppress: the table's index has repeated labels (set a unique index first)")
+    if total_row is not None and total_row not in df.index:
+        raise InputError(f"cannot suppress: no total row {total_row!r} in the table's index")
+
+
 def suppress_with_totals(
     df: pd.DataFrame,
     count_cols: list[str],
@@ -105,42 +136,22 @@ def suppress_with_totals(
     index label) add up to `total_row` in each column (if given). Secondary cells are the smallest non-zero
     unsuppressed cell of a line that has exactly one suppressed cell; ties go to the first. When a line has no
     such cell, its total is suppressed instead."""
-    _check_columns(df, [*count_cols, *([total_col] if total_col else [])])
-    if not df.index.is_unique:
-        raise InputError("cannot suppress: the table's index has repeated labels (set a unique index first)")
-    if total_row is not None and total_row not in df.index:
-        raise InputError(f"cannot suppress: no total row {total_row!r} in the table's index")
     cols = [*count_cols, *([total_col] if total_col else [])]
+    _check_totals_table(df, cols, total_row)
     out = suppress_counts(df, cols, threshold, marker)
     body = [r for r in df.index if r != total_row]
     hidden = pd.DataFrame({c: out[c].map(lambda v: isinstance(v, str) and v == marker) for c in cols}).astype(bool)
-
-    def protect(cells: list[tuple[Hashable, str]], total: tuple[Hashable, str] | None) -> bool:
-        if sum(hidden.at[r, c] for r, c in cells) != 1:
-            return False
-        candidates = [
-            (float(df.at[r, c]), i)
-            for i, (r, c) in enumerate(cells)
-            if not hidden.at[r, c] and pd.notna(df.at[r, c]) and float(df.at[r, c]) > 0
-        ]
-        if candidates:
-            r, c = cells[min(candidates)[1]]
-        elif total is not None and not hidden.at[total]:
-            r, c = total
-        else:
-            return False
-        hidden.at[r, c] = True
-        return True
-
+    # each line: a row's counts with its total, a column's body with the total row
+    lines = []
+    if total_col:
+        lines += [([(r, c) for c in count_cols], (r, total_col)) for r in df.index]
+    if total_row is not None:
+        lines += [([(r, c) for r in body], (total_row, c)) for c in cols]
     changed = True
-    while changed:
+    while changed:  # until no line has a lone hidden cell
         changed = False
-        if total_col:
-            for r in df.index:
-                changed |= protect([(r, c) for c in count_cols], (r, total_col))
-        if total_row is not None:
-            for c in cols:
-                changed |= protect([(r, c) for r in body], (total_row, c))
+        for cells, total in lines:
+            changed |= _protect(df, hidden, cells, total)
     for c in cols:
         out.loc[hidden[c], c] = marker
     return out

@@ -25,3 +25,10 @@ def d2i_sample(external_dir: Path) -> Path:
 def d2i_validator(external_dir: Path) -> Path:
     """One year of fake 903 tables and the same as XML (csc-validator-be-903's fake data)."""
     return external_dir / "d2i-validator-fake"
+
+
+@pytest.fixture(scope="session")
+def dfe_dir() -> Path:
+    """tests/fixtures/dfe: slices of the DfE's published files (Open Government Licence v3.0), made by
+    tests/fixtures/dfe/make_slices.py."""
+    return FIXTURES / "dfe"

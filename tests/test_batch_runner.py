@@ -3,16 +3,18 @@ stop the others."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pandas as pd
 import pytest
 
-from cpanalysis.batch import notebook_parameters, parse_overrides, run
+from cpanalysis.batch import CONSTRAINTS_FILE, constraints, notebook_parameters, parse_overrides, run
 from cpanalysis.errors import InputError
 
 
@@ -86,6 +88,21 @@ def test_run_goes_on_past_a_broken_notebook_and_reports_it(notebooks, tmp_path, 
     assert len(on_disk["inputs"]) == 40 and all(len(i["sha256"]) == 64 for i in on_disk["inputs"])
     assert sum(i["rows"] for i in on_disk["inputs"]) == 21441
     assert on_disk["versions"]["pandas"] == pd.__version__
+    # the constraints file the environment is built from (make installs with pip -c constraints.txt)
+    assert on_disk["constraints"]["sha256"] == hashlib.sha256(CONSTRAINTS_FILE.read_bytes()).hexdigest()
+
+
+def test_constraints_records_the_file_hash_and_the_packages_that_differ_from_it(tmp_path):
+    lock = tmp_path / "constraints.txt"
+    lock.write_text(f"# a comment\npandas=={pd.__version__}\nnumpy==0.0.1  # too old\nno-such-package==1.0\n")
+    got = constraints(lock)
+    assert got["file"] == "constraints.txt"
+    assert got["sha256"] == hashlib.sha256(lock.read_bytes()).hexdigest()
+    assert got["differs"] == {
+        "numpy": {"pinned": "0.0.1", "installed": np.__version__},
+        "no-such-package": {"pinned": "1.0", "installed": "not installed"},
+    }
+    assert constraints(tmp_path / "none.txt") == {"file": "none.txt", "sha256": None, "differs": None}
 
 
 def test_unknown_per_notebook_override_is_refused(notebooks):

@@ -1,16 +1,12 @@
-"""Benchmarks against figures read by hand from the DfE's published files (../shared/data/dfe)."""
+"""Benchmarks against figures read by hand from the DfE's published files (slices in tests/fixtures/dfe)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from cpanalysis import benchmarks
 from cpanalysis.errors import InputError
-
-DFE = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "dfe"
 
 
 def test_cheshire_east_2025_against_the_published_tables():
@@ -62,8 +58,7 @@ def test_bad_la_or_year_is_a_clear_input_error():
     assert early["year_ending_march"].iloc[0] == 2021 and early.set_index("measure").loc["cla_at_end", "la"] == 518
 
 
-@pytest.mark.skipif(not DFE.exists(), reason="needs ../shared/data/dfe beside the clone")
-def test_the_shipped_table_is_rebuilt_from_the_dfe_files():
+def test_the_shipped_table_is_rebuilt_from_the_dfe_files(dfe_dir):
     shipped = benchmarks.load_published()
-    rebuilt = benchmarks.build_reference(DFE)
+    rebuilt = benchmarks.build_reference(dfe_dir)
     pd.testing.assert_frame_equal(rebuilt.reset_index(drop=True), shipped, check_dtype=False)

@@ -63,6 +63,7 @@ def test_every_notebook_ran_and_the_manifest_says_so(pack):
     assert on_disk["synthetic_data"] is True and on_disk["parameters"]["period_end"] == "2021-03-31"
     assert all(len(i["sha256"]) == 64 and i["rows"] >= 0 for i in on_disk["inputs"])
     assert {"pandas", "papermill", "cpanalysis"} <= set(on_disk["versions"])
+    assert len(on_disk["constraints"]["sha256"]) == 64  # the constraints.txt make installs from
     for name in (
         "committee_pack.html",
         "committee_tables.xlsx",

@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from factories import episodes_frame, frame, header_frame
+from factories import (
+    care_leavers_oc3,
+    episodes_frame,
+    frame,
+    header_frame,
+    population_episodes,
+    population_header,
+    population_uasc,
+)
 
 from cpanalysis import leavers, population
 from cpanalysis.errors import InputError
@@ -15,60 +23,10 @@ from cpanalysis.errors import InputError
 T = pd.Timestamp
 Y_START, Y_END = T(2023, 4, 1), T(2024, 3, 31)
 
-EPISODES = episodes_frame(
-    [
-        # A: looked after since 2020, in-house foster (U4, PR1), open -> looked after at every date below.
-        dict(CHILD="A", DECOM="01/01/2020", RNE="S", LS="C2", CIN="N1", PLACE="U4", PLACE_PROVIDER="PR1"),
-        # B: starts 01/06/2023, leaves ON the reporting date 31/03/2024 (returned home): not looked after at
-        #    31/03/2024 (DEC is not after the date), looked after at 30/03/2024; a start and a ceased in the year.
-        dict(
-            CHILD="B",
-            DECOM="01/06/2023",
-            RNE="S",
-            LS="V2",
-            PLACE="U6",
-            PLACE_PROVIDER="PR4",
-            DEC="31/03/2024",
-            REC="E4A",
-        ),
-        # C: starts 01/05/2023, home 01/07/2023, re-enters 01/10/2023 (residential K2, PR4) and is still looked after:
-        #    2 periods starting in the year but 1 child; 1 ending.
-        dict(
-            CHILD="C",
-            DECOM="01/05/2023",
-            RNE="S",
-            LS="V2",
-            PLACE="U6",
-            PLACE_PROVIDER="PR4",
-            DEC="01/07/2023",
-            REC="E4A",
-        ),
-        dict(CHILD="C", DECOM="01/10/2023", RNE="S", LS="C1", CIN="N2", PLACE="K2", PLACE_PROVIDER="PR4"),
-        # D: short breaks only (V3 then V4, one open at the end): never counted anywhere.
-        dict(CHILD="D", DECOM="01/02/2024", RNE="S", LS="V3", PLACE="U6", DEC="05/02/2024", REC="E8"),
-        dict(CHILD="D", DECOM="20/03/2024", RNE="S", LS="V4", PLACE="U6"),
-        # E: looked after since 01/01/2023, leaves with an SGO 15/08/2023.
-        dict(CHILD="E", DECOM="01/01/2023", RNE="S", LS="C2", PLACE="U1", DEC="15/08/2023", REC="E45"),
-        # F: unaccompanied asylum-seeking 17-year-old, starts 01/02/2024 in semi-independent living (H5, PR4).
-        dict(CHILD="F", DECOM="01/02/2024", RNE="S", LS="V2", CIN="N4", PLACE="H5", PLACE_PROVIDER="PR4"),
-        # G: home 01/05/2023 (E4A), back 01/06/2023, leaves with an SGO 01/12/2023: two endings in the year, the
-        #    LAST (SGO) is the one the DfE's ceased-by-reason percentages use.
-        dict(CHILD="G", DECOM="01/02/2023", RNE="S", LS="V2", PLACE="U4", DEC="01/05/2023", REC="E4A"),
-        dict(CHILD="G", DECOM="01/06/2023", RNE="S", LS="C2", PLACE="U4", DEC="01/12/2023", REC="E45"),
-    ]
-)
-HEADER = header_frame(
-    [
-        dict(CHILD="A", DOB="31/03/2014", SEX="2"),  # turns 10 ON 31/03/2024 -> 10 to 15
-        dict(CHILD="B", DOB="01/04/2008"),
-        dict(CHILD="C", DOB="15/04/2023"),  # under 1
-        dict(CHILD="D", DOB="01/01/2012"),
-        dict(CHILD="E", DOB="01/01/2015"),
-        dict(CHILD="F", DOB="01/01/2007"),  # 17 -> 16 and over
-        dict(CHILD="G", DOB="01/01/2016"),
-    ]
-)
-UASC = frame("uasc", [dict(CHILD="F", DOB="01/01/2007", SEX="1", DUC="01/01/2025")])
+# the histories (children A-G, hand-worked in tests/factories.py)
+EPISODES = population_episodes()
+HEADER = population_header()
+UASC = population_uasc()
 
 
 def test_looked_after_at_a_date_excludes_short_breaks_and_leavers_on_the_day():
@@ -264,16 +222,8 @@ def test_long_term_stability():
     assert result == {"children": 4, "eligible": 6, "percent": 66.7}
 
 
-OC3 = frame(
-    "oc3",
-    [
-        dict(CHILD="X1", DOB="15/05/2006", IN_TOUCH="YES", ACTIV="F2", ACCOM="D1"),  # 17 on 31/03/2024
-        dict(CHILD="X2", DOB="31/03/2005", IN_TOUCH="NO", ACTIV="G5", ACCOM="Z2"),  # 19 on the day
-        dict(CHILD="X3", DOB="01/04/2004", IN_TOUCH="YES", ACTIV="P3", ACCOM="B2"),  # 19 (20 the next day)
-        dict(CHILD="X4", IN_TOUCH="REFU", ACTIV="0", ACCOM="01"),  # DOB from the header: 01/01/2003 -> 21
-    ],
-    year=2024,
-)
+# care leavers X1-X4 (tests/factories.py)
+OC3 = care_leavers_oc3()
 
 
 def test_care_leavers_by_age():

@@ -1,14 +1,12 @@
 """The rate per 10,000 against the DfE's published figures: published counts + the ONS mid-year estimates in
 data/reference/population.csv must give the published rates (year ending 31 March N uses mid-(N-1)).
 
-Sources (../shared/data/dfe, Open Government Licence v3.0): the EES file cla_number_and_rate_per_10k_children.csv
+Sources (tests/fixtures/dfe, Open Government Licence v3.0): the EES file cla_number_and_rate_per_10k_children.csv
 (2021-2025; looked after at 31 March, starting, ceasing; LA counts exact, regional and national counts rounded to the
-nearest 10) and LAIT (lait_indicators_long.parquet; looked after at 31 March, 2016-2025).
+nearest 10) and LAIT (its long table reduced to lait_cla_at_31_march.csv; looked after at 31 March, 2016-2025).
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -17,7 +15,6 @@ from cpanalysis import population
 from cpanalysis.errors import InputError
 from cpanalysis.paths import REFERENCE
 
-DFE = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "dfe"
 CHESHIRE_EAST = "E06000049"
 
 
@@ -27,8 +24,8 @@ def pop() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def ees() -> pd.DataFrame:
-    pub = pd.read_csv(DFE / "cla_number_and_rate_per_10k_children.csv", dtype=str, encoding="utf-8-sig")
+def ees(dfe_dir) -> pd.DataFrame:
+    pub = pd.read_csv(dfe_dir / "cla_number_and_rate_per_10k_children.csv", dtype=str, encoding="utf-8-sig")
     level = pub["geographic_level"]
     pub["code"] = (
         pub["new_la_code"]
@@ -41,9 +38,8 @@ def ees() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def lait() -> pd.DataFrame:
-    raw = pd.read_parquet(DFE / "lait_indicators_long.parquet")
-    raw = raw[raw["Short Desc"].isin(["LAC", "LACnum"]) & raw["LA Number"].notna()]
+def lait(dfe_dir) -> pd.DataFrame:
+    raw = pd.read_csv(dfe_dir / "lait_cla_at_31_march.csv", dtype=str)
     wide = raw.pivot_table(
         index=["LA Number", "LA and Regions", "Years"], columns="Short Desc", values="Values", aggfunc="first"
     ).reset_index()

@@ -80,50 +80,63 @@ def _adopted(data, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
     return per
 
 
+# metrics that are a share of the children looked after at 31 March in some placement categories (_mix)
+_MIX_METRICS = {
+    "residential_pct": ("Residential", "Secure", "Residential school"),
+    "placed_with_parents_pct": ("Placed with parents",),
+    "supported_pct": ("Supported / semi-independent",),
+    "placed_for_adoption_pct": ("Placed for adoption",),
+}
+FOSTER_CATEGORIES = ("In-house foster", "External (IFA) foster")
+
+
+def _starts(data, start, end) -> int:
+    """Children starting a period of care (not only short breaks) in the year."""
+    per = _derived(data)["per"]
+    per = per[~per["SHORT_BREAKS_ONLY"] & (per["START"] >= start) & (per["START"] <= end)]
+    return per["CHILD"].nunique()
+
+
+def _sgo_per_year(data, three, end) -> float:
+    """Periods of care ending E45-E48 in the 3 years, a year."""
+    per = _derived(data)["per"]
+    return (per["REASON"].isin(SGO) & (per["END"] >= three) & (per["END"] <= end)).sum() / 3
+
+
+def _stability_3plus(eps, start, end) -> float:
+    """Looked after at 31 March; placements (periods.placements) overlapping the year, a move to A3/A5 with the
+    current carer (RNE T/U) not counted."""
+    cla = _open_at(eps, end)["CHILD"].unique()
+    pl = placements(eps[eps["CHILD"].isin(cla) & ~eps["LS"].isin(SHORT_BREAK_LS)])
+    pl = pl[(pl["START"] <= end) & (pl["END"].isna() | (pl["END"] >= start))]
+    pl = pl[~(pl["PLACE"].isin(["A3", "A5"]) & pl["RNE"].isin(["T", "U"]))]
+    return 100 * (pl.groupby("CHILD").size() >= 3).sum() / len(cla)
+
+
 def _metric(data, metric: str, year: int) -> float:
     eps = data["episodes"]
     end, start = T(year, 3, 31), T(year - 1, 4, 1)
     three = T(year - 3, 4, 1)
-    mix = _mix(eps, end)
-    foster = mix.get("In-house foster", 0) + mix.get("External (IFA) foster", 0)
-    if metric == "cla_at_31_march":
-        return _open_at(eps, end)["CHILD"].nunique()
-    if metric == "starts_per_year":  # children starting a period of care (not only short breaks) in the year
-        per = _derived(data)["per"]
-        per = per[~per["SHORT_BREAKS_ONLY"] & (per["START"] >= start) & (per["START"] <= end)]
-        return per["CHILD"].nunique()
-    if metric == "foster_pct":
-        return foster
-    if metric == "in_house_share_of_foster_pct":
-        return 100 * mix.get("In-house foster", 0) / foster
-    if metric == "residential_pct":
-        return mix.get("Residential", 0) + mix.get("Secure", 0) + mix.get("Residential school", 0)
-    if metric == "placed_with_parents_pct":
-        return mix.get("Placed with parents", 0)
-    if metric == "supported_pct":
-        return mix.get("Supported / semi-independent", 0)
-    if metric == "placed_for_adoption_pct":
-        return mix.get("Placed for adoption", 0)
-    if metric == "adopted_per_year_3yr_avg":
-        return len(_adopted(data, three, end)) / 3
-    if metric == "sgo_per_year_3yr_avg":  # periods of care ending E45-E48 in the 3 years, a year
-        per = _derived(data)["per"]
-        return (per["REASON"].isin(SGO) & (per["END"] >= three) & (per["END"] <= end)).sum() / 3
-    if metric in ("A1_3yr_avg", "A2_3yr_avg"):
-        return _adopted(data, three, end)[metric[:2]].mean()
-    if metric == "stability_3plus_pct":
-        # looked after at 31 March; placements (periods.placements) overlapping the year, a move to A3/A5 with the
-        # current carer (RNE T/U) not counted
-        cla = _open_at(eps, end)["CHILD"].unique()
-        pl = placements(eps[eps["CHILD"].isin(cla) & ~eps["LS"].isin(SHORT_BREAK_LS)])
-        pl = pl[(pl["START"] <= end) & (pl["END"].isna() | (pl["END"] >= start))]
-        pl = pl[~(pl["PLACE"].isin(["A3", "A5"]) & pl["RNE"].isin(["T", "U"]))]
-        return 100 * (pl.groupby("CHILD").size() >= 3).sum() / len(cla)
-    if metric == "uasc_at_31_march":
-        return _open_at(eps, end)["CHILD"].isin(data["uasc"]["CHILD"]).sum()
-    if metric == "short_break_children":
-        return eps.loc[eps["LS"].isin(SHORT_BREAK_LS), "CHILD"].nunique()
-    raise KeyError(metric)
+    if metric in _MIX_METRICS or metric in ("foster_pct", "in_house_share_of_foster_pct"):
+        mix = _mix(eps, end)
+        foster = sum(mix.get(c, 0) for c in FOSTER_CATEGORIES)
+        if metric == "foster_pct":
+            return foster
+        if metric == "in_house_share_of_foster_pct":
+            return 100 * mix.get("In-house foster", 0) / foster
+        return sum(mix.get(c, 0) for c in _MIX_METRICS[metric])
+    others = {
+        "cla_at_31_march": lambda: _open_at(eps, end)["CHILD"].nunique(),
+        "starts_per_year": lambda: _starts(data, start, end),
+        "adopted_per_year_3yr_avg": lambda: len(_adopted(data, three, end)) / 3,
+        "sgo_per_year_3yr_avg": lambda: _sgo_per_year(data, three, end),
+        "A1_3yr_avg": lambda: _adopted(data, three, end)["A1"].mean(),
+        "A2_3yr_avg": lambda: _adopted(data, three, end)["A2"].mean(),
+        "stability_3plus_pct": lambda: _stability_3plus(eps, start, end),
+        "uasc_at_31_march": lambda: _open_at(eps, end)["CHILD"].isin(data["uasc"]["CHILD"]).sum(),
+        "short_break_children": lambda: eps.loc[eps["LS"].isin(SHORT_BREAK_LS), "CHILD"].nunique(),
+    }
+    return others[metric]()  # KeyError for an unknown metric
 
 
 @pytest.mark.parametrize("row", TARGETS.to_dict(orient="records"), ids=lambda r: f"{r['metric']}-{r['years']}")

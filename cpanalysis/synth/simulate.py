@@ -149,7 +149,7 @@ class _Child:
             when += stay + int(rng.integers(21, 60))
 
     # -- one period of care, starting on `start`; returns the day of a re-entry, or None
-    def period(self, start: int, uasc: bool) -> int | None:
+    def period(self, start: int, uasc: bool) -> int | None:  # noqa: C901 - the simulation is being rewritten (#18): split there
         rng = self.rng
         if start >= self.eighteen:
             return None
