@@ -39,7 +39,7 @@ def test_constraints_pin_every_dependency_and_make_installs_with_them():
             name, sep, version = line.partition("==")
             assert sep and version, f"constraints.txt: {line!r} is not name==version"
             pins[_name(name)] = version
-    assert wanted <= set(pins), f"not pinned: {wanted - set(pins)}"
+    assert wanted <= set(pins), f"not pinned in constraints.txt (run make lock): {wanted - set(pins)}"
     assert "cpanalysis" not in pins  # the project itself is installed editable, not pinned
     assert re.search(r"pip install .*-c \$\(LOCK\) -e", (ROOT / "Makefile").read_text())
     assert "pip freeze" in (ROOT / "Makefile").read_text()  # make lock
