@@ -121,6 +121,36 @@ def is_synthetic(data_dir: str | Path) -> bool:
     return any((p / "SYNTHETIC").exists() for p in [path, *path.parents][:3])
 
 
+def check_codes(la_code: str | None, period: str) -> None:
+    """One InputError for a period that is not 'quarter' or 'year' or an LA code that is not an English one."""
+    if period not in PERIODS:
+        raise InputError(f"period '{period}' is not one of {', '.join(PERIODS)}")
+    if la_code and not LA_CODE.match(str(la_code)):
+        raise InputError(f"la_code '{la_code}' is not an English LA code (9 characters such as E06000049)")
+
+
+def check_parameters(
+    data: Dataset, period_end: str | pd.Timestamp | None, la_code: str | None, period: str
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The reporting period's end and start, or one InputError: a period that is not 'quarter' or 'year', an LA code
+    that is not an English one, a period end after the last date the data speak for or whose period starts before
+    the data begin. Used by setup() and, once before any notebook runs, by the batch run."""
+    check_codes(la_code, period)
+    end = data.data_end if not period_end else parse_date(period_end, "period_end")
+    begin = pd.Timestamp(year_start(data.first_year))
+    if end > data.data_end:
+        raise InputError(
+            f"period_end {end:%Y-%m-%d} is after the last date in the data ({data.data_end:%Y-%m-%d}, "
+            f"the end of the {data.last_year - 1}/{str(data.last_year)[2:]} return)"
+        )
+    start = end - pd.DateOffset(months=PERIODS[period]) + pd.Timedelta(days=1)
+    if start < begin:
+        raise InputError(
+            f"period_end {end:%Y-%m-%d}: the {period} before it starts before the data begin ({begin:%Y-%m-%d})"
+        )
+    return end, start
+
+
 def setup(
     data_dir: str | Path | None = None,
     period_end: str | None = None,
@@ -141,23 +171,8 @@ def setup(
         from cpanalysis.synth import ensure_default
 
         data_dir = ensure_default()
-    if period not in PERIODS:
-        raise InputError(f"period '{period}' is not one of {', '.join(PERIODS)}")
-    if la_code and not LA_CODE.match(str(la_code)):
-        raise InputError(f"la_code '{la_code}' is not an English LA code (9 characters such as E06000049)")
     data = load_data(data_dir)
-    end = data.data_end if not period_end else parse_date(period_end, "period_end")
-    begin = pd.Timestamp(year_start(data.first_year))
-    if end > data.data_end:
-        raise InputError(
-            f"period_end {end:%Y-%m-%d} is after the last date in the data ({data.data_end:%Y-%m-%d}, "
-            f"the end of the {data.last_year - 1}/{str(data.last_year)[2:]} return)"
-        )
-    start = end - pd.DateOffset(months=PERIODS[period]) + pd.Timedelta(days=1)
-    if start < begin:
-        raise InputError(
-            f"period_end {end:%Y-%m-%d}: the {period} before it starts before the data begin ({begin:%Y-%m-%d})"
-        )
+    end, start = check_parameters(data, period_end, la_code, period)
     from cpanalysis.paths import OUTPUTS
 
     out = Path(output_dir) if output_dir else OUTPUTS / "interactive"
