@@ -48,6 +48,7 @@ DEPENDENCIES = (
     "ipykernel",
     "openpyxl",
     "scipy",
+    "weasyprint",
 )
 ANALYST_WARNING = (
     "ANALYST ONLY. This folder holds child-level data-quality findings (the LA's own CHILD ids).\n"

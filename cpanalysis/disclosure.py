@@ -294,7 +294,11 @@ def suppress_table(
     for c in counts:
         out.loc[hidden[c], c] = marker
     out.loc[hidden.any(axis=1), derived] = marker
-    out.attrs["disclosure"] = {"counts": list(counts), "lines": lines, "groups": {str(k): v for k, v in (groups or {}).items()}}
+    out.attrs["disclosure"] = {
+        "counts": list(counts),
+        "lines": lines,
+        "groups": {str(k): v for k, v in (groups or {}).items()},
+    }
     return out
 
 

@@ -40,6 +40,7 @@ PRINT_CSS = """
   .jp-MarkdownCell:has(h2), .jp-MarkdownCell:has(h3) { break-after: avoid; }
   table { border-collapse: collapse; font-size: 9pt !important; width: auto; max-width: 100%;
           table-layout: auto; margin: 2pt 0 8pt 0 !important; }
+  .jp-RenderedHTMLCommon table, table { table-layout: auto !important; }
   td, th { white-space: normal; overflow-wrap: break-word; }
   .jp-RenderedHTMLCommon table, .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th {
     font-size: 9pt !important; padding: 2pt 4pt !important; }
@@ -49,8 +50,9 @@ PRINT_CSS = """
   pre, .jp-RenderedText pre { white-space: pre-wrap; font-size: 9pt !important; }
   .cp-scorecard-page { page: landscape; break-before: page; }
   .cp-scorecard { font-size: 8.5pt !important; width: 100% !important; max-width: none !important; }
-  .cp-scorecard td:nth-child(2) { width: 20%; }
-  .cp-scorecard td:last-child { width: 20%; }
+  .jp-RenderedHTMLCommon .cp-scorecard td, .jp-RenderedHTMLCommon .cp-scorecard th { text-align: left; }
+  .jp-RenderedHTMLCommon .cp-scorecard td:nth-child(2) { width: 50mm; }
+  .jp-RenderedHTMLCommon .cp-scorecard td:last-child { width: 45mm; }
   .cp-scorecard td, .cp-scorecard th { padding: 2pt 3pt !important; font-size: 8.5pt !important; }
   .cp-key, .cp-source { font-size: 8.5pt !important; }
   .cp-incomplete { border: 2pt solid #c0261d; padding: 6pt; }
@@ -70,6 +72,8 @@ def html_to_pdf(html_path: str | Path, pdf_path: str | Path) -> Path:
 
     for name in ("weasyprint", "fontTools"):  # unsupported screen CSS of the notebook theme: not a reader's concern
         logging.getLogger(name).setLevel(logging.ERROR)
-    doc = weasyprint.HTML(filename=str(html_path), url_fetcher=weasyprint.URLFetcher(allowed_protocols=("data",)), media_type="print")
+    doc = weasyprint.HTML(
+        filename=str(html_path), url_fetcher=weasyprint.URLFetcher(allowed_protocols=("data",)), media_type="print"
+    )
     doc.write_pdf(str(pdf_path))
     return pdf_path
