@@ -234,3 +234,41 @@ def pipeline(placed_adoption: pd.DataFrame, start: pd.Timestamp, end: pd.Timesta
         rows.append((f"  ceased: {code}", int(n)))
     rows.append(("Plans open at the end of the period (includes children placed, not yet adopted)", int(open_)))
     return pd.DataFrame(rows, columns=["stage", "children"])
+
+
+JOURNEY_STAGES = {
+    "entered": "Entered care",
+    "order": "Placement order",
+    "match": "Matched",
+    "placed": "Moved in",
+    "adopted": "Adopted",
+}
+
+
+def three_year_start(end: pd.Timestamp) -> pd.Timestamp:
+    """The first day of the scorecard's three-year window ending on `end` (1 April 2018 for 31 March 2021)."""
+    return end - pd.DateOffset(years=3) + pd.Timedelta(days=1)
+
+
+def scorecard_safe(sc: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard for the committee: each average suppressed where it is over 1-4 children (period and three
+    years each against its own count)."""
+    from cpanalysis.disclosure import suppress
+
+    out = suppress(sc, ["children_period"], ["period"])
+    return suppress(out, ["children_three_years"], ["three_years"])
+
+
+def journey_table(j: pd.DataFrame) -> pd.DataFrame:
+    """Children's journeys (from journeys) longest A1 wait first, stage columns named for readers."""
+    return j.sort_values("A1_days", ascending=False).rename(columns=JOURNEY_STAGES)
+
+
+def england_stages(path=None) -> pd.DataFrame:
+    """England's average months from entry into care to placed for adoption (stage 4.x) and to adoption (6.x), by
+    year ending March, from data/reference/england_adoption_stages.csv (DfE)."""
+    from cpanalysis.paths import REFERENCE
+
+    england = pd.read_csv(path or REFERENCE / "england_adoption_stages.csv")
+    england = england[england["stage"].str.startswith(("4.", "6."))]
+    return england.pivot(index="year_ending_march", columns="stage", values="months").reset_index()

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-import pandas as pd
 from tqdm import tqdm
 
 from cpanalysis.context import CACHE_ENV, check_codes, check_parameters, is_synthetic, load_data
@@ -273,22 +272,11 @@ def stitch(executed: list[Path], path: Path, heading: str, failed: dict[str, str
     return export_html(book, path, heading)
 
 
-def gather_tables(tables_dir: Path, path: Path) -> Path | None:
-    """Every CSV under tables_dir as one sheet of an XLSX workbook (sheet names cut to Excel's 31 characters)."""
-    csvs = sorted(tables_dir.glob("*.csv"))
-    if not csvs:
-        return None
-    with pd.ExcelWriter(path, engine="openpyxl") as xl:
-        used: set[str] = set()
-        for csv in csvs:
-            sheet = csv.stem[:31]
-            n = 1
-            while sheet in used:
-                n += 1
-                sheet = f"{csv.stem[:28]}_{n}"
-            used.add(sheet)
-            pd.read_csv(csv, dtype=str, keep_default_na=False).to_excel(xl, sheet_name=sheet, index=False)
-    return path
+def gather_tables(tables_dir: Path, path: Path, source: str = "") -> Path | None:
+    """Every CSV under tables_dir as one sheet of an XLSX workbook, after a contents sheet (cpanalysis.workbook)."""
+    from cpanalysis.workbook import write_workbook
+
+    return write_workbook(tables_dir, path, source)
 
 
 @contextlib.contextmanager

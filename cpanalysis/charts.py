@@ -111,8 +111,11 @@ def line_chart(
     zero: bool = True,
     markers: bool = True,
     synthetic: bool = False,
-) -> Figure:
-    """Lines of y over x (one per hue, legend outside the plot), the y axis from zero unless zero=False."""
+) -> Figure | None:
+    """Lines of y over x (one per hue, legend outside the plot), the y axis from zero unless zero=False. None (no
+    chart; save_figure then writes nothing) for an empty table."""
+    if df.empty:
+        return None
     _check(df, [x, y, hue])
     apply_style()
     fig, ax = plt.subplots(figsize=SIZE)
@@ -134,9 +137,12 @@ def bar_chart(
     source: str = "",
     labels: bool = True,
     synthetic: bool = False,
-) -> Figure:
+) -> Figure | None:
     """Bars, each labelled with its value. horizontal=True: categories (y) down the side, values (x) across, for
-    long category names. The value axis starts at 0 (or, with negative values, crosses a line at 0)."""
+    long category names. The value axis starts at 0 (or, with negative values, crosses a line at 0). None (no
+    chart) for an empty table."""
+    if df.empty:
+        return None
     _check(df, [x, y, hue])
     apply_style()
     n = df[y if horizontal else x].nunique()
@@ -242,12 +248,16 @@ def distribution_chart(
     source: str = "",
     kind: str = "box",
     synthetic: bool = False,
-) -> Figure:
+    min_count: int = 0,
+) -> Figure | None:
     """The spread of values (e.g. days waited) with threshold lines (e.g. 426 days, the A1 threshold).
 
     kind="box" (default, for committees): median, quartiles and whiskers from the 5th to the 95th percentile, no
     individual points and no counts, so it reveals no child. kind="hist": a histogram of the number of children
-    in each band (counts: for analysts, or once the numbers are large)."""
+    in each band (counts: for analysts, or once the numbers are large). None (no chart) for fewer than
+    `min_count` values (a spread of 1-4 children would show them one by one)."""
+    if len(values) < min_count:
+        return None
     vals = pd.to_numeric(values, errors="coerce").dropna()
     if vals.empty:
         raise InputError("distribution_chart: no values to draw")
@@ -294,10 +304,13 @@ def timeline_chart(
     source: str = "",
     label: str = "child",
     synthetic: bool = False,
-) -> Figure:
+    min_count: int = 0,
+) -> Figure | None:
     """Each row a child's journey: the date of each stage (e.g. entered care, placement order, matched, placed,
     adopted) as a marker, joined by a line. Rows are numbered ("Child 1", ...), never identified; any identifying
-    column in `journeys` is ignored."""
+    column in `journeys` is ignored. None (no chart) for fewer than `min_count` rows."""
+    if len(journeys) < min_count:
+        return None
     _check(journeys, stages)
     apply_style()
     j = journeys.reset_index(drop=True)
@@ -326,9 +339,12 @@ def timeline_chart(
     return _finish(fig, ax, title, "Date", "", source, synthetic, zero=False)
 
 
-def save_figure(fig: Figure, out_dir: str | Path, name: str) -> list[Path]:
+def save_figure(fig: Figure | None, out_dir: str | Path, name: str) -> list[Path]:
     """Write the figure as `name`.png (150 dpi) and `name`.svg into out_dir (created if need be); returns the
-    two paths. The figure stays open (a notebook still shows it); close it with matplotlib.pyplot.close(fig)."""
+    two paths (none for no figure). The figure stays open (a notebook still shows it); close it with
+    matplotlib.pyplot.close(fig)."""
+    if fig is None:
+        return []
     if not name or any(ch in name for ch in "/\\"):
         raise InputError(f"figure name {name!r} must be a plain file name without folders")
     out = Path(out_dir)

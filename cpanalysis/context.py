@@ -54,6 +54,21 @@ class Context:
         kind = "SYNTHETIC data (no real child)" if self.synthetic else "SSDA903 extract"
         return f"Source: {kind}, {self.data.source.name}, to {self.period_end:%d/%m/%Y}."
 
+    @property
+    def previous_end(self) -> pd.Timestamp:
+        """The end of the period before this one (the previous quarter end, or a year earlier for a yearly pack)."""
+        return self.period_start - pd.Timedelta(days=1)
+
+    @property
+    def last_march(self) -> pd.Timestamp:
+        """The latest 31 March on or before the period end (for the DfE's 31 March measures)."""
+        return max(d for d in self.quarter_ends() if d.month == 3)
+
+    @property
+    def march_years(self) -> list[int]:
+        """Every year ending 31 March from the data's first to the period end (the pack's own years)."""
+        return [d.year for d in self.quarter_ends() if d.month == 3]
+
     def quarter_ends(self, last: pd.Timestamp | None = None) -> list[pd.Timestamp]:
         """Every quarter end (30/6, 30/9, 31/12, 31/3) from the first collection year to `last` (default:
         the period end)."""
@@ -179,6 +194,11 @@ def setup(
     for sub in ("figures", "tables"):
         (out / sub).mkdir(parents=True, exist_ok=True)
     return Context(data, end, start, period, la_code or None, out, is_synthetic(data_dir))
+
+
+def save_tables(tables: dict[str, pd.DataFrame], ctx: Context, prefix: str = "") -> list[Path]:
+    """save_table for each of {name: table}, as prefix + name."""
+    return [save_table(df, ctx, f"{prefix}{name}") for name, df in tables.items()]
 
 
 def save_table(df: pd.DataFrame, ctx: Context, name: str) -> Path:

@@ -144,3 +144,25 @@ def sgo_allowances(episodes: pd.DataFrame, header: pd.DataFrame, years: list[str
             }
         )
     return pd.DataFrame(rows)
+
+
+def financial_years(first_collection_year: int, period_end: pd.Timestamp) -> list[str]:
+    """Financial-year labels from the data's first collection year to the pack's latest year: the year ending at
+    a 31 March period end, else the (part) financial year the period end falls in. ['2011-12', ..., '2020-21']."""
+    last = collection_year(period_end) - 1
+    return [f"{y}-{str(y + 1)[2:]}" for y in range(first_collection_year - 1, last + 1)]
+
+
+def years_around(years: list[str], back: int = 5, ahead: int = 3) -> list[str]:
+    """The last `back` labels of `years` and the `ahead` financial years after them."""
+    last = int(years[-1][:4])
+    return years[-back:] + [f"{y}-{str(y + 1)[2:]}" for y in range(last + 1, last + ahead + 1)]
+
+
+def spend_wide(by_year: pd.DataFrame) -> pd.DataFrame:
+    """Priced spend as year (financial year ending 31 March, an integer) x placement category, in £ million
+    (unpriced categories left out), for the stacked spend chart."""
+    priced = by_year.dropna(subset=["spend_gbp"])
+    wide = priced.pivot_table(index="financial_year", columns="category", values="spend_gbp", aggfunc="sum")
+    wide = (wide.fillna(0) / 1e6).reset_index()
+    return wide.assign(year=wide["financial_year"].str[:4].astype(int) + 1).drop(columns="financial_year")

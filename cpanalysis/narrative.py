@@ -156,3 +156,76 @@ def track_record_finding(record: pd.DataFrame, combined: pd.DataFrame, months: i
             f"(the simulation range alone: {r['band_coverage_pct']:.0f}%)."
         )
     return text
+
+
+def too_few(count: int, what: str, minimum: int = 5) -> str:
+    """'' when there are at least `minimum`, else a sentence saying why `what` is not shown."""
+    return "" if count >= minimum else f"Fewer than {minimum} children: {what} is not shown."
+
+
+def rates_note(rates: pd.DataFrame) -> str:
+    """'' when there are rates to chart, else why not."""
+    return "" if len(rates) else "No LA code given, or no population estimate for it: rates are not shown."
+
+
+def show_many(tables: dict[str, pd.DataFrame], heading: str = "By {}"):
+    """Several small tables one after another, each under a bold heading (`heading` with the key, underscores as
+    spaces), as one HTML display."""
+    from IPython.display import HTML
+
+    parts = [
+        f"<p><strong>{heading.format(k.replace('_', ' '))}</strong></p>{show(t).to_html()}" for k, t in tables.items()
+    ]
+    return HTML("\n".join(parts))
+
+
+def projection_wide(table: pd.DataFrame) -> pd.DataFrame:
+    """The projection table (cpanalysis.projection.projection_table) as category x date, each cell 'central
+    (lower to upper)', small counts suppressed; placement categories in order, then the total."""
+    from cpanalysis.disclosure import suppress
+    from cpanalysis.projection import CATEGORIES, TOTAL
+
+    safe = suppress(table, ["children", "children_lower", "children_upper"]).astype(str)
+    safe["value"] = safe["children"] + " (" + safe["children_lower"] + " to " + safe["children_upper"] + ")"
+    wide = safe.assign(date=table["date"].dt.strftime("%d/%m/%Y")).pivot(
+        index="category", columns="date", values="value"
+    )
+    return wide.reindex([c for c in [*CATEGORIES, TOTAL] if c in wide.index]).reset_index()
+
+
+def adoption_finding(scorecard: pd.DataFrame) -> str:
+    """A1 over three years against its threshold, from cpanalysis.adoption.scorecard (first row A1)."""
+    a1 = scorecard.iloc[0]
+    if is_small(a1["children_three_years"]) or pd.isna(a1["three_years"]):
+        return "Fewer than 5 children were adopted over the three years: the average wait is not shown."
+    verdict = "within" if a1["three_years"] <= a1["threshold"] else "above"
+    return (
+        f"Over the three years, children waited on average **{a1['three_years']:.0f} days** from entering care to "
+        f"moving in with their adoptive family: {verdict} the {a1['threshold']:.0f}-day threshold."
+    )
+
+
+def england_stages_finding(england: pd.DataFrame) -> str:
+    """England's latest entry-to-placed average in months and days (cpanalysis.adoption.england_stages)."""
+    months = england.iloc[-1, 1]
+    return (
+        "**England**, average months (DfE, all ages): entry into care to placed for adoption, and to adoption. "
+        f"In the year ending March {int(england.iloc[-1, 0])} the entry-to-placed average was "
+        f"**{months:.0f} months (about {months * 30.4:.0f} days)**."
+    )
+
+
+def scorecard_summary(card: pd.DataFrame, comparators: pd.DataFrame, period_end: pd.Timestamp, source: str) -> str:
+    """How many scorecard measures are Green, Amber and Red, improving and worsening, and the comparators' year."""
+    rag = card["RAG"].value_counts()
+    text = (
+        f"At **{period_end:%d %B %Y}**: {rag.get('Green', 0)} measures on target (Green), "
+        f"{rag.get('Amber', 0)} close to it (Amber) and {rag.get('Red', 0)} off target (Red); "
+        f"{(card['Direction of travel'] == 'Improving').sum()} improving and "
+        f"{(card['Direction of travel'] == 'Worsening').sum()} worsening since the previous column. {source}"
+    )
+    if len(comparators):
+        text += (
+            f" England and statistical-neighbour figures: year ending March {comparators['year_ending_march'].iloc[0]}."
+        )
+    return text

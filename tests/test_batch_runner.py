@@ -84,8 +84,8 @@ def test_run_goes_on_past_a_broken_notebook_and_reports_it(notebooks, tmp_path, 
     assert "Traceback" not in pack and "deliberately broken" not in pack and str(tmp_path) not in pack
     assert (run_dir / "committee_pack.pdf").read_bytes().startswith(b"%PDF")
     counts = pd.read_excel(run_dir / "committee_tables.xlsx", sheet_name="counts")
-    assert counts.loc[0, "n"] == 7 and counts.loc[0, "period_end"] == "2021-03-31"
-    assert counts.loc[0, "n_type"] == "int"  # the override "7" typed as the default's type (n = 1), not a string
+    assert counts.loc[0, "N"] == 7 and counts.loc[0, "Period end"] == pd.Timestamp("2021-03-31")  # typed cells
+    assert counts.loc[0, "N type"] == "int"  # the override "7" typed as the default's type (n = 1), not a string
     assert (run_dir / "analyst" / "analyst_tables.xlsx").exists()
     assert "ANALYST ONLY" in (run_dir / "analyst" / "ANALYST_ONLY.txt").read_text()
     on_disk = json.loads((run_dir / "manifest.json").read_text())

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from cpanalysis.batch import run
-from cpanalysis.disclosure import find_identifiers, is_small
+from cpanalysis.disclosure import audit_table, find_identifiers, is_small
 from cpanalysis.ssda903 import load
 from cpanalysis.synth import ensure_default
 
@@ -81,10 +81,11 @@ def test_committee_tables_suppress_small_counts(pack):
     sheets = pd.read_excel(run_dir / "committee_tables.xlsx", sheet_name=None, dtype=str)
     assert len(sheets) >= 10
     for name, df in sheets.items():
+        df.columns = [str(c).lower().replace(" ", "_") for c in df.columns]  # readable headers back to names
         for col in COUNT_COLUMNS & set(df.columns):
             values = df[col].dropna()
             assert not values.map(is_small).any(), f"{name}.{col} has a count of 1-4"
-    scorecard = sheets["scorecard"]
+    scorecard = pd.read_excel(run_dir / "committee_tables.xlsx", sheet_name="scorecard", dtype=str)
     quarter_cols = [c for c in scorecard.columns if c.startswith(("Q", "Year end"))]
     adopted = scorecard.set_index("Ref").loc["P2.11", quarter_cols]
     assert not adopted.map(is_small).any()
@@ -122,3 +123,83 @@ def test_second_run_gives_identical_tables(pack, tmp_path):
     second, _ = run(out=tmp_path, progress=False)
     for csv in sorted((first / "tables").glob("*.csv")):
         assert csv.read_bytes() == (second / "tables" / csv.name).read_bytes(), csv.name
+
+
+# Committee tables whose counts add up to a figure shown elsewhere in the pack, and which way: each column of a
+# breakdown adds up to the number looked after (or waiting); each quarter of the placement mix does.
+PARTITIONS = {
+    "cla_by_age_band": "columns",
+    "cla_by_sex": "columns",
+    "cla_by_legal_status": "columns",
+    "cla_by_placement": "columns",
+    "cla_by_provider": "columns",
+    "cla_by_uasc": "columns",
+    "adoption_waiting_by_time": "columns",
+    "placement_mix_by_quarter": "rows",
+}
+
+
+def _assert_no_cell_recoverable(run_dir) -> None:
+    for name, lines in PARTITIONS.items():
+        table = pd.read_csv(run_dir / "tables" / f"{name}.csv", dtype=str, keep_default_na=False)
+        counts = ["children"] if lines == "columns" else [c for c in table.columns if c != "date"]
+        assert audit_table(table, counts, lines) == [], name
+
+
+def test_no_suppressed_cell_can_be_recovered_from_the_others(pack):
+    run_dir, _ = pack
+    _assert_no_cell_recoverable(run_dir)
+
+
+def test_no_suppressed_cell_can_be_recovered_on_the_d2i_sample(tmp_path_factory, d2i_sample):
+    overrides = {"03_cost_projections": {"simulations": "40", "backtest_simulations": "10"}}
+    run_dir, manifest = run(
+        data_dir=d2i_sample, out=tmp_path_factory.mktemp("d2i"), overrides=overrides, progress=False
+    )
+    assert [nb["name"] for nb in manifest["notebooks"] if nb["status"] != "ok"] == []
+    _assert_no_cell_recoverable(run_dir)
+
+
+def test_the_pack_prints_on_a4_with_every_scorecard_column_and_no_blank_page(pack):
+    from pypdf import PdfReader
+
+    run_dir, _ = pack
+    reader = PdfReader(run_dir / "committee_pack.pdf")
+    assert 8 <= len(reader.pages) <= 60
+    for page in reader.pages:
+        size = sorted((round(float(page.mediabox.width)), round(float(page.mediabox.height))))
+        assert size == [595, 842]  # A4 in points, portrait or landscape
+    texts = [page.extract_text() or "" for page in reader.pages]
+    for i, (page, text) in enumerate(zip(reader.pages, texts, strict=True), 1):
+        has_image = bool(page.images)
+        assert has_image or len(re.sub(r"Page \d+ of \d+", "", text).strip()) > 40, f"page {i} is (nearly) blank"
+    header = pd.read_csv(run_dir / "tables" / "scorecard.csv", nrows=0).columns
+    scorecard_pages = " ".join(t for t in texts if "Direction" in t)
+    flat = re.sub(r"\s+", " ", scorecard_pages)
+    for col in header:
+        assert col in flat, f"scorecard column {col!r} not on paper"
+    landscape = [p for p in reader.pages if float(p.mediabox.width) > float(p.mediabox.height)]
+    assert landscape, "the scorecard gets a landscape page"
+
+
+def test_the_pack_opens_offline(pack):
+    run_dir, _ = pack
+    html = (run_dir / "committee_pack.html").read_text()
+    assert not re.search(r"<script[^>]+src=\"https?:", html) and "cdnjs" not in html and "mathjax" not in html.lower()
+    assert "@page" in html  # the print stylesheet travels with the page
+
+
+def test_the_workbook_holds_numbers_as_numbers_and_a_contents_sheet(pack):
+    from openpyxl import load_workbook
+
+    run_dir, _ = pack
+    wb = load_workbook(run_dir / "committee_tables.xlsx")
+    assert wb.sheetnames[0] == "Contents" and "[c]" in wb["Contents"]["A2"].value
+    cla = wb["cla_by_quarter"]
+    assert [c.value for c in cla[1]] == ["Date", "Children"]
+    assert cla["A2"].is_date and isinstance(cla["B2"].value, int)
+    numeric = sum(
+        isinstance(c.value, (int, float)) for ws in wb.worksheets[1:] for row in ws.iter_rows(min_row=2) for c in row
+    )
+    assert numeric > 500
+    assert all(ws.column_dimensions["A"].width and ws.freeze_panes == "A2" for ws in wb.worksheets[1:])
