@@ -33,19 +33,24 @@ def cla_trend(series: pd.DataFrame) -> str:
     return text + "."
 
 
-def flows_trend(flows: pd.DataFrame, last: int = 4) -> str:
-    """Starts against endings over the last `last` periods."""
-    recent = flows.tail(last)
-    started, ceased = recent["started"].sum(), recent["ceased"].sum()
+def flows_trend(flows: pd.DataFrame, last: int = 4, year: pd.DataFrame | None = None) -> str:
+    """Starts against endings over the last `last` periods; with `year` (population.flows over the 12 months to
+    the period end, one row), the year's figures instead, each child counted once as on the scorecard (adding up
+    quarters would count a child who came into care twice in the year twice)."""
+    if year is not None:
+        row = year.iloc[-1]
+        started, ceased = row["started"], row["ceased"]
+        lead = f"In the 12 months to {row['period_end']:%d %B %Y}"
+    else:
+        recent = flows.tail(last)
+        started, ceased = recent["started"].sum(), recent["ceased"].sum()
+        lead = f"Over the last {len(recent)} quarters"
     verdict = (
         "more children came into care than left"
         if started > ceased
         else ("more children left care than came in" if ceased > started else "as many children left care as came in")
     )
-    return (
-        f"Over the last {len(recent)} quarters {n(started)} children started to be looked after and "
-        f"{n(ceased)} ceased: {verdict}."
-    )
+    return f"{lead} {n(started)} children started to be looked after and {n(ceased)} ceased: {verdict}."
 
 
 def show(df: pd.DataFrame, precision: int = 1):

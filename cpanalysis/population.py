@@ -160,16 +160,19 @@ def ceased_by_reason(episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timest
 
 
 def flows(episodes: pd.DataFrame, period_ends: list[pd.Timestamp], months: int = 3) -> pd.DataFrame:
-    """For each period (of `months` months ending on each date): children starting, children ceasing (each
-    child once), the net change, and the number looked after at the end."""
-    per = _periods(episodes)
+    """For each period (of `months` months ending on each date): children starting and children ceasing (each
+    child once, as the DfE counts them: starts, ceased), the net change in the number looked after (at the end
+    against the day before the period began: the figure the stock moved by; it differs from starts minus
+    endings when a child starts twice in the period) and the number looked after at the end."""
+    eps = with_periods(episodes)
     rows = []
     for end in period_ends:
         end = pd.Timestamp(end)
         start = end - pd.DateOffset(months=months) + pd.Timedelta(days=1)
-        s = per.loc[(per["PERIOD_START"] >= start) & (per["PERIOD_START"] <= end), "CHILD"].nunique()
-        c = per.loc[(per["PERIOD_END"] >= start) & (per["PERIOD_END"] <= end), "CHILD"].nunique()
-        rows.append((end, s, c, s - c, cla_count(episodes, end)))
+        s = starts(eps, start, end)["CHILD"].nunique()
+        c = ceased(eps, start, end)["CHILD"].nunique()
+        now = cla_count(episodes, end)
+        rows.append((end, s, c, now - cla_count(episodes, start - pd.Timedelta(days=1)), now))
     return pd.DataFrame(rows, columns=["period_end", "started", "ceased", "net_change", "looked_after"])
 
 

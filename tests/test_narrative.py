@@ -22,6 +22,15 @@ def test_small_counts_are_not_written_out():
     )
 
 
+def test_flows_sentence_uses_the_years_own_count_when_given():
+    quarters = pd.DataFrame({"started": [50, 50, 50, 50], "ceased": [40, 40, 40, 40]})
+    year = pd.DataFrame({"period_end": pd.to_datetime(["2021-03-31"]), "started": [198], "ceased": [165]})
+    assert narrative.flows_trend(quarters, year=year) == (
+        "In the 12 months to 31 March 2021 198 children started to be looked after and 165 ceased: "
+        "more children came into care than left."
+    )
+
+
 def test_show_hides_the_index_and_blanks_missing_values():
     html = narrative.show(pd.DataFrame({"measure": ["A1"], "value": [412.345], "target": [float("nan")]})).to_html()
     assert "412.3" in html and "nan" not in html.lower() and ">0<" not in html
