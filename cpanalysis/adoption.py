@@ -219,20 +219,30 @@ def wait_bands(waiting_children: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def pipeline(placed_adoption: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
-    """Adoption plans (PlacedAdoption): decisions that a child should be placed for adoption made in [start, end],
-    plans that ceased in it (by reason), and plans open at `end`: stage, children."""
-    pa = placed_adoption
+def pipeline(
+    placed_adoption: pd.DataFrame, episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
+) -> pd.DataFrame:
+    """Adoption plans (PlacedAdoption, each decision once though every year's return repeats it): decisions that a
+    child should be placed for adoption made in [start, end], plans that ceased in it (by reason, in words), and
+    plans open at `end`: a decision made by then, not ceased by then, for a child still looked after on that day
+    (so not yet adopted; a child placed with adopters is still looked after). Columns stage, children."""
+    from cpanalysis.population import cla_at
+    from cpanalysis.ssda903.schema import label
+
+    pa = placed_adoption.sort_values([c for c in ("YEAR",) if c in placed_adoption.columns] or ["CHILD"])
+    pa = pa.drop_duplicates(["CHILD", "DATE_PLACED"], keep="last")
     made = ((pa["DATE_PLACED"] >= start) & (pa["DATE_PLACED"] <= end)).sum()
     ceased = pa[(pa["DATE_PLACED_CEASED"] >= start) & (pa["DATE_PLACED_CEASED"] <= end)]
-    open_ = ((pa["DATE_PLACED"] <= end) & (pa["DATE_PLACED_CEASED"].isna() | (pa["DATE_PLACED_CEASED"] > end))).sum()
+    looked_after = set(cla_at(episodes, end)["CHILD"])
+    still = (pa["DATE_PLACED"] <= end) & (pa["DATE_PLACED_CEASED"].isna() | (pa["DATE_PLACED_CEASED"] > end))
+    open_ = pa.loc[still & pa["CHILD"].isin(looked_after), "CHILD"].nunique()
     rows = [
         ("Decisions that the child should be placed for adoption", int(made)),
         ("Plans that ceased (all reasons)", len(ceased)),
     ]
     for code, n in ceased["REASON_PLACED_CEASED"].fillna("unknown").value_counts().sort_index().items():
-        rows.append((f"  ceased: {code}", int(n)))
-    rows.append(("Plans open at the end of the period (includes children placed, not yet adopted)", int(open_)))
+        rows.append((f"  ceased: {label('REASON_PLACED_CEASED', code).lower()}", int(n)))
+    rows.append(("Plans open at the end of the period (children still looked after, not yet adopted)", int(open_)))
     return pd.DataFrame(rows, columns=["stage", "children"])
 
 

@@ -54,11 +54,21 @@ def flows_trend(flows: pd.DataFrame, last: int = 4, year: pd.DataFrame | None = 
 
 
 def show(df: pd.DataFrame, precision: int = 1):
-    """A table for readers: no index column, numbers to `precision` decimals with thousands separators, years
-    (integer columns named *year*) as 2021 not 2,021, dates as dd/mm/yyyy, blanks for missing values."""
+    """A table for readers: readable headers (cpanalysis.workbook.header: 'spend_gbp_m' -> 'Spend (£ million)'), no
+    index column, numbers with thousands separators and `precision` decimals unless whole ('426' not '426.0'),
+    years (integer columns named *year*) as 2021 not 2,021, dates as dd/mm/yyyy, blanks for missing values."""
+    from cpanalysis.workbook import header
+
+    df = df.rename(columns={c: header(c) for c in df.columns if isinstance(c, str)})
     dates = [c for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])]
     years = [c for c in df.columns if "year" in str(c).lower() and pd.api.types.is_integer_dtype(df[c])]
-    style = df.style.hide(axis="index").format(precision=precision, thousands=",", na_rep="")
+
+    def number(v):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or pd.isna(v):
+            return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+        return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.{precision}f}"
+
+    style = df.style.hide(axis="index").format(number, na_rep="")
     if dates:
         style = style.format("{:%d/%m/%Y}", subset=dates, na_rep="")
     return style.format("{:d}", subset=years) if years else style
@@ -173,13 +183,24 @@ def rates_note(rates: pd.DataFrame) -> str:
     return "" if len(rates) else "No LA code given, or no population estimate for it: rates are not shown."
 
 
+BREAKDOWN_TITLES = {
+    "age_band": "age",
+    "sex": "sex",
+    "legal_status": "legal status",
+    "placement": "placement type",
+    "provider": "placement provider",
+    "uasc": "whether unaccompanied asylum-seeking",
+}
+
+
 def show_many(tables: dict[str, pd.DataFrame], heading: str = "By {}"):
-    """Several small tables one after another, each under a bold heading (`heading` with the key, underscores as
-    spaces), as one HTML display."""
+    """Several small tables one after another, each under a bold heading (`heading` with the key in words:
+    BREAKDOWN_TITLES, else underscores as spaces), as one HTML display."""
     from IPython.display import HTML
 
     parts = [
-        f"<p><strong>{heading.format(k.replace('_', ' '))}</strong></p>{show(t).to_html()}" for k, t in tables.items()
+        f"<p><strong>{heading.format(BREAKDOWN_TITLES.get(k, k.replace('_', ' ')))}</strong></p>{show(t).to_html()}"
+        for k, t in tables.items()
     ]
     return HTML("\n".join(parts))
 
@@ -210,12 +231,16 @@ def adoption_finding(scorecard: pd.DataFrame) -> str:
     )
 
 
-def england_stages_finding(england: pd.DataFrame) -> str:
-    """England's latest entry-to-placed average in months and days (cpanalysis.adoption.england_stages)."""
-    months = england.iloc[-1, 1]
+def england_stages_finding(england: pd.DataFrame, year: int | None = None) -> str:
+    """England's entry-to-placed average in months and days (cpanalysis.adoption.england_stages) for the year
+    ending March `year` (the pack's), or the nearest year published, labelled with its year."""
+    years = england.iloc[:, 0].astype(int)
+    pick = len(england) - 1 if year is None else int((years - year).abs().to_numpy().argmin())
+    months, shown = england.iloc[pick, 1], int(years.iloc[pick])
+    nearest = "" if year is None or shown == year else f" (the nearest published to this pack's {year})"
     return (
         "**England**, average months (DfE, all ages): entry into care to placed for adoption, and to adoption. "
-        f"In the year ending March {int(england.iloc[-1, 0])} the entry-to-placed average was "
+        f"In the year ending March {shown}{nearest} the entry-to-placed average was "
         f"**{months:.0f} months (about {months * 30.4:.0f} days)**."
     )
 
@@ -234,3 +259,22 @@ def scorecard_summary(card: pd.DataFrame, comparators: pd.DataFrame, period_end:
             f" England and statistical-neighbour figures: year ending March {comparators['year_ending_march'].iloc[0]}."
         )
     return text
+
+
+def spend_finding(complete: pd.DataFrame, left_out: pd.DataFrame, source: str = "") -> str:
+    """Total priced spend in the latest year against the first year with every rate set (costs.complete_years),
+    and what it leaves out (costs.unpriced): the placement types with no unit cost and their share of care days."""
+    total = complete.dropna(subset=["spend_gbp"]).groupby("financial_year")["spend_gbp"].sum()
+    if total.empty:
+        return f"No year has a unit cost for every placement type priced: spend is not totalled. {source}".strip()
+    text = (
+        f"Placement spend with a unit cost set was **£{total.iloc[-1] / 1e6:,.1f} million** in {total.index[-1]}, "
+        f"against £{total.iloc[0] / 1e6:,.1f} million in {total.index[0]}, the first year with every rate set."
+    )
+    if len(left_out):
+        text += (
+            f" Not priced, for want of a unit cost: {', '.join(left_out['category']).lower()}; "
+            f"{left_out['care_days'].sum():,.0f} care days, {left_out['share_pct'].sum():.0f}% of all care days "
+            "in the year, so the total understates the cost of care."
+        )
+    return f"{text} {source}".strip()

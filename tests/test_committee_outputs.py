@@ -86,6 +86,9 @@ def test_england_stages_are_read_from_the_reference_file(tmp_path):
     assert list(england.columns) == ["year_ending_march", "4. entry to placed", "6. entry to adopted"]
     assert "19 months (about 578 days)" in narrative.england_stages_finding(england)
     assert "March 2025" in narrative.england_stages_finding(england)
+    # the pack's own year when published, else the nearest, labelled
+    assert "March 2024 the entry-to-placed average was **18 months" in narrative.england_stages_finding(england, 2024)
+    assert "March 2024 (the nearest published to this pack's 2021)" in narrative.england_stages_finding(england, 2021)
 
 
 def test_comparator_rates_only_for_the_packs_own_years():
@@ -209,3 +212,9 @@ def test_html_to_pdf_writes_a4_pages_offline(tmp_path):
     assert "Second section" in reader.pages[1].extract_text()
     with pytest.raises(Exception, match="no such HTML"):
         html_to_pdf(tmp_path / "missing.html", tmp_path / "x.pdf")
+
+
+def test_show_gives_readable_headers_and_whole_numbers_without_decimals():
+    html = narrative.show(pd.DataFrame({"spend_gbp_m": [1234.5], "threshold": [426.0], "net_change": [-3]})).to_html()
+    assert "Spend (£ million)" in html and "Net change" in html and "spend_gbp_m" not in html
+    assert "1,234.5" in html and ">426<" in html and "426.0" not in html
