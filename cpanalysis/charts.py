@@ -82,7 +82,10 @@ def _finish(
 
 def _dates(ax, x: pd.Series) -> None:
     """Date ticks a reader can place: at the data's own dates when there are few (e.g. quarter ends, "Mar 2024"),
-    otherwise at regular dates, always with month and year."""
+    otherwise at regular dates, always with month and year; whole years for an integer year axis."""
+    if pd.api.types.is_integer_dtype(x):  # years: whole ticks (2019, not 2018.5)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        return
     if not pd.api.types.is_datetime64_any_dtype(x):
         return
     dates = pd.Series(pd.to_datetime(x).dropna().unique()).sort_values()

@@ -130,7 +130,7 @@ def backtest_finding(table: pd.DataFrame, horizon: int = 12) -> str:
 
 def scenario_table(compare: pd.DataFrame) -> pd.DataFrame:
     """projection.compare_scenarios as a committee reads it: one row per scenario; children at the end date with
-    the 90% range as 'low to high'; in-house, IFA and residential; spend in the year (GBP million, 2 decimals)
+    the 90% range as 'low to high'; in-house, IFA and residential; spend in the year (£ million, 2 decimals)
     with its range; the change against the baseline with its sign."""
     end, year = compare["date"].iloc[0], compare["spend_year"].iloc[0]
     return pd.DataFrame(
@@ -143,11 +143,11 @@ def scenario_table(compare: pd.DataFrame) -> pd.DataFrame:
             "In-house foster": compare["in_house_foster"].round().astype(int),
             "IFA foster": compare["ifa_foster"].round().astype(int),
             "Residential": compare["residential"].round().astype(int),
-            f"Spend {year}, GBP m": [f"{v:,.2f}" for v in compare["spend_gbp_m"]],
+            f"Spend {year}, £ million": [f"{v:,.2f}" for v in compare["spend_gbp_m"]],
             "Spend: 90% range": [
                 f"{lo:,.2f} to {hi:,.2f}" for lo, hi in zip(compare["spend_lower_gbp_m"], compare["spend_upper_gbp_m"])
             ],
-            "Change, GBP m": [f"{v:+,.2f}" for v in compare["spend_change_gbp_m"]],
+            "Change, £ million": [f"{v:+,.2f}" for v in compare["spend_change_gbp_m"]],
         }
     )
 

@@ -37,7 +37,10 @@ PRINT_CSS = """
   h2 { font-size: 13pt !important; margin: 10pt 0 4pt 0 !important; }
   h3 { font-size: 11pt !important; }
   h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
-  .jp-MarkdownCell:has(h2), .jp-MarkdownCell:has(h3) { break-after: avoid; }
+  /* a heading or definition stays with the table or chart under it; outputs may split across pages (the
+     notebook theme keeps each output whole, which left headings alone at the foot of a page) */
+  .jp-MarkdownCell { break-after: avoid; page-break-after: avoid; }
+  .jp-OutputArea-child { break-inside: auto !important; page-break-inside: auto !important; }
   table { border-collapse: collapse; font-size: 9pt !important; width: auto; max-width: 100%;
           table-layout: auto; margin: 2pt 0 8pt 0 !important; }
   .jp-RenderedHTMLCommon table, table { table-layout: auto !important; }

@@ -54,6 +54,16 @@ HEADERS = {
     "year_ending_march": "Year ending 31 March",
     "financial_year": "Financial year",
     "uasc": "Unaccompanied asylum-seeking",
+    "model_mape_pct": "Model: average error (%)",
+    "model": "Model: average error (%)",
+    "last_value": "Last figure carried forward: average error (%)",
+    "linear_trend": "Straight line: average error (%)",
+    "last_value_mape_pct": "Last figure carried forward: average error (%)",
+    "linear_trend_mape_pct": "Straight line: average error (%)",
+    "coverage_pct": "Actual inside the 90% range (%)",
+    "band_coverage_pct": "Actual inside the wider range (%)",
+    "points": "Past cutoffs tested",
+    "horizon": "Months ahead",
 }
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -170,7 +170,8 @@ def test_scorecard_summary_counts_rag_and_names_the_comparators_year():
 
 def test_workbook_headers_and_cells():
     assert header("spend_gbp_m") == "Spend (£ million)" and header("period_end") == "Period end"
-    assert header("model_mape_pct") == "Model mape (%)" and header("children") == "Children"
+    assert header("model_mape_pct") == "Model: average error (%)" and header("share_pct") == "Share (%)"
+    assert header("children_lower") == "Children lower"
     assert typed("12") == 12 and typed("12.5") == 12.5 and typed(MARKER) == MARKER and typed("") is None
     assert typed("2021-03-31") == pd.Timestamp("2021-03-31").to_pydatetime() and typed("In-house") == "In-house"
 

@@ -110,12 +110,12 @@ def test_scenario_table_for_the_committee():
         "In-house foster",
         "IFA foster",
         "Residential",
-        "Spend 2021-22, GBP m",
+        "Spend 2021-22, £ million",
         "Spend: 90% range",
-        "Change, GBP m",
+        "Change, £ million",
     ]
     assert got.iloc[1].tolist() == ["Step down", 654, "599 to 1,706", 265, 177, 48, "27.77", "25.63 to 29.98", "-0.51"]
-    assert got.iloc[0]["Change, GBP m"] == "+0.00"
+    assert got.iloc[0]["Change, £ million"] == "+0.00"
 
 
 def test_show_writes_dates_as_day_month_year():
