@@ -28,6 +28,41 @@ THRESHOLD_COLOUR = PALETTE[3]  # vermilion
 SYNTHETIC_NOTE = "Synthetic data: no real child."
 
 
+def _category_colours() -> dict[str, tuple]:
+    """One colour per placement category (and per flow, and per comparator area), the same in every chart:
+    the colour-blind palette assigned in categories.PLACEMENT_CATEGORIES order, then a few fixed names."""
+    from cpanalysis.categories import PLACEMENT_CATEGORIES
+
+    wide = sns.color_palette("colorblind", 10) + sns.color_palette("pastel", 10)
+    colours = dict(zip(PLACEMENT_CATEGORIES, wide, strict=False))
+    colours.update(
+        {
+            "Started to be looked after": wide[0],
+            "Ceased to be looked after": wide[1],
+            "This data set": wide[0],
+            "England": wide[7],
+        }
+    )
+    return colours
+
+
+CATEGORY_COLOURS = _category_colours()
+
+
+def colours_for(names: list[str]) -> list[tuple]:
+    """The colour of each name: its fixed one (CATEGORY_COLOURS), else the next unused palette colour."""
+    spare = [c for c in sns.color_palette("colorblind", 10) if c not in CATEGORY_COLOURS.values()]
+    spare += sns.color_palette("dark", 10)
+    out, k = [], 0
+    for name in names:
+        if name in CATEGORY_COLOURS:
+            out.append(CATEGORY_COLOURS[name])
+        else:
+            out.append(spare[k % len(spare)])
+            k += 1
+    return out
+
+
 def apply_style() -> None:
     """The house theme: white grid, colour-blind palette, fonts readable on a printed page (11-15 pt)."""
     sns.set_theme(style="whitegrid", palette=PALETTE, context="notebook")
@@ -122,7 +157,8 @@ def line_chart(
     _check(df, [x, y, hue])
     apply_style()
     fig, ax = plt.subplots(figsize=SIZE)
-    sns.lineplot(data=df, x=x, y=y, hue=hue, marker="o" if markers else None, linewidth=2.2, ax=ax)
+    palette = dict(zip(df[hue].unique(), colours_for(list(df[hue].unique())), strict=True)) if hue else None
+    sns.lineplot(data=df, x=x, y=y, hue=hue, palette=palette, marker="o" if markers else None, linewidth=2.2, ax=ax)
     _dates(ax, df[x])
     _legend(ax)
     return _finish(fig, ax, title, xlabel, ylabel, source, synthetic, zero)
@@ -189,11 +225,12 @@ def stacked_area(
     synthetic: bool = False,
 ) -> Figure:
     """Stacked areas of several columns over x (e.g. children by placement type at each quarter end); the legend
-    lists the layers top first, in the order they are stacked."""
+    lists the layers top first, in the order they are stacked. Each placement type has its own colour in every
+    chart (CATEGORY_COLOURS)."""
     _check(df, [x, *columns])
     apply_style()
     fig, ax = plt.subplots(figsize=SIZE)
-    colours = sns.color_palette("colorblind", len(columns))
+    colours = colours_for(columns)
     ax.stackplot(df[x], *[df[c].fillna(0).astype(float) for c in columns], labels=columns, colors=colours, alpha=0.9)
     _dates(ax, df[x])
     ax.margins(x=0)

@@ -278,3 +278,26 @@ def spend_finding(complete: pd.DataFrame, left_out: pd.DataFrame, source: str = 
             "in the year, so the total understates the cost of care."
         )
     return f"{text} {source}".strip()
+
+
+def cla_title(series: pd.DataFrame) -> str:
+    """A chart title that states the finding: 'Children looked after rose 5.7% in the year to 609 (31 March 2021)'
+    from a frame of date, children (quarter ends)."""
+    s = series.set_index("date")["children"]
+    end, now = s.index[-1], s.iloc[-1]
+    before = s.get(end - pd.DateOffset(years=1))
+    if before is None or before <= 0 or is_small(now):
+        return f"Children looked after at each quarter end, to {end:%d %B %Y}"
+    change = now / before - 1
+    verb = "rose" if change > 0 else ("fell" if change < 0 else "held")
+    amount = f" {abs(change):.1%}" if change else ""
+    return f"Children looked after {verb}{amount} in the year to {n(now)} ({end:%d %B %Y})"
+
+
+def flows_title(year: pd.DataFrame) -> str:
+    """'In the year to 31 March 2021, 198 children came into care and 165 left' (population.flows over 12 months)."""
+    row = year.iloc[-1]
+    return (
+        f"In the year to {row['period_end']:%d %B %Y}, {n(row['started'])} children came into care and "
+        f"{n(row['ceased'])} left"
+    )

@@ -152,3 +152,11 @@ def test_track_record_finding():
         "669 children**. Judged only with the errors known at the time, that wider range held the actual at 82% of "
         "the 17 past projections it could be tested on (the simulation range alone: 82%)."
     )
+
+
+def test_titles_state_the_finding():
+    s = pd.DataFrame({"date": pd.to_datetime(["2020-03-31", "2020-12-31", "2021-03-31"]), "children": [576, 599, 609]})
+    # 609 / 576 - 1 = 5.73%
+    assert narrative.cla_title(s) == "Children looked after rose 5.7% in the year to 609 (31 March 2021)"
+    year = pd.DataFrame({"period_end": pd.to_datetime(["2021-03-31"]), "started": [198], "ceased": [3]})
+    assert narrative.flows_title(year) == "In the year to 31 March 2021, 198 children came into care and <5 left"
