@@ -50,9 +50,10 @@ class Context:
 
     @property
     def source_note(self) -> str:
-        """Footnote for charts and tables: the data and whether they are synthetic."""
-        kind = "SYNTHETIC data (no real child)" if self.synthetic else "SSDA903 extract"
-        return f"Source: {kind}, {self.data.source.name}, to {self.period_end:%d/%m/%Y}."
+        """Footnote for charts and tables: the data and whether they are synthetic (no folder or file name: the
+        committee's copy names no path)."""
+        kind = "SYNTHETIC data (no real child)" if self.synthetic else "the local authority's SSDA903 return"
+        return f"Source: {kind}, to {self.period_end:%d/%m/%Y}."
 
     @property
     def previous_end(self) -> pd.Timestamp:

@@ -203,3 +203,50 @@ def test_the_workbook_holds_numbers_as_numbers_and_a_contents_sheet(pack):
     )
     assert numeric > 500
     assert all(ws.column_dimensions["A"].width and ws.freeze_panes == "A2" for ws in wb.worksheets[1:])
+
+
+def test_the_same_figure_is_the_same_everywhere_in_the_pack(pack):
+    """Each figure that appears in more than one place (scorecard, tables, sentences) for the same date has one
+    value: the number looked after, in-house and IFA foster, residential share, the rate, stability, the year's
+    starts and endings, the net change, and the children waiting."""
+    run_dir, _ = pack
+    tables = run_dir / "tables"
+
+    def read(name):
+        return pd.read_csv(tables / f"{name}.csv", dtype=str, keep_default_na=False)
+
+    card = read("scorecard").set_index("Ref")
+    q4 = [c for c in card.columns if c.startswith("Q4")][0]  # the period end 31 March 2021 is Q4's
+    by_quarter = read("cla_by_quarter").set_index("date")["children"]
+    flows = read("flows_by_quarter").set_index("period_end")
+    changes = read("changes_since_last_quarter").set_index("measure")
+    placement = read("cla_by_placement").set_index("placement")["children"]
+    stability = read("placement_stability").set_index("measure")
+    rates = read("rate_per_10k")
+    html = re.sub(r"<[^>]+>", "", (run_dir / "committee_pack.html").read_text())
+
+    looked_after = {
+        "cla_by_quarter": by_quarter["2021-03-31"],
+        "flows_by_quarter": flows.loc["2021-03-31", "looked_after"],
+        "changes_since": changes.loc["Children looked after", "now"],
+        "scorecard G1": card.loc["G1", q4],
+    }
+    assert len(set(looked_after.values())) == 1, looked_after
+    assert f"{int(by_quarter['2021-03-31']):,} children were looked after on 31 March 2021" in html
+    for ref, category in (("P2.1", "In-house foster"), ("P2.2", "External (IFA) foster")):
+        assert card.loc[ref, q4] == placement[category] == changes.loc[category, "now"], ref
+    residential = changes.loc["Residential (incl. secure, schools)", "now"]
+    assert card.loc["P2.4", q4] == f"{100 * int(residential) / int(looked_after['scorecard G1']):.1f}%"
+    own_rate = rates[(rates["area"] == "This data set") & (rates["year_ending_march"] == "2021")]["rate_per_10k"]
+    assert card.loc["G2", q4] == own_rate.iloc[0]
+    assert card.loc["P2.6b", q4] == stability.loc["3 or more placements in the year", "percent"] + "%"
+    assert card.loc["P2.6", q4] == stability.iloc[1]["percent"] + "%"
+    # the year's starts and endings: the sentence and the scorecard's year to date at Q4
+    started, ceased = card.loc["G3", q4], card.loc["G4", q4]
+    assert (
+        f"In the 12 months to 31 March 2021 {started} children started to be looked after and {ceased} ceased" in html
+    )
+    # the net change of the last quarter is the change in the number looked after, as in the changes table
+    assert int(flows.loc["2021-03-31", "net_change"]) == int(changes.loc["Children looked after", "change"])
+    assert int(flows.loc["2021-03-31", "net_change"]) == int(by_quarter["2021-03-31"]) - int(by_quarter["2020-12-31"])
+    assert f"{card.loc['P2.16', q4]} children were waiting on 31 March 2021" in html
