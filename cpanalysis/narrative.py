@@ -161,14 +161,16 @@ def track_record_finding(record: pd.DataFrame, combined: pd.DataFrame, months: i
         f"In 90% of past quarters the number looked after {months} months on was between "
         f"{abs(r['error_low_pct']):.1f}% {'below' if r['error_low_pct'] < 0 else 'above'} and "
         f"{abs(r['error_high_pct']):.1f}% {'above' if r['error_high_pct'] >= 0 else 'below'} the model's "
-        f"projection. Counting that track record as well as chance, the range for {c['date']:%d %B %Y} is "
-        f"**{n(math.floor(c['lower']))} to {n(math.ceil(c['upper']))} children**."
+        f"projection. Counting that track record as well as chance, the wider range for {c['date']:%d %B %Y} is "
+        f"**{n(math.floor(c['lower']))} to {n(math.ceil(c['upper']))} children** (the 90% range above reflects "
+        "chance alone)."
     )
     if r["evaluated"]:
         text += (
             f" Judged only with the errors known at the time, that wider range held the actual at "
             f"{r['coverage_pct']:.0f}% of the {r['evaluated']} past projections it could be tested on "
-            f"(the simulation range alone: {r['band_coverage_pct']:.0f}%)."
+            f"(the 90% range alone, on the same {r['evaluated']}: {r['band_coverage_pct']:.0f}%; the backtest "
+            "above judges it on every past quarter end, so its figure differs)."
         )
     return text
 

@@ -148,9 +148,11 @@ def test_track_record_finding():
     )
     assert narrative.track_record_finding(record, combined) == (
         "In 90% of past quarters the number looked after 12 months on was between 3.2% below and 6.0% above the "
-        "model's projection. Counting that track record as well as chance, the range for 31 March 2022 is **601 to "
-        "669 children**. Judged only with the errors known at the time, that wider range held the actual at 82% of "
-        "the 17 past projections it could be tested on (the simulation range alone: 82%)."
+        "model's projection. Counting that track record as well as chance, the wider range for 31 March 2022 is "
+        "**601 to 669 children** (the 90% range above reflects chance alone). Judged only with the errors known at "
+        "the time, that wider range held the actual at 82% of the 17 past projections it could be tested on (the 90% "
+        "range alone, on the same 17: 82%; the backtest above judges it on every past quarter end, so its figure "
+        "differs)."
     )
 
 
