@@ -67,7 +67,7 @@ REGISTRY: tuple[Measure, ...] = (
     Measure(
         "P2.4",
         "residential_pct",
-        "% of cared for children in residential care (children's homes, secure units, residential schools)",
+        "% of cared for children in residential care",
         "low",
         "percent",
         ("residential_n", "cla_at_end"),
