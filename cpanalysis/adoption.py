@@ -274,11 +274,16 @@ def journey_table(j: pd.DataFrame) -> pd.DataFrame:
     return j.sort_values("A1_days", ascending=False).rename(columns=JOURNEY_STAGES)
 
 
-def england_stages(path=None) -> pd.DataFrame:
+def england_stages(path=None, up_to: int | None = None) -> pd.DataFrame:
     """England's average months from entry into care to placed for adoption (stage 4.x) and to adoption (6.x), by
-    year ending March, from data/reference/england_adoption_stages.csv (DfE)."""
+    year ending March, from data/reference/england_adoption_stages.csv (DfE); with `up_to` (the pack's year ending
+    March), only the years to it, or the first published year when all are later."""
     from cpanalysis.paths import REFERENCE
 
     england = pd.read_csv(path or REFERENCE / "england_adoption_stages.csv")
     england = england[england["stage"].str.startswith(("4.", "6."))]
-    return england.pivot(index="year_ending_march", columns="stage", values="months").reset_index()
+    wide = england.pivot(index="year_ending_march", columns="stage", values="months").reset_index()
+    if up_to is not None:
+        years = wide["year_ending_march"]
+        wide = wide[years <= max(up_to, years.min())].reset_index(drop=True)
+    return wide

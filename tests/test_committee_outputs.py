@@ -86,6 +86,9 @@ def test_england_stages_are_read_from_the_reference_file(tmp_path):
     assert list(england.columns) == ["year_ending_march", "4. entry to placed", "6. entry to adopted"]
     assert "19 months (about 578 days)" in narrative.england_stages_finding(england)
     assert "March 2025" in narrative.england_stages_finding(england)
+    # only the pack's years: to 2024, or the first published when the pack is earlier than every year
+    assert adoption.england_stages(path, up_to=2024)["year_ending_march"].tolist() == [2024]
+    assert adoption.england_stages(path, up_to=2021)["year_ending_march"].tolist() == [2024]
     # the pack's own year when published, else the nearest, labelled
     assert "March 2024 the entry-to-placed average was **18 months" in narrative.england_stages_finding(england, 2024)
     assert "March 2024 (the nearest published to this pack's 2021)" in narrative.england_stages_finding(england, 2021)
