@@ -219,18 +219,71 @@ def wait_bands(waiting_children: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def pipeline(placed_adoption: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
-    """Adoption plans (PlacedAdoption): decisions that a child should be placed for adoption made in [start, end],
-    plans that ceased in it (by reason), and plans open at `end`: stage, children."""
-    pa = placed_adoption
+def pipeline(
+    placed_adoption: pd.DataFrame, episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
+) -> pd.DataFrame:
+    """Adoption plans (PlacedAdoption, each decision once though every year's return repeats it): decisions that a
+    child should be placed for adoption made in [start, end], plans that ceased in it (by reason, in words), and
+    plans open at `end`: a decision made by then, not ceased by then, for a child still looked after on that day
+    (so not yet adopted; a child placed with adopters is still looked after). Columns stage, children."""
+    from cpanalysis.population import cla_at
+    from cpanalysis.ssda903.schema import label
+
+    pa = placed_adoption.sort_values([c for c in ("YEAR",) if c in placed_adoption.columns] or ["CHILD"])
+    pa = pa.drop_duplicates(["CHILD", "DATE_PLACED"], keep="last")
     made = ((pa["DATE_PLACED"] >= start) & (pa["DATE_PLACED"] <= end)).sum()
     ceased = pa[(pa["DATE_PLACED_CEASED"] >= start) & (pa["DATE_PLACED_CEASED"] <= end)]
-    open_ = ((pa["DATE_PLACED"] <= end) & (pa["DATE_PLACED_CEASED"].isna() | (pa["DATE_PLACED_CEASED"] > end))).sum()
+    looked_after = set(cla_at(episodes, end)["CHILD"])
+    still = (pa["DATE_PLACED"] <= end) & (pa["DATE_PLACED_CEASED"].isna() | (pa["DATE_PLACED_CEASED"] > end))
+    open_ = pa.loc[still & pa["CHILD"].isin(looked_after), "CHILD"].nunique()
     rows = [
         ("Decisions that the child should be placed for adoption", int(made)),
         ("Plans that ceased (all reasons)", len(ceased)),
     ]
     for code, n in ceased["REASON_PLACED_CEASED"].fillna("unknown").value_counts().sort_index().items():
-        rows.append((f"  ceased: {code}", int(n)))
-    rows.append(("Plans open at the end of the period (includes children placed, not yet adopted)", int(open_)))
+        rows.append((f"  ceased: {label('REASON_PLACED_CEASED', code).lower()}", int(n)))
+    rows.append(("Plans open at the end of the period (children still looked after, not yet adopted)", int(open_)))
     return pd.DataFrame(rows, columns=["stage", "children"])
+
+
+JOURNEY_STAGES = {
+    "entered": "Entered care",
+    "order": "Placement order",
+    "match": "Matched",
+    "placed": "Moved in",
+    "adopted": "Adopted",
+}
+
+
+def three_year_start(end: pd.Timestamp) -> pd.Timestamp:
+    """The first day of the scorecard's three-year window ending on `end` (1 April 2018 for 31 March 2021)."""
+    return end - pd.DateOffset(years=3) + pd.Timedelta(days=1)
+
+
+def scorecard_safe(sc: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard for the committee: each average suppressed where it is over 1-4 children (period and three
+    years each against its own count)."""
+    from cpanalysis.disclosure import suppress
+
+    out = suppress(sc, ["children_period"], ["period"])
+    return suppress(out, ["children_three_years"], ["three_years"])
+
+
+def journey_table(j: pd.DataFrame) -> pd.DataFrame:
+    """Children's journeys (from journeys) longest A1 wait first, stage columns named for readers."""
+    return j.sort_values("A1_days", ascending=False).rename(columns=JOURNEY_STAGES)
+
+
+def england_stages(path=None, up_to: int | None = None) -> pd.DataFrame:
+    """England's average months from entry into care to placed for adoption (stage 4.x) and to adoption (6.x), by
+    year ending March, from data/reference/england_adoption_stages.csv (DfE); with `up_to` (the pack's year ending
+    March), only the years to it, or the first published year when all are later."""
+    from cpanalysis.paths import REFERENCE
+
+    england = pd.read_csv(path or REFERENCE / "england_adoption_stages.csv")
+    england = england[england["stage"].str.startswith(("4.", "6."))]
+    wide = england.pivot(index="year_ending_march", columns="stage", values="months").reset_index()
+    if up_to is not None:
+        years = wide["year_ending_march"]
+        wide = wide[years <= max(up_to, years.min())].reset_index(drop=True)
+    return wide

@@ -19,6 +19,7 @@ import ast
 import contextlib
 import datetime as dt
 import hashlib
+import html
 import importlib.metadata as md
 import json
 import os
@@ -30,10 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-import pandas as pd
 from tqdm import tqdm
 
-from cpanalysis.context import CACHE_ENV, is_synthetic, load_data, parse_date
+from cpanalysis.context import CACHE_ENV, check_codes, check_parameters, is_synthetic, load_data
 from cpanalysis.errors import InputError
 from cpanalysis.paths import NOTEBOOKS, OUTPUTS, PROJECT_ROOT
 
@@ -49,6 +49,7 @@ DEPENDENCIES = (
     "ipykernel",
     "openpyxl",
     "scipy",
+    "weasyprint",
 )
 CONSTRAINTS_FILE = PROJECT_ROOT / "constraints.txt"  # the exact versions `make` installs (`make lock` remakes it)
 ANALYST_WARNING = (
@@ -120,6 +121,26 @@ def notebook_parameters(nb_path: Path, shared: dict, overrides: dict[str, dict[s
     return {k: _typed(v, declared[k]) for k, v in wanted.items() if k in declared and v is not None}
 
 
+def check_overrides(
+    nb_paths: list[Path], shared: dict, overrides: dict[str, dict[str, str]], output_dirs: dict[Path, str]
+) -> dict[Path, dict]:
+    """Every notebook's parameters, checked before any runs: a `-p NAME` that no notebook declares, a
+    `-p NOTEBOOK.NAME` for a notebook that is not there or does not declare NAME, or a value of the wrong type is
+    one InputError. Returns {notebook: its parameters}."""
+    import papermill
+
+    stems = {p.stem: p for p in nb_paths}
+    unknown_nb = sorted(set(overrides) - {"*", *stems})
+    if unknown_nb:
+        raise InputError(f"-p {unknown_nb[0]}.…: there is no notebook {unknown_nb[0]} (notebooks: {', '.join(stems)})")
+    declared = {p: papermill.inspect_notebook(str(p)) for p in nb_paths}
+    every = sorted({name for d in declared.values() for name in d})
+    for name in overrides.get("*", {}):
+        if not any(name in d for d in declared.values()):
+            raise InputError(f"-p {name}: no notebook declares a parameter {name} (they declare: {', '.join(every)})")
+    return {p: notebook_parameters(p, {**shared, "output_dir": output_dirs[p]}, overrides) for p in nb_paths}
+
+
 def versions() -> dict[str, str]:
     out = {}
     for name in ("cpanalysis", *DEPENDENCIES):
@@ -173,14 +194,54 @@ def _error_summary(exc: Exception) -> dict:
     return {"error": type(exc).__name__, "message": str(exc)[:1000]}
 
 
+# The lab template without anything fetched from the network (require.js, MathJax, widget and mermaid scripts from
+# a CDN), with the print stylesheet: the pack opens offline and prints on A4 (cpanalysis.pdf).
+_OFFLINE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{% block jupyter_widgets %}{% endblock jupyter_widgets %}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block html_head_css -%}<style>{{ resources.print_css }}</style>{%- endblock html_head_css -%}
+"""
+
+
+def _committee_safe(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy without what is for analysts only: error outputs (tracebacks), standard-error streams (warnings carry
+    code and server paths) and papermill's error banners."""
+    nb = nbformat.from_dict(nb)
+    cells = []
+    for c in nb.cells:
+        if "papermill-error-cell-tag" in c.metadata.get("tags", []):
+            continue
+        if c.cell_type == "code":
+            c.outputs = [
+                o
+                for o in c.get("outputs", [])
+                if o.output_type != "error" and not (o.output_type == "stream" and o.get("name") == "stderr")
+            ]
+        cells.append(c)
+    nb.cells = cells
+    return nb
+
+
 def export_html(nb: nbformat.NotebookNode, path: Path, title: str) -> Path:
-    """Self-contained HTML (images embedded) with the code hidden, for readers."""
+    """Self-contained HTML (images embedded) with the code hidden, for readers; no script or style is fetched from
+    the network, and the print stylesheet lays it out on A4."""
+    import jinja2
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    from cpanalysis.pdf import PRINT_CSS
+
+    exporter = HTMLExporter(
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        extra_loaders=[jinja2.DictLoader({"cpanalysis_offline.html.j2": _OFFLINE_TEMPLATE})],
+        template_file="cpanalysis_offline.html.j2",
+    )
     nb = nbformat.from_dict(nb)
     nb.metadata["title"] = title
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = exporter.from_notebook_node(nb, resources={"print_css": PRINT_CSS})
     path.write_text(body, encoding="utf-8")
     return path
 
@@ -194,39 +255,51 @@ def _title(nb: nbformat.NotebookNode, fallback: str) -> str:
     return fallback
 
 
-def stitch(executed: list[Path], path: Path, heading: str) -> Path:
-    """One HTML page from several executed notebooks: a contents list, then each notebook's outputs."""
+def stitch(executed: list[Path], path: Path, heading: str, failed: dict[str, str] | None = None) -> Path:
+    """One HTML page from several executed notebooks: a contents list, then each notebook's outputs. `failed` maps
+    the stem of a notebook that failed to its section title: the page then says INCOMPLETE at the top and names
+    it, and that section holds only a note (its partial output, traceback and code stay in the analyst folder)."""
+    failed = failed or {}
     parts = [(p, nbformat.read(p, as_version=4)) for p in executed]
-    contents = "\n".join(f"{i}. [{_title(nb, p.stem)}](#part-{i})" for i, (p, nb) in enumerate(parts, 1))
-    cells = [nbformat.v4.new_markdown_cell(f"# {heading}\n\n## Contents\n\n{contents}")]
-    for i, (_, nb) in enumerate(parts, 1):
-        cells.append(nbformat.v4.new_markdown_cell(f'<a id="part-{i}"></a>\n\n---'))
+    titles = {p.stem: _title(nb, p.stem) for p, nb in parts} | failed
+    order = sorted({*titles}, key=lambda s: s)
+    contents = "\n".join(f"{i}. [{titles[s]}](#part-{i})" for i, s in enumerate(order, 1))
+    top = f'<h1 class="cp-first">{html.escape(heading)}</h1>\n\n'
+    if failed:
+        names = "; ".join(f"<strong>{html.escape(failed[s])}</strong>" for s in sorted(failed))
+        top += (
+            '<div class="cp-incomplete"><p><strong>INCOMPLETE: this pack is not for publication.</strong> '
+            f"The section(s) {names} could not be produced in this run; the analyst has the details. "
+            "Every other section is complete.</p></div>\n\n"
+        )
+    cells = [nbformat.v4.new_markdown_cell(f"{top}## Contents\n\n{contents}")]
+    by_stem = {p.stem: nb for p, nb in parts}
+    for i, stem in enumerate(order, 1):
+        cells.append(nbformat.v4.new_markdown_cell(f'<a id="part-{i}"></a>'))
+        if stem in failed:
+            cells.append(
+                nbformat.v4.new_markdown_cell(
+                    f"# {failed[stem]}\n\n**INCOMPLETE: this section could not be produced in this run.** "
+                    "No figure from it is shown; the analyst has the details."
+                )
+            )
+            continue
         cells += [
             c
-            for c in nb.cells
+            for c in _committee_safe(by_stem[stem]).cells
             if "parameters" not in c.metadata.get("tags", [])
             and "injected-parameters" not in c.metadata.get("tags", [])
         ]
-    book = nbformat.v4.new_notebook(cells=cells, metadata=parts[0][1].metadata if parts else {})
+    meta = parts[0][1].metadata if parts else {}
+    book = nbformat.v4.new_notebook(cells=cells, metadata=meta)
     return export_html(book, path, heading)
 
 
-def gather_tables(tables_dir: Path, path: Path) -> Path | None:
-    """Every CSV under tables_dir as one sheet of an XLSX workbook (sheet names cut to Excel's 31 characters)."""
-    csvs = sorted(tables_dir.glob("*.csv"))
-    if not csvs:
-        return None
-    with pd.ExcelWriter(path, engine="openpyxl") as xl:
-        used: set[str] = set()
-        for csv in csvs:
-            sheet = csv.stem[:31]
-            n = 1
-            while sheet in used:
-                n += 1
-                sheet = f"{csv.stem[:28]}_{n}"
-            used.add(sheet)
-            pd.read_csv(csv, dtype=str, keep_default_na=False).to_excel(xl, sheet_name=sheet, index=False)
-    return path
+def gather_tables(tables_dir: Path, path: Path, source: str = "") -> Path | None:
+    """Every CSV under tables_dir as one sheet of an XLSX workbook, after a contents sheet (cpanalysis.workbook)."""
+    from cpanalysis.workbook import write_workbook
+
+    return write_workbook(tables_dir, path, source)
 
 
 @contextlib.contextmanager
@@ -262,33 +335,38 @@ def run(
     import papermill
 
     started = time.time()
+    check_codes(la_code, period)
     if not data_dir:
         from cpanalysis.synth import ensure_default
 
         data_dir = ensure_default()
     data_dir = Path(data_dir).expanduser().resolve()
-    data = load_data(data_dir)
-    end = parse_date(period_end, "period_end") if period_end else data.data_end
-    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-    run_dir = Path(out or OUTPUTS).expanduser().resolve() / f"{end:%Y-%m-%d}_{stamp}"
-    analyst_dir = run_dir / "analyst"
-    for d in (run_dir / "notebooks", run_dir / "html", analyst_dir / "notebooks", analyst_dir / "html"):
-        d.mkdir(parents=True, exist_ok=True)
-    (analyst_dir / "ANALYST_ONLY.txt").write_text(ANALYST_WARNING)
     nb_paths = sorted(Path(notebooks_dir or NOTEBOOKS).glob("[0-9]*.ipynb"))
     if not nb_paths:
         raise InputError(f"{notebooks_dir or NOTEBOOKS}: no notebooks to run")
+    data = load_data(data_dir)
+    end, _ = check_parameters(data, period_end, la_code, period)
     shared = {"data_dir": str(data_dir), "period_end": f"{end:%Y-%m-%d}", "la_code": la_code or "", "period": period}
+    audiences = {p: audience(p) for p in nb_paths}
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    run_dir = Path(out or OUTPUTS).expanduser().resolve() / f"{end:%Y-%m-%d}_{stamp}"
+    analyst_dir = run_dir / "analyst"
+    base_of = {p: analyst_dir if audiences[p] == "analyst" else run_dir for p in nb_paths}
+    params = check_overrides(nb_paths, shared, overrides or {}, {p: str(base_of[p]) for p in nb_paths})
+    # every parameter is good: only now is the run folder made
+    for d in (run_dir / "notebooks", run_dir / "html", analyst_dir / "notebooks", analyst_dir / "html"):
+        d.mkdir(parents=True, exist_ok=True)
+    (analyst_dir / "ANALYST_ONLY.txt").write_text(ANALYST_WARNING)
     results: list[NotebookResult] = []
+    failed_sections: dict[str, str] = {}
     bar = tqdm(nb_paths, desc="committee pack", unit="notebook", disable=not progress)
     for nb_path in bar:
         bar.set_postfix_str(nb_path.stem)
-        res = NotebookResult(nb_path.stem, audience(nb_path))
-        base = analyst_dir if res.audience == "analyst" else run_dir
+        res = NotebookResult(nb_path.stem, audiences[nb_path], parameters=params[nb_path])
+        base = base_of[nb_path]
         executed = base / "notebooks" / nb_path.name
         t0 = time.time()
         try:
-            res.parameters = notebook_parameters(nb_path, {**shared, "output_dir": str(base)}, overrides or {})
             papermill.execute_notebook(
                 str(nb_path),
                 str(executed),
@@ -302,9 +380,17 @@ def run(
             res.status = "failed"
             res.error = _error_summary(exc)
         res.seconds = round(time.time() - t0, 2)
+        if res.status == "failed" and res.audience == "committee":
+            # its traceback, code and paths are for the analyst only; the pack names the section as missing
+            failed_sections[nb_path.stem] = _title(nbformat.read(nb_path, as_version=4), nb_path.stem)
+            if executed.exists():
+                executed = executed.replace(analyst_dir / "notebooks" / f"FAILED_{nb_path.name}")
+            base = analyst_dir
         if executed.exists():
             nb = nbformat.read(executed, as_version=4)
-            export_html(nb, base / "html" / f"{nb_path.stem}.html", _title(nb, nb_path.stem))
+            if base == run_dir:
+                nb = _committee_safe(nb)
+            export_html(nb, base / "html" / f"{executed.stem}.html", _title(nb, nb_path.stem))
         results.append(res)
 
     committee = [
@@ -312,13 +398,18 @@ def run(
         for r in results
         if r.audience == "committee" and (run_dir / "notebooks" / f"{r.name}.ipynb").exists()
     ]
-    if committee:
+    if committee or failed_sections:
         synthetic = " (SYNTHETIC DATA)" if is_synthetic(data_dir) else ""
-        stitch(
+        incomplete = "INCOMPLETE: " if failed_sections else ""
+        pack = stitch(
             committee,
             run_dir / "committee_pack.html",
-            f"Corporate Parenting Committee pack, period to {end:%d %B %Y}{synthetic}",
+            f"{incomplete}Corporate Parenting Committee pack, period to {end:%d %B %Y}{synthetic}",
+            failed_sections,
         )
+        from cpanalysis.pdf import html_to_pdf
+
+        html_to_pdf(pack, run_dir / "committee_pack.pdf")
     gather_tables(run_dir / "tables", run_dir / "committee_tables.xlsx")
     gather_tables(analyst_dir / "tables", analyst_dir / "analyst_tables.xlsx")
 

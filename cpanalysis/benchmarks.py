@@ -196,3 +196,19 @@ def published_rates(la_code: str, measure: str = "cla_31_march", path: str | Pat
         **{c: pd.to_numeric(out[c], errors="coerce") for c in ["year_ending_march", "children", "rate_per_10k"]}
     )
     return out.sort_values(["level", "year_ending_march"]).reset_index(drop=True)
+
+
+def rate_comparison(episodes: pd.DataFrame, la_code: str | None, years: list[int]) -> pd.DataFrame:
+    """The rate per 10,000 at each 31 March in `years` (the pack's own years): this data set's, and England's and
+    the region's as published for the same years only (no comparator beyond the pack's last year). Columns
+    year_ending_march (int), area, rate_per_10k; empty without an LA code."""
+    from cpanalysis.population import rates_by_year
+
+    columns = ["year_ending_march", "area", "rate_per_10k"]
+    if not la_code:
+        return pd.DataFrame(columns=columns)
+    own = rates_by_year(episodes, la_code, years).assign(area="This data set")
+    published = published_rates(la_code)
+    comparators = published[(published["level"] != "Local authority") & published["year_ending_march"].isin(years)]
+    rates = pd.concat([own[columns], comparators[columns]], ignore_index=True)
+    return rates.dropna(subset=["year_ending_march"]).astype({"year_ending_march": int})

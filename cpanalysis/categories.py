@@ -88,3 +88,9 @@ def placement_category(place: pd.Series, provider: pd.Series) -> pd.Series:
     ]
     values = np.select(conditions, PLACEMENT_CATEGORIES[:-1], default="Other")
     return pd.Series(values, index=place.index, dtype=object)
+
+
+def in_order(columns) -> list[str]:
+    """The placement categories among `columns`, in PLACEMENT_CATEGORIES order (for chart stacks and tables)."""
+    present = {str(c) for c in columns}
+    return [c for c in PLACEMENT_CATEGORIES if c in present]

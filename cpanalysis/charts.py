@@ -28,6 +28,41 @@ THRESHOLD_COLOUR = PALETTE[3]  # vermilion
 SYNTHETIC_NOTE = "Synthetic data: no real child."
 
 
+def _category_colours() -> dict[str, tuple]:
+    """One colour per placement category (and per flow, and per comparator area), the same in every chart:
+    the colour-blind palette assigned in categories.PLACEMENT_CATEGORIES order, then a few fixed names."""
+    from cpanalysis.categories import PLACEMENT_CATEGORIES
+
+    wide = sns.color_palette("colorblind", 10) + sns.color_palette("pastel", 10)
+    colours = dict(zip(PLACEMENT_CATEGORIES, wide, strict=False))
+    colours.update(
+        {
+            "Started to be looked after": wide[0],
+            "Ceased to be looked after": wide[1],
+            "This data set": wide[0],
+            "England": wide[7],
+        }
+    )
+    return colours
+
+
+CATEGORY_COLOURS = _category_colours()
+
+
+def colours_for(names: list[str]) -> list[tuple]:
+    """The colour of each name: its fixed one (CATEGORY_COLOURS), else the next unused palette colour."""
+    spare = [c for c in sns.color_palette("colorblind", 10) if c not in CATEGORY_COLOURS.values()]
+    spare += sns.color_palette("dark", 10)
+    out, k = [], 0
+    for name in names:
+        if name in CATEGORY_COLOURS:
+            out.append(CATEGORY_COLOURS[name])
+        else:
+            out.append(spare[k % len(spare)])
+            k += 1
+    return out
+
+
 def apply_style() -> None:
     """The house theme: white grid, colour-blind palette, fonts readable on a printed page (11-15 pt)."""
     sns.set_theme(style="whitegrid", palette=PALETTE, context="notebook")
@@ -82,7 +117,10 @@ def _finish(
 
 def _dates(ax, x: pd.Series) -> None:
     """Date ticks a reader can place: at the data's own dates when there are few (e.g. quarter ends, "Mar 2024"),
-    otherwise at regular dates, always with month and year."""
+    otherwise at regular dates, always with month and year; whole years for an integer year axis."""
+    if pd.api.types.is_integer_dtype(x):  # years: whole ticks (2019, not 2018.5)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        return
     if not pd.api.types.is_datetime64_any_dtype(x):
         return
     dates = pd.Series(pd.to_datetime(x).dropna().unique()).sort_values()
@@ -111,12 +149,16 @@ def line_chart(
     zero: bool = True,
     markers: bool = True,
     synthetic: bool = False,
-) -> Figure:
-    """Lines of y over x (one per hue, legend outside the plot), the y axis from zero unless zero=False."""
+) -> Figure | None:
+    """Lines of y over x (one per hue, legend outside the plot), the y axis from zero unless zero=False. None (no
+    chart; save_figure then writes nothing) for an empty table."""
+    if df.empty:
+        return None
     _check(df, [x, y, hue])
     apply_style()
     fig, ax = plt.subplots(figsize=SIZE)
-    sns.lineplot(data=df, x=x, y=y, hue=hue, marker="o" if markers else None, linewidth=2.2, ax=ax)
+    palette = dict(zip(df[hue].unique(), colours_for(list(df[hue].unique())), strict=True)) if hue else None
+    sns.lineplot(data=df, x=x, y=y, hue=hue, palette=palette, marker="o" if markers else None, linewidth=2.2, ax=ax)
     _dates(ax, df[x])
     _legend(ax)
     return _finish(fig, ax, title, xlabel, ylabel, source, synthetic, zero)
@@ -134,9 +176,12 @@ def bar_chart(
     source: str = "",
     labels: bool = True,
     synthetic: bool = False,
-) -> Figure:
+) -> Figure | None:
     """Bars, each labelled with its value. horizontal=True: categories (y) down the side, values (x) across, for
-    long category names. The value axis starts at 0 (or, with negative values, crosses a line at 0)."""
+    long category names. The value axis starts at 0 (or, with negative values, crosses a line at 0). None (no
+    chart) for an empty table."""
+    if df.empty:
+        return None
     _check(df, [x, y, hue])
     apply_style()
     n = df[y if horizontal else x].nunique()
@@ -180,11 +225,12 @@ def stacked_area(
     synthetic: bool = False,
 ) -> Figure:
     """Stacked areas of several columns over x (e.g. children by placement type at each quarter end); the legend
-    lists the layers top first, in the order they are stacked."""
+    lists the layers top first, in the order they are stacked. Each placement type has its own colour in every
+    chart (CATEGORY_COLOURS)."""
     _check(df, [x, *columns])
     apply_style()
     fig, ax = plt.subplots(figsize=SIZE)
-    colours = sns.color_palette("colorblind", len(columns))
+    colours = colours_for(columns)
     ax.stackplot(df[x], *[df[c].fillna(0).astype(float) for c in columns], labels=columns, colors=colours, alpha=0.9)
     _dates(ax, df[x])
     ax.margins(x=0)
@@ -242,12 +288,16 @@ def distribution_chart(
     source: str = "",
     kind: str = "box",
     synthetic: bool = False,
-) -> Figure:
+    min_count: int = 0,
+) -> Figure | None:
     """The spread of values (e.g. days waited) with threshold lines (e.g. 426 days, the A1 threshold).
 
     kind="box" (default, for committees): median, quartiles and whiskers from the 5th to the 95th percentile, no
     individual points and no counts, so it reveals no child. kind="hist": a histogram of the number of children
-    in each band (counts: for analysts, or once the numbers are large)."""
+    in each band (counts: for analysts, or once the numbers are large). None (no chart) for fewer than
+    `min_count` values (a spread of 1-4 children would show them one by one)."""
+    if len(values) < min_count:
+        return None
     vals = pd.to_numeric(values, errors="coerce").dropna()
     if vals.empty:
         raise InputError("distribution_chart: no values to draw")
@@ -294,10 +344,13 @@ def timeline_chart(
     source: str = "",
     label: str = "child",
     synthetic: bool = False,
-) -> Figure:
+    min_count: int = 0,
+) -> Figure | None:
     """Each row a child's journey: the date of each stage (e.g. entered care, placement order, matched, placed,
     adopted) as a marker, joined by a line. Rows are numbered ("Child 1", ...), never identified; any identifying
-    column in `journeys` is ignored."""
+    column in `journeys` is ignored. None (no chart) for fewer than `min_count` rows."""
+    if len(journeys) < min_count:
+        return None
     _check(journeys, stages)
     apply_style()
     j = journeys.reset_index(drop=True)
@@ -373,9 +426,12 @@ def comparison_chart(
     return _finish(fig, ax, title, xlabel, "", source, synthetic, zero=False)
 
 
-def save_figure(fig: Figure, out_dir: str | Path, name: str) -> list[Path]:
+def save_figure(fig: Figure | None, out_dir: str | Path, name: str) -> list[Path]:
     """Write the figure as `name`.png (150 dpi) and `name`.svg into out_dir (created if need be); returns the
-    two paths. The figure stays open (a notebook still shows it); close it with matplotlib.pyplot.close(fig)."""
+    two paths (none for no figure). The figure stays open (a notebook still shows it); close it with
+    matplotlib.pyplot.close(fig)."""
+    if fig is None:
+        return []
     if not name or any(ch in name for ch in "/\\"):
         raise InputError(f"figure name {name!r} must be a plain file name without folders")
     out = Path(out_dir)

@@ -50,9 +50,25 @@ class Context:
 
     @property
     def source_note(self) -> str:
-        """Footnote for charts and tables: the data and whether they are synthetic."""
-        kind = "SYNTHETIC data (no real child)" if self.synthetic else "SSDA903 extract"
-        return f"Source: {kind}, {self.data.source.name}, to {self.period_end:%d/%m/%Y}."
+        """Footnote for charts and tables: the data and whether they are synthetic (no folder or file name: the
+        committee's copy names no path)."""
+        kind = "SYNTHETIC data (no real child)" if self.synthetic else "the local authority's SSDA903 return"
+        return f"Source: {kind}, to {self.period_end:%d/%m/%Y}."
+
+    @property
+    def previous_end(self) -> pd.Timestamp:
+        """The end of the period before this one (the previous quarter end, or a year earlier for a yearly pack)."""
+        return self.period_start - pd.Timedelta(days=1)
+
+    @property
+    def last_march(self) -> pd.Timestamp:
+        """The latest 31 March on or before the period end (for the DfE's 31 March measures)."""
+        return max(d for d in self.quarter_ends() if d.month == 3)
+
+    @property
+    def march_years(self) -> list[int]:
+        """Every year ending 31 March from the data's first to the period end (the pack's own years)."""
+        return [d.year for d in self.quarter_ends() if d.month == 3]
 
     def quarter_ends(self, last: pd.Timestamp | None = None) -> list[pd.Timestamp]:
         """Every quarter end (30/6, 30/9, 31/12, 31/3) from the first collection year to `last` (default:
@@ -121,6 +137,36 @@ def is_synthetic(data_dir: str | Path) -> bool:
     return any((p / "SYNTHETIC").exists() for p in [path, *path.parents][:3])
 
 
+def check_codes(la_code: str | None, period: str) -> None:
+    """One InputError for a period that is not 'quarter' or 'year' or an LA code that is not an English one."""
+    if period not in PERIODS:
+        raise InputError(f"period '{period}' is not one of {', '.join(PERIODS)}")
+    if la_code and not LA_CODE.match(str(la_code)):
+        raise InputError(f"la_code '{la_code}' is not an English LA code (9 characters such as E06000049)")
+
+
+def check_parameters(
+    data: Dataset, period_end: str | pd.Timestamp | None, la_code: str | None, period: str
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The reporting period's end and start, or one InputError: a period that is not 'quarter' or 'year', an LA code
+    that is not an English one, a period end after the last date the data speak for or whose period starts before
+    the data begin. Used by setup() and, once before any notebook runs, by the batch run."""
+    check_codes(la_code, period)
+    end = data.data_end if not period_end else parse_date(period_end, "period_end")
+    begin = pd.Timestamp(year_start(data.first_year))
+    if end > data.data_end:
+        raise InputError(
+            f"period_end {end:%Y-%m-%d} is after the last date in the data ({data.data_end:%Y-%m-%d}, "
+            f"the end of the {data.last_year - 1}/{str(data.last_year)[2:]} return)"
+        )
+    start = end - pd.DateOffset(months=PERIODS[period]) + pd.Timedelta(days=1)
+    if start < begin:
+        raise InputError(
+            f"period_end {end:%Y-%m-%d}: the {period} before it starts before the data begin ({begin:%Y-%m-%d})"
+        )
+    return end, start
+
+
 def setup(
     data_dir: str | Path | None = None,
     period_end: str | None = None,
@@ -141,29 +187,19 @@ def setup(
         from cpanalysis.synth import ensure_default
 
         data_dir = ensure_default()
-    if period not in PERIODS:
-        raise InputError(f"period '{period}' is not one of {', '.join(PERIODS)}")
-    if la_code and not LA_CODE.match(str(la_code)):
-        raise InputError(f"la_code '{la_code}' is not an English LA code (9 characters such as E06000049)")
     data = load_data(data_dir)
-    end = data.data_end if not period_end else parse_date(period_end, "period_end")
-    begin = pd.Timestamp(year_start(data.first_year))
-    if end > data.data_end:
-        raise InputError(
-            f"period_end {end:%Y-%m-%d} is after the last date in the data ({data.data_end:%Y-%m-%d}, "
-            f"the end of the {data.last_year - 1}/{str(data.last_year)[2:]} return)"
-        )
-    start = end - pd.DateOffset(months=PERIODS[period]) + pd.Timedelta(days=1)
-    if start < begin:
-        raise InputError(
-            f"period_end {end:%Y-%m-%d}: the {period} before it starts before the data begin ({begin:%Y-%m-%d})"
-        )
+    end, start = check_parameters(data, period_end, la_code, period)
     from cpanalysis.paths import OUTPUTS
 
     out = Path(output_dir) if output_dir else OUTPUTS / "interactive"
     for sub in ("figures", "tables"):
         (out / sub).mkdir(parents=True, exist_ok=True)
     return Context(data, end, start, period, la_code or None, out, is_synthetic(data_dir))
+
+
+def save_tables(tables: dict[str, pd.DataFrame], ctx: Context, prefix: str = "") -> list[Path]:
+    """save_table for each of {name: table}, as prefix + name."""
+    return [save_table(df, ctx, f"{prefix}{name}") for name, df in tables.items()]
 
 
 def save_table(df: pd.DataFrame, ctx: Context, name: str) -> Path:

@@ -1,9 +1,11 @@
 """What care costs: care days by placement category times a weekly unit cost.
 
 Unit costs are data, not code: data/reference/unit_costs.csv (category, weekly_cost_gbp, financial_year,
-source), which an analyst edits and dates. For a financial year with no figure for a category, the latest
-earlier year's figure is used (or, failing that, the earliest later one) and the table says which year was
-used. Categories with no figure at all get no spend (shown blank, never guessed).
+source), which an analyst edits and dates. Each financial year is priced with its own dated figure, or for a year
+with none the latest earlier year's (the table says which year was used). A year before a category's first
+figure is not priced (a later year's rates would misstate it), nor is a category with no figure at all: no
+spend is shown, never guessed. complete_years keeps the years in which every priced category has a figure, so
+totals compare like with like.
 
 Care days: from the later of DECOM and the period start to the earlier of DEC and the day after the period
 end (the day a child leaves is not a day in care). Short breaks (V3/V4) are left out, as in the DfE's counts.
@@ -62,7 +64,9 @@ def unit_cost(costs: pd.DataFrame, category: str, year: str) -> tuple[float, str
         return np.nan, None
     target = int(year[:4])
     earlier = rows[rows["start_year"] <= target]
-    row = earlier.loc[earlier["start_year"].idxmax()] if len(earlier) else rows.loc[rows["start_year"].idxmin()]
+    if earlier.empty:
+        return np.nan, None
+    row = earlier.loc[earlier["start_year"].idxmax()]
     return float(row["weekly_cost_gbp"]), str(row["financial_year"])
 
 
@@ -144,3 +148,61 @@ def sgo_allowances(episodes: pd.DataFrame, header: pd.DataFrame, years: list[str
             }
         )
     return pd.DataFrame(rows)
+
+
+def financial_years(first_collection_year: int, period_end: pd.Timestamp) -> list[str]:
+    """Financial-year labels from the data's first collection year to the pack's latest year: the year ending at
+    a 31 March period end, else the (part) financial year the period end falls in. ['2011-12', ..., '2020-21']."""
+    last = collection_year(period_end) - 1
+    return [f"{y}-{str(y + 1)[2:]}" for y in range(first_collection_year - 1, last + 1)]
+
+
+def years_around(years: list[str], back: int = 5, ahead: int = 3) -> list[str]:
+    """The last `back` labels of `years` and the `ahead` financial years after them."""
+    last = int(years[-1][:4])
+    return years[-back:] + [f"{y}-{str(y + 1)[2:]}" for y in range(last + 1, last + ahead + 1)]
+
+
+def spend_wide(by_year: pd.DataFrame) -> pd.DataFrame:
+    """Priced spend as year (financial year ending 31 March, an integer) x placement category, in £ million
+    (unpriced categories left out), for the stacked spend chart."""
+    priced = by_year.dropna(subset=["spend_gbp"])
+    wide = priced.pivot_table(index="financial_year", columns="category", values="spend_gbp", aggfunc="sum")
+    wide = (wide.fillna(0) / 1e6).reset_index()
+    return wide.assign(year=wide["financial_year"].str[:4].astype(int) + 1).drop(columns="financial_year")
+
+
+def complete_years(by_year: pd.DataFrame) -> pd.DataFrame:
+    """The rows of spend_by_year for the financial years in which every category priced in the latest year has a
+    unit cost (earlier years, before some rates were first set, would make the totals jump for no real reason)."""
+    latest = by_year[by_year["financial_year"] == by_year["financial_year"].max()]
+    priced = set(latest.loc[latest["spend_gbp"].notna(), "category"])
+    rows = by_year[by_year["category"].isin(priced)]
+    full = rows.groupby("financial_year")["spend_gbp"].apply(lambda s: s.notna().all())
+    years = full.index[full.to_numpy()]
+    return by_year[by_year["financial_year"].isin(years)].reset_index(drop=True)
+
+
+def unpriced(by_year: pd.DataFrame, year: str) -> pd.DataFrame:
+    """What the spend for `year` leaves out: the categories with no unit cost, with their children and care days,
+    and the share of all care days in the year they make up (category, children, care_days, share_pct)."""
+    rows = by_year[by_year["financial_year"] == year]
+    out = rows.loc[rows["spend_gbp"].isna(), ["category", "children", "care_days"]].reset_index(drop=True)
+    total = rows["care_days"].sum()
+    return out.assign(share_pct=(100 * out["care_days"] / total).round(1) if total else 0.0)
+
+
+def spend_safe(by_year: pd.DataFrame) -> pd.DataFrame:
+    """spend_by_year for the committee: in each year the priced categories' spend adds up to the total the pack
+    states, so their rows are protected together (no [c] spend can be worked out from the total:
+    disclosure.suppress_table over the children of the priced rows, care days and spend following); the unpriced
+    rows get primary suppression."""
+    from cpanalysis.disclosure import suppress, suppress_table
+
+    derived = ["care_days", "spend_gbp"]
+    parts = []
+    for _, year in by_year.groupby("financial_year", sort=False):
+        priced = year[year["spend_gbp"].notna()]
+        parts.append(suppress_table(priced, ["children"], derived, lines="columns"))
+        parts.append(suppress(year[year["spend_gbp"].isna()], ["children"], derived))
+    return pd.concat(parts).sort_index().reset_index(drop=True)

@@ -229,3 +229,98 @@ def assert_no_small_counts(df: pd.DataFrame, count_cols: list[str], threshold: i
     bad = [c for c in count_cols if df[c].map(lambda v: is_small(v, threshold)).any()]
     if bad:
         raise DisclosureError(f"counts of 1-{threshold - 1} left unsuppressed in column(s) {', '.join(bad)}")
+
+
+def protect_lines(
+    values: pd.DataFrame,
+    hidden: pd.DataFrame,
+    lines: list[list[tuple[Hashable, Hashable]]],
+    threshold: int = THRESHOLD,
+) -> pd.DataFrame:
+    """Secondary suppression over any set of `lines`: groups of cells whose sum a reader knows (a total shown in
+    the table, or the same total published elsewhere in the pack, such as the number looked after). `hidden` marks
+    the cells already suppressed. While a line holds hidden cells that are a single cell, or that add up to fewer
+    than `threshold` children (two [c] cells adding to 4 would give "4 children" away), its smallest non-zero
+    visible cell is hidden too; a line with no such cell is left as it is (its total must then be hidden by the
+    caller). Returns the new mask of hidden cells. Deterministic: ties go to the first cell of the line."""
+    hidden = hidden.copy()
+
+    def exposed(line: list[tuple[Hashable, Hashable]]) -> bool:
+        cells = [cell for cell in line if hidden.at[cell]]
+        total = sum(float(values.at[cell]) for cell in cells)
+        return bool(cells) and (len(cells) == 1 or total < threshold)
+
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            if not exposed(line):
+                continue
+            candidates = [
+                (float(values.at[cell]), i)
+                for i, cell in enumerate(line)
+                if not hidden.at[cell] and pd.notna(values.at[cell]) and float(values.at[cell]) > 0
+            ]
+            if candidates:
+                hidden.at[line[min(candidates)[1]]] = True
+                changed = True
+    return hidden
+
+
+def suppress_table(
+    df: pd.DataFrame,
+    counts: list[str],
+    derived: list[str] | None = None,
+    lines: str | None = "columns",
+    groups: dict[Hashable, list[Hashable]] | None = None,
+    marker: str = MARKER,
+) -> pd.DataFrame:
+    """Primary and secondary suppression of a committee table, so that no [c] can be worked out from the rest.
+
+    counts: the count columns. lines: which of their sums a reader knows, shown or published elsewhere in the pack:
+    'columns' (each count column adds up to a whole, e.g. children by placement type add up to all children
+    looked after), 'rows' (the counts of a row add up to a whole, e.g. a date's placement types), 'both', or
+    None (a time series: nothing adds up). groups: {row label: [row labels of its parts]} for a row that is the
+    sum of other rows (e.g. "Residential (incl. secure, schools)" = Residential + Secure + Residential school), in
+    every count column; labels are the table's index. derived: columns computed from a row's counts (a percentage
+    of the row, a rate, spend): suppressed wherever any of that row's counts is.
+
+    The rows are recorded in df.attrs['disclosure'] (the lines, for cpanalysis.disclosure.audit_table)."""
+    derived = derived or []
+    _check_columns(df, [*counts, *derived])
+    if not df.index.is_unique:
+        raise InputError("cannot suppress: the table's index has repeated labels (set a unique index first)")
+    values = df[counts].apply(pd.to_numeric, errors="coerce")
+    hidden = pd.DataFrame({c: _hidden(df[c], THRESHOLD, marker) for c in counts}, index=df.index)
+    part_rows = [r for r in df.index if r not in (groups or {})]
+    line_cells: list[list[tuple[Hashable, Hashable]]] = []
+    if lines in ("columns", "both"):
+        line_cells += [[(r, c) for r in part_rows] for c in counts]
+    if lines in ("rows", "both"):
+        line_cells += [[(r, c) for c in counts] for r in df.index]
+    for total, parts in (groups or {}).items():
+        line_cells += [[(total, c), *[(r, c) for r in parts]] for c in counts]
+    hidden = protect_lines(values, hidden, line_cells)
+    out = df.astype({c: object for c in [*counts, *derived]})
+    for c in counts:
+        out.loc[hidden[c], c] = marker
+    out.loc[hidden.any(axis=1), derived] = marker
+    out.attrs["disclosure"] = {
+        "counts": list(counts),
+        "lines": lines,
+        "groups": {str(k): v for k, v in (groups or {}).items()},
+    }
+    return out
+
+
+def audit_table(table: pd.DataFrame, counts: list[str], lines: str | None = "columns") -> list[str]:
+    """What in a published table could be worked out by subtraction, judged from the table alone: a line (see
+    suppress_table) whose sum is known holding exactly one [c]. Empty when there is none. (With the unsuppressed
+    values, the tests also check that the [c] cells of a line never add up to fewer than 5.)"""
+    problems = []
+    is_marker = table[counts].map(lambda v: isinstance(v, str) and v == MARKER)
+    if lines in ("columns", "both"):
+        problems += [f"column {c}: one {MARKER}" for c in counts if is_marker[c].sum() == 1]
+    if lines in ("rows", "both"):
+        problems += [f"row {i}: one {MARKER}" for i, n in is_marker.sum(axis=1).items() if n == 1]
+    return problems

@@ -33,27 +33,42 @@ def cla_trend(series: pd.DataFrame) -> str:
     return text + "."
 
 
-def flows_trend(flows: pd.DataFrame, last: int = 4) -> str:
-    """Starts against endings over the last `last` periods."""
-    recent = flows.tail(last)
-    started, ceased = recent["started"].sum(), recent["ceased"].sum()
+def flows_trend(flows: pd.DataFrame, last: int = 4, year: pd.DataFrame | None = None) -> str:
+    """Starts against endings over the last `last` periods; with `year` (population.flows over the 12 months to
+    the period end, one row), the year's figures instead, each child counted once as on the scorecard (adding up
+    quarters would count a child who came into care twice in the year twice)."""
+    if year is not None:
+        row = year.iloc[-1]
+        started, ceased = row["started"], row["ceased"]
+        lead = f"In the 12 months to {row['period_end']:%d %B %Y}"
+    else:
+        recent = flows.tail(last)
+        started, ceased = recent["started"].sum(), recent["ceased"].sum()
+        lead = f"Over the last {len(recent)} quarters"
     verdict = (
         "more children came into care than left"
         if started > ceased
         else ("more children left care than came in" if ceased > started else "as many children left care as came in")
     )
-    return (
-        f"Over the last {len(recent)} quarters {n(started)} children started to be looked after and "
-        f"{n(ceased)} ceased: {verdict}."
-    )
+    return f"{lead} {n(started)} children started to be looked after and {n(ceased)} ceased: {verdict}."
 
 
 def show(df: pd.DataFrame, precision: int = 1):
-    """A table for readers: no index column, numbers to `precision` decimals with thousands separators, years
-    (integer columns named *year*) as 2021 not 2,021, dates as dd/mm/yyyy, blanks for missing values."""
+    """A table for readers: readable headers (cpanalysis.workbook.header: 'spend_gbp_m' -> 'Spend (£ million)'), no
+    index column, numbers with thousands separators and `precision` decimals unless whole ('426' not '426.0'),
+    years (integer columns named *year*) as 2021 not 2,021, dates as dd/mm/yyyy, blanks for missing values."""
+    from cpanalysis.workbook import header
+
+    df = df.rename(columns={c: header(c) for c in df.columns if isinstance(c, str)})
     dates = [c for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])]
     years = [c for c in df.columns if "year" in str(c).lower() and pd.api.types.is_integer_dtype(df[c])]
-    style = df.style.hide(axis="index").format(precision=precision, thousands=",", na_rep="")
+
+    def number(v):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or pd.isna(v):
+            return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+        return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.{precision}f}"
+
+    style = df.style.hide(axis="index").format(number, na_rep="")
     if dates:
         style = style.format("{:%d/%m/%Y}", subset=dates, na_rep="")
     return style.format("{:d}", subset=years) if years else style
@@ -115,7 +130,7 @@ def backtest_finding(table: pd.DataFrame, horizon: int = 12) -> str:
 
 def scenario_table(compare: pd.DataFrame) -> pd.DataFrame:
     """projection.compare_scenarios as a committee reads it: one row per scenario; children at the end date with
-    the 90% range as 'low to high'; in-house, IFA and residential; spend in the year (GBP million, 2 decimals)
+    the 90% range as 'low to high'; in-house, IFA and residential; spend in the year (£ million, 2 decimals)
     with its range; the change against the baseline with its sign."""
     end, year = compare["date"].iloc[0], compare["spend_year"].iloc[0]
     return pd.DataFrame(
@@ -128,11 +143,11 @@ def scenario_table(compare: pd.DataFrame) -> pd.DataFrame:
             "In-house foster": compare["in_house_foster"].round().astype(int),
             "IFA foster": compare["ifa_foster"].round().astype(int),
             "Residential": compare["residential"].round().astype(int),
-            f"Spend {year}, GBP m": [f"{v:,.2f}" for v in compare["spend_gbp_m"]],
+            f"Spend {year}, £ million": [f"{v:,.2f}" for v in compare["spend_gbp_m"]],
             "Spend: 90% range": [
                 f"{lo:,.2f} to {hi:,.2f}" for lo, hi in zip(compare["spend_lower_gbp_m"], compare["spend_upper_gbp_m"])
             ],
-            "Change, GBP m": [f"{v:+,.2f}" for v in compare["spend_change_gbp_m"]],
+            "Change, £ million": [f"{v:+,.2f}" for v in compare["spend_change_gbp_m"]],
         }
     )
 
@@ -146,13 +161,145 @@ def track_record_finding(record: pd.DataFrame, combined: pd.DataFrame, months: i
         f"In 90% of past quarters the number looked after {months} months on was between "
         f"{abs(r['error_low_pct']):.1f}% {'below' if r['error_low_pct'] < 0 else 'above'} and "
         f"{abs(r['error_high_pct']):.1f}% {'above' if r['error_high_pct'] >= 0 else 'below'} the model's "
-        f"projection. Counting that track record as well as chance, the range for {c['date']:%d %B %Y} is "
-        f"**{n(math.floor(c['lower']))} to {n(math.ceil(c['upper']))} children**."
+        f"projection. Counting that track record as well as chance, the wider range for {c['date']:%d %B %Y} is "
+        f"**{n(math.floor(c['lower']))} to {n(math.ceil(c['upper']))} children** (the 90% range above reflects "
+        "chance alone)."
     )
     if r["evaluated"]:
         text += (
             f" Judged only with the errors known at the time, that wider range held the actual at "
             f"{r['coverage_pct']:.0f}% of the {r['evaluated']} past projections it could be tested on "
-            f"(the simulation range alone: {r['band_coverage_pct']:.0f}%)."
+            f"(the 90% range alone, on the same {r['evaluated']}: {r['band_coverage_pct']:.0f}%; the backtest "
+            "above judges it on every past quarter end, so its figure differs)."
         )
     return text
+
+
+def too_few(count: int, what: str, minimum: int = 5) -> str:
+    """'' when there are at least `minimum`, else a sentence saying why `what` is not shown."""
+    return "" if count >= minimum else f"Fewer than {minimum} children: {what} is not shown."
+
+
+def rates_note(rates: pd.DataFrame) -> str:
+    """'' when there are rates to chart, else why not."""
+    return "" if len(rates) else "No LA code given, or no population estimate for it: rates are not shown."
+
+
+BREAKDOWN_TITLES = {
+    "age_band": "age",
+    "sex": "sex",
+    "legal_status": "legal status",
+    "placement": "placement type",
+    "provider": "placement provider",
+    "uasc": "whether unaccompanied asylum-seeking",
+}
+
+
+def show_many(tables: dict[str, pd.DataFrame], heading: str = "By {}"):
+    """Several small tables one after another, each under a bold heading (`heading` with the key in words:
+    BREAKDOWN_TITLES, else underscores as spaces), as one HTML display."""
+    from IPython.display import HTML
+
+    parts = [
+        f"<p><strong>{heading.format(BREAKDOWN_TITLES.get(k, k.replace('_', ' ')))}</strong></p>{show(t).to_html()}"
+        for k, t in tables.items()
+    ]
+    return HTML("\n".join(parts))
+
+
+def projection_wide(table: pd.DataFrame) -> pd.DataFrame:
+    """The projection table (cpanalysis.projection.projection_table) as category x date, each cell 'central
+    (lower to upper)', small counts suppressed; placement categories in order, then the total."""
+    from cpanalysis.disclosure import suppress
+    from cpanalysis.projection import CATEGORIES, TOTAL
+
+    safe = suppress(table, ["children", "children_lower", "children_upper"]).astype(str)
+    safe["value"] = safe["children"] + " (" + safe["children_lower"] + " to " + safe["children_upper"] + ")"
+    wide = safe.assign(date=table["date"].dt.strftime("%d/%m/%Y")).pivot(
+        index="category", columns="date", values="value"
+    )
+    return wide.reindex([c for c in [*CATEGORIES, TOTAL] if c in wide.index]).reset_index()
+
+
+def adoption_finding(scorecard: pd.DataFrame) -> str:
+    """A1 over three years against its threshold, from cpanalysis.adoption.scorecard (first row A1)."""
+    a1 = scorecard.iloc[0]
+    if is_small(a1["children_three_years"]) or pd.isna(a1["three_years"]):
+        return "Fewer than 5 children were adopted over the three years: the average wait is not shown."
+    verdict = "within" if a1["three_years"] <= a1["threshold"] else "above"
+    return (
+        f"Over the three years, children waited on average **{a1['three_years']:.0f} days** from entering care to "
+        f"moving in with their adoptive family: {verdict} the {a1['threshold']:.0f}-day threshold."
+    )
+
+
+def england_stages_finding(england: pd.DataFrame, year: int | None = None) -> str:
+    """England's entry-to-placed average in months and days (cpanalysis.adoption.england_stages) for the year
+    ending March `year` (the pack's), or the nearest year published, labelled with its year."""
+    years = england.iloc[:, 0].astype(int)
+    pick = len(england) - 1 if year is None else int((years - year).abs().to_numpy().argmin())
+    months, shown = england.iloc[pick, 1], int(years.iloc[pick])
+    nearest = "" if year is None or shown == year else f" (the nearest published to this pack's {year})"
+    return (
+        "**England**, average months (DfE, all ages): entry into care to placed for adoption, and to adoption. "
+        f"In the year ending March {shown}{nearest} the entry-to-placed average was "
+        f"**{months:.0f} months (about {months * 30.4:.0f} days)**."
+    )
+
+
+def scorecard_summary(card: pd.DataFrame, comparators: pd.DataFrame, period_end: pd.Timestamp, source: str) -> str:
+    """How many scorecard measures are Green, Amber and Red, improving and worsening, and the comparators' year."""
+    rag = card["RAG"].value_counts()
+    text = (
+        f"At **{period_end:%d %B %Y}**: {rag.get('Green', 0)} measures on target (Green), "
+        f"{rag.get('Amber', 0)} close to it (Amber) and {rag.get('Red', 0)} off target (Red); "
+        f"{(card['Direction of travel'] == 'Improving').sum()} improving and "
+        f"{(card['Direction of travel'] == 'Worsening').sum()} worsening since the previous column. {source}"
+    )
+    if len(comparators):
+        text += (
+            f" England and statistical-neighbour figures: year ending March {comparators['year_ending_march'].iloc[0]}."
+        )
+    return text
+
+
+def spend_finding(complete: pd.DataFrame, left_out: pd.DataFrame, source: str = "") -> str:
+    """Total priced spend in the latest year against the first year with every rate set (costs.complete_years),
+    and what it leaves out (costs.unpriced): the placement types with no unit cost and their share of care days."""
+    total = complete.dropna(subset=["spend_gbp"]).groupby("financial_year")["spend_gbp"].sum()
+    if total.empty:
+        return f"No year has a unit cost for every placement type priced: spend is not totalled. {source}".strip()
+    text = (
+        f"Placement spend with a unit cost set was **£{total.iloc[-1] / 1e6:,.1f} million** in {total.index[-1]}, "
+        f"against £{total.iloc[0] / 1e6:,.1f} million in {total.index[0]}, the first year with every rate set."
+    )
+    if len(left_out):
+        text += (
+            f" Not priced, for want of a unit cost: {', '.join(left_out['category']).lower()}; "
+            f"{left_out['care_days'].sum():,.0f} care days, {left_out['share_pct'].sum():.0f}% of all care days "
+            "in the year, so the total understates the cost of care."
+        )
+    return f"{text} {source}".strip()
+
+
+def cla_title(series: pd.DataFrame) -> str:
+    """A chart title that states the finding: 'Children looked after rose 5.7% in the year to 609 (31 March 2021)'
+    from a frame of date, children (quarter ends)."""
+    s = series.set_index("date")["children"]
+    end, now = s.index[-1], s.iloc[-1]
+    before = s.get(end - pd.DateOffset(years=1))
+    if before is None or before <= 0 or is_small(now):
+        return f"Children looked after at each quarter end, to {end:%d %B %Y}"
+    change = now / before - 1
+    verb = "rose" if change > 0 else ("fell" if change < 0 else "held")
+    amount = f" {abs(change):.1%}" if change else ""
+    return f"Children looked after {verb}{amount} in the year to {n(now)} ({end:%d %B %Y})"
+
+
+def flows_title(year: pd.DataFrame) -> str:
+    """'In the year to 31 March 2021, 198 children came into care and 165 left' (population.flows over 12 months)."""
+    row = year.iloc[-1]
+    return (
+        f"In the year to {row['period_end']:%d %B %Y}, {n(row['started'])} children came into care and "
+        f"{n(row['ceased'])} left"
+    )

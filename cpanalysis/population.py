@@ -160,16 +160,19 @@ def ceased_by_reason(episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timest
 
 
 def flows(episodes: pd.DataFrame, period_ends: list[pd.Timestamp], months: int = 3) -> pd.DataFrame:
-    """For each period (of `months` months ending on each date): children starting, children ceasing (each
-    child once), the net change, and the number looked after at the end."""
-    per = _periods(episodes)
+    """For each period (of `months` months ending on each date): children starting and children ceasing (each
+    child once, as the DfE counts them: starts, ceased), the net change in the number looked after (at the end
+    against the day before the period began: the figure the stock moved by; it differs from starts minus
+    endings when a child starts twice in the period) and the number looked after at the end."""
+    eps = with_periods(episodes)
     rows = []
     for end in period_ends:
         end = pd.Timestamp(end)
         start = end - pd.DateOffset(months=months) + pd.Timedelta(days=1)
-        s = per.loc[(per["PERIOD_START"] >= start) & (per["PERIOD_START"] <= end), "CHILD"].nunique()
-        c = per.loc[(per["PERIOD_END"] >= start) & (per["PERIOD_END"] <= end), "CHILD"].nunique()
-        rows.append((end, s, c, s - c, cla_count(episodes, end)))
+        s = starts(eps, start, end)["CHILD"].nunique()
+        c = ceased(eps, start, end)["CHILD"].nunique()
+        now = cla_count(episodes, end)
+        rows.append((end, s, c, now - cla_count(episodes, start - pd.Timedelta(days=1)), now))
     return pd.DataFrame(rows, columns=["period_end", "started", "ceased", "net_change", "looked_after"])
 
 
@@ -421,3 +424,53 @@ def rates_by_year(episodes: pd.DataFrame, la_code: str, years: list[int]) -> pd.
         rows.append((year, count, denominator, mid, rate_per_10k(count, denominator), note))
     columns = ["year_ending_march", "children", "population", "mid_year", "rate_per_10k", "note"]
     return pd.DataFrame(rows, columns=columns)
+
+
+COMMITTEE_BREAKDOWNS = ("age_band", "sex", "legal_status", "placement", "provider", "uasc")
+
+
+def cla_breakdowns(
+    episodes: pd.DataFrame,
+    date: pd.Timestamp,
+    header: pd.DataFrame | None = None,
+    uasc: pd.DataFrame | None = None,
+    by: tuple[str, ...] = COMMITTEE_BREAKDOWNS,
+) -> dict[str, pd.DataFrame]:
+    """The committee's breakdowns of the children looked after at `date` ({by: table}, see cla_breakdown), with
+    readable labels and suppressed so that no [c] can be worked out: each column adds up to the number looked
+    after, which the pack shows (cpanalysis.disclosure.suppress_table, lines='columns')."""
+    from cpanalysis.disclosure import suppress_table
+    from cpanalysis.narrative import labelled
+
+    return {
+        b: labelled(suppress_table(cla_breakdown(episodes, date, b, header, uasc), ["children"], ["percent"]), b)
+        for b in by
+    }
+
+
+def stability_table(episodes: pd.DataFrame, header: pd.DataFrame, year_end: pd.Timestamp) -> pd.DataFrame:
+    """The two DfE stability measures at `year_end` as one committee table (measure, children, of, percent), small
+    counts and the percentages over them suppressed (stability_3plus, stability_long_term)."""
+    from cpanalysis.disclosure import suppress
+
+    three = stability_3plus(episodes, year_end)
+    long_term = stability_long_term(episodes, header, year_end)
+    table = pd.DataFrame(
+        {
+            "measure": ["3 or more placements in the year", "Same placement 2+ years (under 16, in care 2.5+ years)"],
+            "children": [three["children"], long_term["children"]],
+            "of": [three["looked_after"], long_term["eligible"]],
+            "percent": [three["percent"], long_term["percent"]],
+        }
+    )
+    return suppress(table, ["children", "of"], ["percent"])
+
+
+def placement_mix_safe(mix: pd.DataFrame) -> pd.DataFrame:
+    """The placement mix by quarter (placement_mix_series) for the committee: each quarter's placement types add up
+    to the number looked after that day, which the pack shows, so each row is protected (suppress_table,
+    lines='rows')."""
+    from cpanalysis.disclosure import suppress_table
+
+    counts = [c for c in mix.columns if c != "date"]
+    return suppress_table(mix.set_index("date"), counts, lines="rows").reset_index()

@@ -705,3 +705,25 @@ def combined_range(summary: pd.DataFrame, record: pd.DataFrame, months: int = 12
     high = rows["central"] * (1 + errors["error_high_pct"].reindex(rows.index) / 100)
     out = rows.assign(lower=np.fmin(rows["lower"], low), upper=np.fmax(rows["upper"], high))
     return out.reset_index()[["category", "date", "central", "lower", "upper"]]
+
+
+def report_horizons(projection_months: int) -> tuple[int, ...]:
+    """The yearly horizons (12, 24, 36 months) a projection of `projection_months` reaches, for its table."""
+    return tuple(m for m in (12, 24, 36) if m <= projection_months)
+
+
+def spend_totals(spend: pd.DataFrame) -> pd.DataFrame:
+    """The projected total spend by financial year in £ million to 2 decimals: financial_year, months,
+    spend_gbp_m, spend_lower_gbp_m, spend_upper_gbp_m (from simulated_spend)."""
+    totals = spend[spend["category"] == TOTAL][["financial_year", "months", "central", "lower", "upper"]]
+    totals = totals.assign(**{c: (totals[c] / 1e6).round(2) for c in ("central", "lower", "upper")})
+    names = {"central": "spend_gbp_m", "lower": "spend_lower_gbp_m", "upper": "spend_upper_gbp_m"}
+    return totals.rename(columns=names).reset_index(drop=True)
+
+
+def rounded_comparison(compare: pd.DataFrame) -> pd.DataFrame:
+    """The scenario comparison for reading: counts of children as whole numbers, £ million to 2 decimals."""
+    counts = ["children", "children_lower", "children_upper", "in_house_foster", "ifa_foster", "residential"]
+    counts = [c for c in counts if c in compare.columns]
+    money = [c for c in compare.columns if c.endswith("_gbp_m")]
+    return compare.round({c: 0 for c in counts} | {c: 2 for c in money}).astype({c: int for c in counts})

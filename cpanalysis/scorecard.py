@@ -332,7 +332,7 @@ _NUMERIC = ("Stat neighbour avg", "England avg", "Target")
 def scorecard_html(card: pd.DataFrame, caption: str = "") -> str:
     """The scorecard as a self-contained HTML table (inline CSS): RAG cells coloured AND labelled in words, arrows
     with the words for the direction of travel (readable in black and white and by screen readers), numbers right
-    aligned, and a key below."""
+    aligned, and a key below; on paper a landscape A4 page of its own (class cp-scorecard-page, cpanalysis.pdf)."""
     periods = [c for c in card.columns if str(c).startswith(("Q", "Year end"))]
     head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in card.columns)
     body = []
@@ -369,8 +369,8 @@ def scorecard_html(card: pd.DataFrame, caption: str = "") -> str:
         f"{MARKER} = fewer than 5 children, or a figure computed from fewer than 5, not shown.</p>"
     )
     return (
-        f'{css}<table class="cp-scorecard">{cap}<thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>{key}"
+        f'{css}<div class="cp-scorecard-page"><table class="cp-scorecard">{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>{key}</div>"
     )
 
 

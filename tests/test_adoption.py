@@ -99,10 +99,21 @@ def test_adoption_plan_pipeline():
             dict(CHILD="S", DATE_PLACED="01/06/2023"),  # decision in the year, open
             dict(CHILD="Z", DATE_PLACED="01/03/2023", DATE_PLACED_CEASED="01/09/2023", REASON_PLACED_CEASED="RD4"),
             dict(CHILD="X", DATE_PLACED="01/05/2023", DATE_PLACED_CEASED="01/09/2023", REASON_PLACED_CEASED="RD1"),
+            dict(CHILD="Q", DATE_PLACED="01/05/2019"),  # never closed, but Q was adopted in 2020: not open
         ],
         year=2024,
     )
-    p = adoption.pipeline(pa, Y_START, Y_END).set_index("stage")["children"]
-    # decisions in 2023/24: S, X = 2; ceased in it: Z (RD4), X (RD1) = 2; open at 31/03/2024: P, S = 2
+    again = frame("placed_adoption", [dict(CHILD="P", DATE_PLACED="01/07/2022")], year=2023)  # last year's return
+    eps = episodes_frame(
+        [
+            dict(CHILD="P", DECOM="01/01/2022", RNE="S", LS="E1", PLACE="A4"),  # placed with adopters, not adopted
+            dict(CHILD="S", DECOM="01/01/2023", RNE="S", LS="C2", PLACE="U1"),
+            dict(CHILD="Q", DECOM="01/01/2019", RNE="S", LS="E1", PLACE="A4", DEC="01/06/2020", REC="E11"),
+        ]
+    )
+    p = adoption.pipeline(pd.concat([again, pa]), eps, Y_START, Y_END).set_index("stage")["children"]
+    # decisions in 2023/24: S, X = 2; ceased in it: Z (RD4), X (RD1) = 2; open at 31/03/2024: P, S = 2 (Q adopted,
+    # P's decision in two returns counted once)
     assert list(p) == [2, 2, 1, 1, 2]
-    assert p["  ceased: RD1"] == 1 and p["  ceased: RD4"] == 1
+    assert p["  ceased: the child's needs changed subsequent to the decision"] == 1
+    assert p["  ceased: any other reason"] == 1

@@ -72,14 +72,22 @@ def test_run_goes_on_past_a_broken_notebook_and_reports_it(notebooks, tmp_path, 
     assert err["error"] == "ValueError" and err["message"] == "deliberately broken" and err["cell"] is not None
     # outputs: executed notebooks, HTML, the stitched pack (committee only), XLSX, manifest on disk
     assert run_dir.name.startswith("2021-03-31_")
-    assert (run_dir / "notebooks" / "03_broken.ipynb").exists()  # partial output kept
+    # the failed section's partial output, traceback and code go to the analyst folder, not the committee's
+    assert (run_dir / "analyst" / "notebooks" / "FAILED_03_broken.ipynb").exists()
+    assert (
+        not (run_dir / "notebooks" / "03_broken.ipynb").exists() and not (run_dir / "html" / "03_broken.html").exists()
+    )
     assert (run_dir / "html" / "02_ok.html").exists() and (run_dir / "analyst" / "html" / "01_quality.html").exists()
     pack = (run_dir / "committee_pack.html").read_text()
     assert "02_ok title" in pack and "04_after title" in pack and "01_quality title" not in pack
     assert "still ran" in pack and "raise ValueError" not in pack  # code hidden
+    # the pack says at the top that it is INCOMPLETE and names the failed section, with no traceback or path
+    assert pack.index("INCOMPLETE") < pack.index("02_ok title") and "03_broken title" in pack
+    assert "Traceback" not in pack and "deliberately broken" not in pack and str(tmp_path) not in pack
+    assert (run_dir / "committee_pack.pdf").read_bytes().startswith(b"%PDF")
     counts = pd.read_excel(run_dir / "committee_tables.xlsx", sheet_name="counts")
-    assert counts.loc[0, "n"] == 7 and counts.loc[0, "period_end"] == "2021-03-31"
-    assert counts.loc[0, "n_type"] == "int"  # the override "7" typed as the default's type (n = 1), not a string
+    assert counts.loc[0, "N"] == 7 and counts.loc[0, "Period end"] == pd.Timestamp("2021-03-31")  # typed cells
+    assert counts.loc[0, "N type"] == "int"  # the override "7" typed as the default's type (n = 1), not a string
     assert (run_dir / "analyst" / "analyst_tables.xlsx").exists()
     assert "ANALYST ONLY" in (run_dir / "analyst" / "ANALYST_ONLY.txt").read_text()
     on_disk = json.loads((run_dir / "manifest.json").read_text())
@@ -153,3 +161,32 @@ def test_overrides_take_the_type_of_the_default():
     assert _typed("2024-03-31", {"inferred_type_name": "None", "default": '""'}) == "2024-03-31"
     with pytest.raises(InputError, match="'many' is not a int"):
         _typed("many", {"name": "simulations", "inferred_type_name": "None", "default": "500"})
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"period_end": "2030-01-01"}, "after the last date in the data"),
+        ({"la_code": "XYZ"}, "not an English LA code"),
+        ({"period": "month"}, "not one of quarter, year"),
+        ({"overrides": {"*": {"nosuch": "1"}}}, "no notebook declares a parameter nosuch"),
+        ({"overrides": {"09_missing": {"n": "1"}}}, "there is no notebook 09_missing"),
+        ({"overrides": {"02_ok": {"n": "seven"}}}, "'seven' is not a int"),
+    ],
+)
+def test_bad_parameters_stop_the_run_before_any_notebook_and_leave_no_run_folder(
+    notebooks, tmp_path, d2i_sample, kwargs, message
+):
+    out = tmp_path / "out"
+    with pytest.raises(InputError, match=message):
+        run(data_dir=d2i_sample, out=out, notebooks_dir=notebooks, progress=False, **kwargs)
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_cli_run_with_a_bad_parameter_exits_2_with_one_message(tmp_path, d2i_sample, capsys):
+    from cpanalysis.cli import main
+
+    code = main(["run", "--data", str(d2i_sample), "--out", str(tmp_path / "out"), "-p", "nosuch", "1"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and err.count("\n") == 0 and "nosuch" in err
+    assert not (tmp_path / "out").exists()

@@ -144,3 +144,18 @@ def test_bar_chart_shows_negative_values_either_side_of_zero():
     widths = sorted(round(p.get_width()) for p in ax.patches)
     assert widths == [-500, 0, 520]
     plt.close(fig)
+
+
+def test_each_placement_type_keeps_its_colour_across_charts():
+    from cpanalysis.charts import CATEGORY_COLOURS, colours_for, stacked_area
+
+    full = pd.DataFrame(
+        {"year": [2020, 2021], "In-house foster": [1, 2], "External (IFA) foster": [3, 4], "Residential": [5, 6]}
+    )
+    a = stacked_area(full, "year", ["In-house foster", "External (IFA) foster", "Residential"], "t", "y")
+    b = stacked_area(full, "year", ["Residential"], "t", "y")  # a subset: Residential keeps its colour
+    colour_a = a.axes[0].collections[2].get_facecolor()[0][:3]
+    colour_b = b.axes[0].collections[0].get_facecolor()[0][:3]
+    assert tuple(round(c, 3) for c in colour_a) == tuple(round(c, 3) for c in colour_b)
+    assert tuple(round(c, 3) for c in colour_b) == tuple(round(c, 3) for c in CATEGORY_COLOURS["Residential"])
+    assert len(set(colours_for(["In-house foster", "Secure", "Something else"]))) == 3

@@ -77,8 +77,9 @@ def test_spend_uses_the_latest_earlier_unit_cost_and_leaves_unknown_blank(unit):
 def test_financial_year_and_later_figures():
     assert costs.financial_year(T(2020, 3, 31)) == "2019-20" and costs.financial_year(T(2020, 4, 1)) == "2020-21"
     c = costs.load_unit_costs()
-    # before the first figure, the earliest one is used
-    assert costs.unit_cost(UNIT.assign(start_year=[2017, 2018, 2020]), "Residential", "2016-17") == (3500.0, "2018-19")
+    # before the first figure: not priced (a later year's rates would misstate it)
+    cost, used = costs.unit_cost(UNIT.assign(start_year=[2017, 2018, 2020]), "Residential", "2016-17")
+    assert pd.isna(cost) and used is None
     assert set(c["category"]) >= {"In-house foster", "External (IFA) foster", "Residential", "SGO allowance"}
 
 
@@ -122,3 +123,20 @@ def test_sgo_allowances_from_the_order_to_the_18th_birthday():
     assert got["days"].tolist() == [183 + 336, 365 + 61, 275, 0]
     assert got["spend_gbp"].iloc[0] == round(519 * 189 / 7) and got["cost_year"].iloc[0] == "2017-18"
     assert costs.sgo_allowances(eps, header, ["2019-20"], UNIT)["spend_gbp"].isna().all()  # no SGO unit cost
+
+
+def test_complete_years_and_what_spend_leaves_out():
+    by_year = pd.DataFrame(
+        {
+            "financial_year": ["2016-17", "2016-17", "2016-17", "2017-18", "2017-18", "2017-18"],
+            "category": ["Residential", "In-house foster", "Other", "Residential", "In-house foster", "Other"],
+            "children": [10, 100, 6, 12, 110, 8],
+            "care_days": [3000, 30000, 1000, 3500, 32000, 1500],
+            "spend_gbp": [1.0e6, None, None, 1.2e6, 2.0e6, None],
+        }
+    )
+    # 2016-17 has no in-house rate yet: left out so the totals compare like with like
+    assert costs.complete_years(by_year)["financial_year"].unique().tolist() == ["2017-18"]
+    left = costs.unpriced(by_year, "2017-18")
+    # Other: 1,500 of 37,000 care days = 4.05...% -> 4.1
+    assert left.to_dict("records") == [{"category": "Other", "children": 8, "care_days": 1500, "share_pct": 4.1}]

@@ -6,14 +6,17 @@ import pandas as pd
 import pytest
 
 from cpanalysis.disclosure import (
+    MARKER,
     DisclosureError,
     assert_no_identifiers,
     assert_no_small_counts,
+    audit_table,
     find_identifiers,
     suppress,
     suppress_counts,
     suppress_derived,
     suppress_measures,
+    suppress_table,
     suppress_with_totals,
 )
 from cpanalysis.errors import InputError
@@ -149,3 +152,107 @@ def test_assert_no_small_counts():
         assert_no_small_counts(pd.DataFrame({"n": [0, 2, 9]}), ["n"])
     with pytest.raises(InputError, match="no column"):
         suppress_counts(pd.DataFrame({"n": [1]}), ["children"])
+
+
+# --- secondary suppression over lines whose sums a reader knows (suppress_table) -----------------------------------
+
+
+def _bounds(values: pd.DataFrame, shown: pd.DataFrame, lines: list[list[tuple]]) -> dict[tuple, tuple[float, float]]:
+    """What a reader can work out about each [c] cell: its least and greatest value given the shown cells, the known
+    sum of every line and that counts are >= 0, by interval reasoning: in a line whose hidden cells add up to H, a
+    cell is at least H minus the others' greatest values and at most H minus their least, repeated until nothing
+    narrows."""
+    hidden = [(r, c) for r in shown.index for c in shown.columns if shown.at[r, c] == MARKER]
+    bounds = {cell: [0.0, float("inf")] for cell in hidden}
+    sums = []
+    for line in lines:
+        cells = [cell for cell in line if cell in bounds]
+        if cells:
+            sums.append(
+                (
+                    cells,
+                    float(sum(values.at[cell] for cell in line) - sum(shown.at[x] for x in line if x not in bounds)),
+                )
+            )
+    for _ in range(100):
+        changed = False
+        for cells, total in sums:
+            for cell in cells:
+                others = [bounds[x] for x in cells if x != cell]
+                lo = max(bounds[cell][0], total - sum(o[1] for o in others))
+                hi = min(bounds[cell][1], total - sum(o[0] for o in others))
+                if [lo, hi] != bounds[cell]:
+                    bounds[cell], changed = [lo, hi], True
+        if not changed:
+            break
+    return {cell: (lo, hi) for cell, (lo, hi) in bounds.items()}
+
+
+def _assert_safe(values: pd.DataFrame, shown: pd.DataFrame, lines: list[list[tuple]]) -> None:
+    for cell, (lo, hi) in _bounds(values, shown, lines).items():
+        assert hi - lo >= 1, f"{cell} can be worked out: between {lo} and {hi}"
+    for line in lines:
+        hidden = [cell for cell in line if shown.at[cell] == MARKER]
+        assert not hidden or sum(values.at[cell] for cell in hidden) >= 5, f"{line}: hidden cells add up to < 5"
+
+
+def test_one_small_cell_in_a_column_with_a_known_total_takes_the_next_smallest_with_it():
+    # placement types at the period end; the whole (609) is published as the number looked after
+    t = pd.DataFrame({"children": [241, 163, 44, 5, 1]}, index=["In-house", "IFA", "Residential", "School", "Secure"])
+    out = suppress_table(t, ["children"], lines="columns")
+    assert out["children"].tolist() == [241, 163, 44, MARKER, MARKER]  # 5 goes with the 1, so 609-... gives 6 only
+    _assert_safe(t, out, [[(r, "children") for r in t.index]])
+
+
+def test_two_small_cells_adding_to_under_five_are_not_enough():
+    # children waiting: 7, [c]=2, 0, [c]=2 -> the two [c] would add up to 4; the 7 must go too
+    t = pd.DataFrame({"children": [7, 2, 0, 2]}, index=["<3m", "3-6m", "6-12m", "12m+"])
+    out = suppress_table(t, ["children"], lines="columns")
+    assert out["children"].tolist() == [MARKER, MARKER, 0, MARKER]
+    _assert_safe(t, out, [[(r, "children") for r in t.index]])
+
+
+def test_percentages_follow_the_counts_they_are_computed_from():
+    t = pd.DataFrame({"children": [100, 6, 2], "percent": [92.6, 5.6, 1.9]}, index=["a", "b", "c"])
+    out = suppress_table(t, ["children"], ["percent"], lines="columns")
+    assert out["percent"].tolist() == [92.6, MARKER, MARKER]
+
+
+def test_rows_and_columns_and_a_group_row_all_protected_at_once():
+    # dates x placement types: each row adds up to the number looked after that day; "Residential (all)" is the sum
+    # of Residential, Secure and School in every column
+    t = pd.DataFrame(
+        {"foster": [120, 130, 128], "residential": [20, 22, 21], "secure": [1, 0, 3], "school": [6, 7, 2]},
+        index=["q1", "q2", "q3"],
+    )
+    out = suppress_table(t, list(t.columns), lines="rows")
+    row_lines = [[(r, c) for c in t.columns] for r in t.index]
+    _assert_safe(t, out, row_lines)
+    g = pd.DataFrame(
+        {"children": [241, 44, 1, 5, 50]}, index=["Foster", "Residential", "Secure", "School", "Residential (all)"]
+    )
+    out = suppress_table(
+        g, ["children"], lines="columns", groups={"Residential (all)": ["Residential", "Secure", "School"]}
+    )
+    lines = [
+        [(r, "children") for r in ["Foster", "Residential", "Secure", "School"]],
+        [
+            ("Residential (all)", "children"),
+            ("Residential", "children"),
+            ("Secure", "children"),
+            ("School", "children"),
+        ],
+    ]
+    # the group row is a line of its own: Residential (all) - Residential - School would give Secure
+    out_values = out["children"].tolist()
+    assert out_values[2] == MARKER and out_values.count(MARKER) >= 2
+    _assert_safe(g, out, lines)
+    assert audit_table(out.loc[["Foster", "Residential", "Secure", "School"]], ["children"]) == []
+
+
+def test_the_check_itself_catches_a_recoverable_cell():
+    t = pd.DataFrame({"children": [241, 163, 1]}, index=["a", "b", "c"])
+    primary_only = suppress_counts(t, ["children"])
+    assert audit_table(primary_only, ["children"]) == ["column children: one [c]"]
+    with pytest.raises(AssertionError, match="can be worked out"):
+        _assert_safe(t, primary_only, [[(r, "children") for r in t.index]])

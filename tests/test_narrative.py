@@ -22,6 +22,15 @@ def test_small_counts_are_not_written_out():
     )
 
 
+def test_flows_sentence_uses_the_years_own_count_when_given():
+    quarters = pd.DataFrame({"started": [50, 50, 50, 50], "ceased": [40, 40, 40, 40]})
+    year = pd.DataFrame({"period_end": pd.to_datetime(["2021-03-31"]), "started": [198], "ceased": [165]})
+    assert narrative.flows_trend(quarters, year=year) == (
+        "In the 12 months to 31 March 2021 198 children started to be looked after and 165 ceased: "
+        "more children came into care than left."
+    )
+
+
 def test_show_hides_the_index_and_blanks_missing_values():
     html = narrative.show(pd.DataFrame({"measure": ["A1"], "value": [412.345], "target": [float("nan")]})).to_html()
     assert "412.3" in html and "nan" not in html.lower() and ">0<" not in html
@@ -101,12 +110,12 @@ def test_scenario_table_for_the_committee():
         "In-house foster",
         "IFA foster",
         "Residential",
-        "Spend 2021-22, GBP m",
+        "Spend 2021-22, £ million",
         "Spend: 90% range",
-        "Change, GBP m",
+        "Change, £ million",
     ]
     assert got.iloc[1].tolist() == ["Step down", 654, "599 to 1,706", 265, 177, 48, "27.77", "25.63 to 29.98", "-0.51"]
-    assert got.iloc[0]["Change, GBP m"] == "+0.00"
+    assert got.iloc[0]["Change, £ million"] == "+0.00"
 
 
 def test_show_writes_dates_as_day_month_year():
@@ -139,7 +148,17 @@ def test_track_record_finding():
     )
     assert narrative.track_record_finding(record, combined) == (
         "In 90% of past quarters the number looked after 12 months on was between 3.2% below and 6.0% above the "
-        "model's projection. Counting that track record as well as chance, the range for 31 March 2022 is **601 to "
-        "669 children**. Judged only with the errors known at the time, that wider range held the actual at 82% of "
-        "the 17 past projections it could be tested on (the simulation range alone: 82%)."
+        "model's projection. Counting that track record as well as chance, the wider range for 31 March 2022 is "
+        "**601 to 669 children** (the 90% range above reflects chance alone). Judged only with the errors known at "
+        "the time, that wider range held the actual at 82% of the 17 past projections it could be tested on (the 90% "
+        "range alone, on the same 17: 82%; the backtest above judges it on every past quarter end, so its figure "
+        "differs)."
     )
+
+
+def test_titles_state_the_finding():
+    s = pd.DataFrame({"date": pd.to_datetime(["2020-03-31", "2020-12-31", "2021-03-31"]), "children": [576, 599, 609]})
+    # 609 / 576 - 1 = 5.73%
+    assert narrative.cla_title(s) == "Children looked after rose 5.7% in the year to 609 (31 March 2021)"
+    year = pd.DataFrame({"period_end": pd.to_datetime(["2021-03-31"]), "started": [198], "ceased": [3]})
+    assert narrative.flows_title(year) == "In the year to 31 March 2021, 198 children came into care and <5 left"

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from cpanalysis.batch import run
-from cpanalysis.disclosure import find_identifiers, is_small
+from cpanalysis.disclosure import audit_table, find_identifiers, is_small
 from cpanalysis.ssda903 import load
 from cpanalysis.synth import ensure_default
 
@@ -82,10 +82,11 @@ def test_committee_tables_suppress_small_counts(pack):
     sheets = pd.read_excel(run_dir / "committee_tables.xlsx", sheet_name=None, dtype=str)
     assert len(sheets) >= 10
     for name, df in sheets.items():
+        df.columns = [str(c).lower().replace(" ", "_") for c in df.columns]  # readable headers back to names
         for col in COUNT_COLUMNS & set(df.columns):
             values = df[col].dropna()
             assert not values.map(is_small).any(), f"{name}.{col} has a count of 1-4"
-    scorecard = sheets["scorecard"]
+    scorecard = pd.read_excel(run_dir / "committee_tables.xlsx", sheet_name="scorecard", dtype=str)
     quarter_cols = [c for c in scorecard.columns if c.startswith(("Q", "Year end"))]
     adopted = scorecard.set_index("Ref").loc["P2.11", quarter_cols]
     assert not adopted.map(is_small).any()
@@ -123,3 +124,130 @@ def test_second_run_gives_identical_tables(pack, tmp_path):
     second, _ = run(out=tmp_path, progress=False)
     for csv in sorted((first / "tables").glob("*.csv")):
         assert csv.read_bytes() == (second / "tables" / csv.name).read_bytes(), csv.name
+
+
+# Committee tables whose counts add up to a figure shown elsewhere in the pack, and which way: each column of a
+# breakdown adds up to the number looked after (or waiting); each quarter of the placement mix does.
+PARTITIONS = {
+    "cla_by_age_band": "columns",
+    "cla_by_sex": "columns",
+    "cla_by_legal_status": "columns",
+    "cla_by_placement": "columns",
+    "cla_by_provider": "columns",
+    "cla_by_uasc": "columns",
+    "adoption_waiting_by_time": "columns",
+    "placement_mix_by_quarter": "rows",
+}
+
+
+def _assert_no_cell_recoverable(run_dir) -> None:
+    for name, lines in PARTITIONS.items():
+        table = pd.read_csv(run_dir / "tables" / f"{name}.csv", dtype=str, keep_default_na=False)
+        counts = ["children"] if lines == "columns" else [c for c in table.columns if c != "date"]
+        assert audit_table(table, counts, lines) == [], name
+
+
+def test_no_suppressed_cell_can_be_recovered_from_the_others(pack):
+    run_dir, _ = pack
+    _assert_no_cell_recoverable(run_dir)
+
+
+def test_no_suppressed_cell_can_be_recovered_on_the_d2i_sample(tmp_path_factory, d2i_sample):
+    overrides = {"03_cost_projections": {"simulations": "40", "backtest_simulations": "10"}}
+    run_dir, manifest = run(
+        data_dir=d2i_sample, out=tmp_path_factory.mktemp("d2i"), overrides=overrides, progress=False
+    )
+    assert [nb["name"] for nb in manifest["notebooks"] if nb["status"] != "ok"] == []
+    _assert_no_cell_recoverable(run_dir)
+
+
+def test_the_pack_prints_on_a4_with_every_scorecard_column_and_no_blank_page(pack):
+    from pypdf import PdfReader
+
+    run_dir, _ = pack
+    reader = PdfReader(run_dir / "committee_pack.pdf")
+    assert 8 <= len(reader.pages) <= 60
+    for page in reader.pages:
+        size = sorted((round(float(page.mediabox.width)), round(float(page.mediabox.height))))
+        assert size == [595, 842]  # A4 in points, portrait or landscape
+    texts = [page.extract_text() or "" for page in reader.pages]
+    for i, (page, text) in enumerate(zip(reader.pages, texts, strict=True), 1):
+        has_image = bool(page.images)
+        assert has_image or len(re.sub(r"Page \d+ of \d+", "", text).strip()) > 40, f"page {i} is (nearly) blank"
+    header = pd.read_csv(run_dir / "tables" / "scorecard.csv", nrows=0).columns
+    scorecard_pages = " ".join(t for t in texts if "Direction" in t)
+    flat = re.sub(r"\s+", " ", scorecard_pages)
+    for col in header:
+        assert col in flat, f"scorecard column {col!r} not on paper"
+    landscape = [p for p in reader.pages if float(p.mediabox.width) > float(p.mediabox.height)]
+    assert landscape, "the scorecard gets a landscape page"
+
+
+def test_the_pack_opens_offline(pack):
+    run_dir, _ = pack
+    html = (run_dir / "committee_pack.html").read_text()
+    assert not re.search(r"<script[^>]+src=\"https?:", html) and "cdnjs" not in html and "mathjax" not in html.lower()
+    assert "@page" in html  # the print stylesheet travels with the page
+
+
+def test_the_workbook_holds_numbers_as_numbers_and_a_contents_sheet(pack):
+    from openpyxl import load_workbook
+
+    run_dir, _ = pack
+    wb = load_workbook(run_dir / "committee_tables.xlsx")
+    assert wb.sheetnames[0] == "Contents" and "[c]" in wb["Contents"]["A2"].value
+    cla = wb["cla_by_quarter"]
+    assert [c.value for c in cla[1]] == ["Date", "Children"]
+    assert cla["A2"].is_date and isinstance(cla["B2"].value, int)
+    numeric = sum(
+        isinstance(c.value, (int, float)) for ws in wb.worksheets[1:] for row in ws.iter_rows(min_row=2) for c in row
+    )
+    assert numeric > 500
+    assert all(ws.column_dimensions["A"].width and ws.freeze_panes == "A2" for ws in wb.worksheets[1:])
+
+
+def test_the_same_figure_is_the_same_everywhere_in_the_pack(pack):
+    """Each figure that appears in more than one place (scorecard, tables, sentences) for the same date has one
+    value: the number looked after, in-house and IFA foster, residential share, the rate, stability, the year's
+    starts and endings, the net change, and the children waiting."""
+    run_dir, _ = pack
+    tables = run_dir / "tables"
+
+    def read(name):
+        return pd.read_csv(tables / f"{name}.csv", dtype=str, keep_default_na=False)
+
+    card = read("scorecard").set_index("Ref")
+    q4 = [c for c in card.columns if c.startswith("Q4")][0]  # the period end 31 March 2021 is Q4's
+    by_quarter = read("cla_by_quarter").set_index("date")["children"]
+    flows = read("flows_by_quarter").set_index("period_end")
+    changes = read("changes_since_last_quarter").set_index("measure")
+    placement = read("cla_by_placement").set_index("placement")["children"]
+    stability = read("placement_stability").set_index("measure")
+    rates = read("rate_per_10k")
+    html = re.sub(r"<[^>]+>", "", (run_dir / "committee_pack.html").read_text())
+
+    looked_after = {
+        "cla_by_quarter": by_quarter["2021-03-31"],
+        "flows_by_quarter": flows.loc["2021-03-31", "looked_after"],
+        "changes_since": changes.loc["Children looked after", "now"],
+        "scorecard G1": card.loc["G1", q4],
+    }
+    assert len(set(looked_after.values())) == 1, looked_after
+    assert f"{int(by_quarter['2021-03-31']):,} children were looked after on 31 March 2021" in html
+    for ref, category in (("P2.1", "In-house foster"), ("P2.2", "External (IFA) foster")):
+        assert card.loc[ref, q4] == placement[category] == changes.loc[category, "now"], ref
+    residential = changes.loc["Residential (incl. secure, schools)", "now"]
+    assert card.loc["P2.4", q4] == f"{100 * int(residential) / int(looked_after['scorecard G1']):.1f}%"
+    own_rate = rates[(rates["area"] == "This data set") & (rates["year_ending_march"] == "2021")]["rate_per_10k"]
+    assert card.loc["G2", q4] == own_rate.iloc[0]
+    assert card.loc["P2.6b", q4] == stability.loc["3 or more placements in the year", "percent"] + "%"
+    assert card.loc["P2.6", q4] == stability.iloc[1]["percent"] + "%"
+    # the year's starts and endings: the sentence and the scorecard's year to date at Q4
+    started, ceased = card.loc["G3", q4], card.loc["G4", q4]
+    assert (
+        f"In the 12 months to 31 March 2021 {started} children started to be looked after and {ceased} ceased" in html
+    )
+    # the net change of the last quarter is the change in the number looked after, as in the changes table
+    assert int(flows.loc["2021-03-31", "net_change"]) == int(changes.loc["Children looked after", "change"])
+    assert int(flows.loc["2021-03-31", "net_change"]) == int(by_quarter["2021-03-31"]) - int(by_quarter["2020-12-31"])
+    assert f"{card.loc['P2.16', q4]} children were waiting on 31 March 2021" in html

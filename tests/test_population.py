@@ -112,6 +112,20 @@ def test_flows_per_quarter():
     assert tuple(f.loc[T(2023, 9, 30)]) == (0, 2, -2, 3)
 
 
+def test_net_change_is_the_change_in_the_number_looked_after():
+    # H starts 01/04/2023, goes home 10/04/2023, comes back 01/05/2023 (open): one child starting (counted once),
+    # one ceasing, but the number looked after rose by 1 -- the net change says +1, not starts minus endings (0)
+    eps = episodes_frame(
+        [
+            dict(CHILD="A", DECOM="01/01/2020", RNE="S", LS="C2", PLACE="U4"),
+            dict(CHILD="H", DECOM="01/04/2023", RNE="S", LS="V2", PLACE="U4", DEC="10/04/2023", REC="E4A"),
+            dict(CHILD="H", DECOM="01/05/2023", RNE="S", LS="C2", PLACE="U4"),
+        ]
+    )
+    f = population.flows(eps, [T(2023, 6, 30)])
+    assert f[["started", "ceased", "net_change", "looked_after"]].iloc[0].tolist() == [1, 1, 1, 2]
+
+
 def test_rate_per_10k_rounds_to_whole_number_halves_up():
     assert population.rate_per_10k(550, 83041) == 66  # 66.23
     assert population.rate_per_10k(9, 20000) == 5  # 4.5 -> 5

@@ -84,3 +84,17 @@ def failing_rules(data: Dataset, n: int = 12) -> pd.DataFrame:
     q = data.quality[data.quality["severity"].isin(["error", "warning"])]
     counts = q["rule"].value_counts().head(n)
     return pd.DataFrame({"rule": counts.index, "findings": counts.to_numpy()})
+
+
+def check_accounting(accounting: pd.DataFrame) -> pd.DataFrame:
+    """The row accounting, after checking every row read was either used or rejected (a loader bug otherwise)."""
+    if not (accounting["used"] + accounting["rejected"] == accounting["rows_read"]).all():
+        raise AssertionError("row accounting: used + rejected differs from rows read")
+    return accounting
+
+
+def failing_rules_note(top: pd.DataFrame) -> str:
+    """What the failing-rules chart shows, or that there is nothing to show."""
+    if top.empty:
+        return "No errors or warnings: every row passed every rule."
+    return f"The {len(top)} rules with the most findings."
