@@ -318,6 +318,28 @@ def _shared_data_folder():
                 os.environ[CACHE_ENV] = previous
 
 
+def _execute(nb_path: Path, executed: Path, res: NotebookResult, progress: bool) -> None:
+    """Run one notebook with papermill into `executed`; its status, error and time go into `res`. A failing
+    notebook must not stop the others: the error is recorded, not raised."""
+    import papermill
+
+    t0 = time.time()
+    try:
+        papermill.execute_notebook(
+            str(nb_path),
+            str(executed),
+            parameters=res.parameters,
+            kernel_name="python3",
+            progress_bar=progress,
+            cwd=str(nb_path.parent),
+        )
+        res.status = "ok"
+    except Exception as exc:  # record it and go on
+        res.status = "failed"
+        res.error = _error_summary(exc)
+    res.seconds = round(time.time() - t0, 2)
+
+
 @_shared_data_folder()
 def run(
     data_dir: str | Path | None = None,
@@ -332,8 +354,6 @@ def run(
     """Execute every notebook into a new run folder; return the folder and the manifest (see module doc). The
     loaded data are shared with the notebooks' kernels through a private temporary folder (_shared_data_folder):
     at national size each notebook would otherwise spend most of its time loading."""
-    import papermill
-
     started = time.time()
     check_codes(la_code, period)
     if not data_dir:
@@ -365,21 +385,7 @@ def run(
         res = NotebookResult(nb_path.stem, audiences[nb_path], parameters=params[nb_path])
         base = base_of[nb_path]
         executed = base / "notebooks" / nb_path.name
-        t0 = time.time()
-        try:
-            papermill.execute_notebook(
-                str(nb_path),
-                str(executed),
-                parameters=res.parameters,
-                kernel_name="python3",
-                progress_bar=progress,
-                cwd=str(nb_path.parent),
-            )
-            res.status = "ok"
-        except Exception as exc:  # a failing notebook must not stop the others: record it and go on
-            res.status = "failed"
-            res.error = _error_summary(exc)
-        res.seconds = round(time.time() - t0, 2)
+        _execute(nb_path, executed, res, progress)
         if res.status == "failed" and res.audience == "committee":
             # its traceback, code and paths are for the analyst only; the pack names the section as missing
             failed_sections[nb_path.stem] = _title(nbformat.read(nb_path, as_version=4), nb_path.stem)

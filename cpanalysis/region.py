@@ -412,6 +412,33 @@ def authority_values(res: AuthorityResult) -> dict[str, float]:
     return v
 
 
+def _pooled_spend_per_child(ok: list) -> float:
+    """Added priced spend over the added average numbers looked after (care days / days in the year)."""
+    priced = [r.spend.dropna(subset=["spend_gbp"]) for r in ok]
+    spend = sum(float(p["spend_gbp"].sum()) for p in priced)
+    avg = sum(
+        float(p["care_days"].sum()) / ((r.period_end - year_to(r.period_end)).days + 1) for p, r in zip(priced, ok)
+    )
+    return round(spend / avg, 0) if avg else np.nan
+
+
+def _pooled_growth(ok: list) -> dict[str, float]:
+    """Projected % change at each horizon from the sum of the authorities' simulations (simulation i of every
+    authority added), with its 90% range: growth_{h}m_pct, _lower_pct, _upper_pct."""
+    sims = min(r.simulated_totals.shape[0] for r in ok)
+    summed = sum(r.simulated_totals[:sims] for r in ok)
+    now = sum(float(r.projection.loc[r.projection["months"] == 0, "central"].iloc[0]) for r in ok)
+    out: dict[str, float] = {}
+    for i, h in enumerate(HORIZONS):
+        for suffix, value in (
+            ("", summed[:, i].mean()),
+            ("_lower", np.quantile(summed[:, i], 0.05)),
+            ("_upper", np.quantile(summed[:, i], 0.95)),
+        ):
+            out[f"growth_{h}m{suffix}_pct"] = round(100 * (value / now - 1), 1) if now else np.nan
+    return out
+
+
 def comparison(run: RegionRun) -> pd.DataFrame:
     """The unsuppressed comparison: one row per authority that ran (index: LA code) and a last row 'Region', the
     authorities pooled: counts added up; rate per 10,000 on their added populations; percentages as added
@@ -445,22 +472,8 @@ def comparison(run: RegionRun) -> pd.DataFrame:
             continue
         weights = wide[w].where(wide[m].notna(), 0)
         region[m] = round(float((wide[m].fillna(0) * weights).sum() / weights.sum()), 1) if weights.sum() else np.nan
-    priced = [r.spend.dropna(subset=["spend_gbp"]) for r in ok]
-    spend = sum(float(p["spend_gbp"].sum()) for p in priced)
-    avg = sum(
-        float(p["care_days"].sum()) / ((r.period_end - year_to(r.period_end)).days + 1) for p, r in zip(priced, ok)
-    )
-    region["spend_per_child_gbp"] = round(spend / avg, 0) if avg else np.nan
-    sims = min(r.simulated_totals.shape[0] for r in ok)
-    summed = sum(r.simulated_totals[:sims] for r in ok)
-    now = sum(float(r.projection.loc[r.projection["months"] == 0, "central"].iloc[0]) for r in ok)
-    for i, h in enumerate(HORIZONS):
-        for suffix, value in (
-            ("", summed[:, i].mean()),
-            ("_lower", np.quantile(summed[:, i], 0.05)),
-            ("_upper", np.quantile(summed[:, i], 0.95)),
-        ):
-            region[f"growth_{h}m{suffix}_pct"] = round(100 * (value / now - 1), 1) if now else np.nan
+    region["spend_per_child_gbp"] = _pooled_spend_per_child(ok)
+    region.update(_pooled_growth(ok))
     wide = wide.reindex(columns=list(dict.fromkeys([*wide.columns, *region])))
     wide.loc["Region"] = pd.Series(region)
     names = _la_names()

@@ -94,11 +94,33 @@ def typed(value: str):
     return value
 
 
+def _fill_sheet(ws, df: pd.DataFrame) -> None:
+    """One table on its sheet: bold wrapped headers, typed cells, widths, dates as dd/mm/yyyy, [c] right-aligned."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    ws.append([header(c) for c in df.columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in df.itertuples(index=False):
+        ws.append([typed(v) for v in row])
+    for j, col in enumerate(df.columns, 1):
+        letter = get_column_letter(j)
+        width = max([len(header(col)) // 2 + 2, *(len(v) + 2 for v in df[col].head(500))], default=10)
+        ws.column_dimensions[letter].width = min(max(width, 8), 60)
+        for cell in ws[letter][1:]:
+            if hasattr(cell.value, "year") and not isinstance(cell.value, (int, float)):
+                cell.number_format = "dd/mm/yyyy"
+            elif cell.value == MARKER:
+                cell.alignment = Alignment(horizontal="right")
+    ws.freeze_panes = "A2"
+
+
 def write_workbook(tables_dir: Path, path: Path, source: str = "") -> Path | None:
     """Every CSV under tables_dir as a sheet of `path`, after a Contents sheet (see the module docstring)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    from openpyxl.styles import Font
 
     csvs = sorted(tables_dir.glob("*.csv"))
     if not csvs:
@@ -123,23 +145,7 @@ def write_workbook(tables_dir: Path, path: Path, source: str = "") -> Path | Non
             sheet_name = f"{csv.stem[:28]}_{n}"
         used.add(sheet_name)
         df = pd.read_csv(csv, dtype=str, keep_default_na=False)
-        ws = wb.create_sheet(sheet_name)
-        ws.append([header(c) for c in df.columns])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for row in df.itertuples(index=False):
-            ws.append([typed(v) for v in row])
-        for j, col in enumerate(df.columns, 1):
-            letter = get_column_letter(j)
-            width = max([len(header(col)) // 2 + 2, *(len(v) + 2 for v in df[col].head(500))], default=10)
-            ws.column_dimensions[letter].width = min(max(width, 8), 60)
-            for cell in ws[letter][1:]:
-                if hasattr(cell.value, "year") and not isinstance(cell.value, (int, float)):
-                    cell.number_format = "dd/mm/yyyy"
-                elif cell.value == MARKER:
-                    cell.alignment = Alignment(horizontal="right")
-        ws.freeze_panes = "A2"
+        _fill_sheet(wb.create_sheet(sheet_name), df)
         contents.append([sheet_name, DEFINITIONS.get(csv.stem, header(csv.stem)), len(df)])
         contents.cell(contents.max_row, 1).hyperlink = f"#'{sheet_name}'!A1"
     contents.column_dimensions["A"].width = 32

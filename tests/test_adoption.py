@@ -6,7 +6,7 @@ Reporting year 2023/24: 1 April 2023 - 31 March 2024. Every expected value is wo
 from __future__ import annotations
 
 import pandas as pd
-from factories import adoption_ad1, adoption_episodes, frame
+from factories import adoption_ad1, adoption_episodes, episodes_frame, frame
 
 from cpanalysis import adoption
 
