@@ -19,7 +19,10 @@ def test_missing_children_episodes_and_five_or_more():
             {"CHILD": "D", "DECOM": "01/01/2019", "RNE": "S", "LS": "V3", "PLACE": "U1"},  # short breaks only
         ]
     )
-    rows = [{"CHILD": "A", "MISSING": "M", "MIS_START": f"{d:02d}/06/2019", "MIS_END": f"{d + 1:02d}/06/2019"} for d in (1, 5, 9, 13, 17)]
+    rows = [
+        {"CHILD": "A", "MISSING": "M", "MIS_START": f"{d:02d}/06/2019", "MIS_END": f"{d + 1:02d}/06/2019"}
+        for d in (1, 5, 9, 13, 17)
+    ]
     rows += [
         {"CHILD": "A", "MISSING": "M", "MIS_START": "01/06/2019", "MIS_END": "02/06/2019"},  # a duplicate
         {"CHILD": "A", "MISSING": "A", "MIS_START": "20/06/2019", "MIS_END": "20/06/2019"},
@@ -98,12 +101,23 @@ def test_oc2_outcomes_over_the_cohort():
     assert (o["aged_10plus"], o["convicted_n"], o["convicted_pct"]) == (1, 1, 100.0)
 
 
+POSTCODES = {"HOME_POST": "X1 1AA", "PL_POST": "x2 1aa"}
+
+
 def test_distance_from_pl_distance_or_postcode_centroids():
     eps = episodes_frame(
         [
             {"CHILD": "A", "DECOM": "01/01/2019", "RNE": "S", "LS": "C2", "PLACE": "U1", "PL_DISTANCE": "25.3"},
             {"CHILD": "B", "DECOM": "01/01/2019", "RNE": "S", "LS": "C2", "PLACE": "U1", "PL_DISTANCE": "20.0"},
-            {"CHILD": "C", "DECOM": "01/01/2019", "RNE": "S", "LS": "C2", "PLACE": "U1", "HOME_POST": "X1 1AA", "PL_POST": "x2 1aa"},
+            {
+                "CHILD": "C",
+                "DECOM": "01/01/2019",
+                "RNE": "S",
+                "LS": "C2",
+                "PLACE": "U1",
+                "HOME_POST": "X1 1AA",
+                "PL_POST": "x2 1aa",
+            },
             {"CHILD": "D", "DECOM": "01/01/2019", "RNE": "S", "LS": "C2", "PLACE": "U1"},  # unknown
         ]
     )

@@ -58,7 +58,9 @@ def test_timeliness_of_reviews_and_of_children():
 
 
 def test_a_review_due_after_the_child_left_is_not_missed():
-    eps = [{"CHILD": "B", "DECOM": "01/06/2017", "RNE": "S", "LS": "C2", "PLACE": "U1", "DEC": "20/06/2017", "REC": "E8"}]
+    eps = [
+        {"CHILD": "B", "DECOM": "01/06/2017", "RNE": "S", "LS": "C2", "PLACE": "U1", "DEC": "20/06/2017", "REC": "E8"}
+    ]
     t = reviews.timeliness(frame("reviews", []), episodes_frame(eps), T("2017-04-01"), T("2018-03-31"))
     assert t["children_review_due"] == 0 and pd.isna(t["children_reviews_all_in_time_pct"])
 
@@ -72,7 +74,9 @@ def test_periods_begun_before_the_reviews_data_judge_later_reviews_against_six_m
     ]
     chain = reviews.review_chain(frame("reviews", rev), episodes_frame(eps), known_from=T("2017-04-01"))
     assert list(chain["ON_TIME"]) == [None, True, False]
-    t = reviews.timeliness(frame("reviews", rev), episodes_frame(eps), T("2017-04-01"), T("2018-03-31"), T("2017-04-01"))
+    t = reviews.timeliness(
+        frame("reviews", rev), episodes_frame(eps), T("2017-04-01"), T("2018-03-31"), T("2017-04-01")
+    )
     assert (t["reviews_held"], t["reviews_in_time"]) == (1, 1)
 
 
