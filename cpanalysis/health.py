@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cpanalysis.periods import periods_of_care
+from cpanalysis.periods import period_bounds
 from cpanalysis.population import age_in_years, cla_at
 from cpanalysis.ssda903.schema import year_end, year_start
 
@@ -29,7 +29,7 @@ def oc2_cohort(episodes: pd.DataFrame, year: int, header: pd.DataFrame | None = 
     at 31 March `year`) when a header is given."""
     first, last = pd.Timestamp(year_start(year)), pd.Timestamp(year_end(year))
     cla = cla_at(episodes, last)
-    per = periods_of_care(episodes)
+    per = period_bounds(episodes)
     per = per[~per["SHORT_BREAKS_ONLY"] & (per["START"] <= first) & (per["END"].isna() | (per["END"] > last))]
     per = per[per["CHILD"].isin(cla["CHILD"])]
     out = per[["CHILD", "START"]].rename(columns={"START": "PERIOD_START"}).drop_duplicates("CHILD")

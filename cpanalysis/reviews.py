@@ -25,7 +25,7 @@ import holidays
 import numpy as np
 import pandas as pd
 
-from cpanalysis.periods import periods_of_care
+from cpanalysis.periods import period_bounds
 from cpanalysis.population import age_in_years
 
 PARTICIPATED = ("PN1", "PN2", "PN3", "PN4", "PN5", "PN6")
@@ -58,7 +58,7 @@ def review_chain(reviews: pd.DataFrame, episodes: pd.DataFrame, known_from: pd.T
     cols = ["CHILD", "PERIOD", "START", "END", "REVIEW", "REVIEW_CODE", "DOB", "N", "DUE", "ON_TIME", "EARLY", "SKIP"]
     if reviews.empty or episodes.empty:
         return pd.DataFrame(columns=cols)
-    per = periods_of_care(episodes)
+    per = period_bounds(episodes)
     per = per[~per["SHORT_BREAKS_ONLY"]][["CHILD", "PERIOD", "START", "END"]]
     rev = reviews[["CHILD", "REVIEW", "REVIEW_CODE", "DOB"]].dropna(subset=["REVIEW"])
     rev = rev.drop_duplicates(["CHILD", "REVIEW"]).merge(per, on="CHILD")
@@ -119,7 +119,7 @@ def periods_without_review(
     """Periods of care (not short breaks; begun on or after `known_from`) whose first review fell due in [start,
     end] while the child was looked after, with no review held in the period at all: CHILD, PERIOD, DUE, ON_TIME
     False."""
-    per = periods_of_care(episodes)
+    per = period_bounds(episodes)
     per = per[~per["SHORT_BREAKS_ONLY"]]
     if known_from is not None:
         per = per[per["START"] >= pd.Timestamp(known_from)]
