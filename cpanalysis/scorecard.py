@@ -573,6 +573,20 @@ def quarter_columns(data, period_end: pd.Timestamp, la_code: str | None = None) 
     return cols
 
 
+def section(card: pd.DataFrame, *refs: str) -> pd.DataFrame:
+    """The scorecard rows whose Ref is one of `refs` or starts with one followed by a dot or a letter (e.g. 'P1'
+    gives P1.2, P1.2b, P1.3; 'P5.5' gives P5.5, P5.5b, ...), in the scorecard's order."""
+    pattern = "|".join(f"{r.replace('.', '[.]')}(?:[.a-z].*)?" for r in refs)
+    return card[card["Ref"].str.fullmatch(pattern)].reset_index(drop=True)
+
+
+def blank_notes(columns: dict[str, pd.DataFrame]) -> list[str]:
+    """Why some measures are blank in the latest column (a table the data lack; see measures_table)."""
+    if not columns:
+        return []
+    return list(dict(list(columns.values())[-1].attrs.get("notes", {})).values())
+
+
 def values_long(columns: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """quarter_columns(...) as the long table build_scorecard takes: measure, period_label, value."""
     if not columns:

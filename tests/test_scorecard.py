@@ -240,3 +240,9 @@ def test_the_2017_rows_from_the_903_are_on_the_scorecard():
         scorecard.load_targets().query("measure == 'health_check_pct'"),
     )
     assert card["Year end 2020-21"].tolist() == ["[c]"]
+
+
+def test_section_picks_a_group_of_rows_in_order():
+    card = pd.DataFrame({"Ref": ["G3", "P1.2", "P1.2b", "P1.3", "P2.1", "P5.5", "P5.5b", "P5.6", "P11.1"]})
+    assert scorecard.section(card, "P1")["Ref"].tolist() == ["P1.2", "P1.2b", "P1.3"]
+    assert scorecard.section(card, "P5.5", "G3")["Ref"].tolist() == ["G3", "P5.5", "P5.5b"]
