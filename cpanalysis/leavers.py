@@ -15,6 +15,7 @@ IN_TOUCH = ("YES",)
 # ACTIV: F full time / P part time in higher education (1), other education (2), training or employment (4, 5);
 # G4-G6 not in education, employment or training (NEET); 0 no information
 EET = r"[FP][0-9]"
+HIGHER_EDUCATION = ("F1", "P1")
 SUITABLE = r"[A-Z]1"  # ACCOM: accommodation type letter + 1 suitable / 2 not suitable
 
 
@@ -93,7 +94,7 @@ def care_leaver_measures(oc3: pd.DataFrame, year: int, header: pd.DataFrame | No
     DOB), and for each published age group (17-18, 19-21) the leavers and, counts beside percentages, those in
     touch, in education, employment or training and in suitable accommodation (leaver_rates):
     care_leavers_17_18, care_leavers_17_18_in_touch(_pct), ..._eet(_pct), ..._suitable_accom(_pct); the same for
-    19_21."""
+    19_21; care_leavers_higher_education (aged 17-21, ACTIV F1/P1: full or part time in higher education)."""
     out: dict[str, float] = {}
     total = 0
     for lo, hi in ((17, 18), (19, 21)):
@@ -104,4 +105,8 @@ def care_leaver_measures(oc3: pd.DataFrame, year: int, header: pd.DataFrame | No
         for key, label in (("in_touch", "in_touch"), ("eet", "eet"), ("suitable_accommodation", "suitable_accom")):
             out[f"{name}_{label}"] = r[key]
             out[f"{name}_{label}_pct"] = r[f"{key}_pct"]
-    return {"care_leavers": total, **out}
+    rows = oc3[oc3["YEAR"] == year] if "YEAR" in oc3 else oc3
+    by_age = care_leavers(rows[rows["ACTIV"].isin(HIGHER_EDUCATION)], year, header)
+    ages = pd.to_numeric(by_age["age"], errors="coerce")
+    he = int(by_age.loc[ages.between(17, 21), "leavers"].sum())
+    return {"care_leavers": total, **out, "care_leavers_higher_education": he}

@@ -56,18 +56,22 @@ HEALTH = (
     "convicted_n",
     "convicted_pct",
 )
-LEAVERS = ("care_leavers",) + tuple(
-    f"care_leavers_{g}{s}"
-    for g in ("17_18", "19_21")
-    for s in (
-        "",
-        "_in_touch",
-        "_in_touch_pct",
-        "_eet",
-        "_eet_pct",
-        "_suitable_accom",
-        "_suitable_accom_pct",
+LEAVERS = (
+    ("care_leavers",)
+    + tuple(
+        f"care_leavers_{g}{s}"
+        for g in ("17_18", "19_21")
+        for s in (
+            "",
+            "_in_touch",
+            "_in_touch_pct",
+            "_eet",
+            "_eet_pct",
+            "_suitable_accom",
+            "_suitable_accom_pct",
+        )
     )
+    + ("care_leavers_higher_education",)
 )
 
 

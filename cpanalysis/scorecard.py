@@ -278,6 +278,7 @@ REGISTRY: tuple[Measure, ...] = (
         "percent",
         ("care_leavers_19_21_eet", "care_leavers_19_21"),
     ),
+    Measure("P5.1", "care_leavers_higher_education", "Care leavers aged 17-21 in higher education", "high", "count"),
     Measure(
         "P5.5",
         "care_leavers_19_21_suitable_accom_pct",

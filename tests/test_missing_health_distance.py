@@ -151,3 +151,7 @@ def test_care_leavers_17_to_21_by_age_group():
     assert m["care_leavers_17_18_suitable_accom_pct"] == 50.0 and m["care_leavers_17_18_in_touch_pct"] == 100.0
     # 19-21: C (P5 part-time training/employment: EET; B1 suitable), D (not in touch)
     assert (m["care_leavers_19_21"], m["care_leavers_19_21_eet_pct"], m["care_leavers_19_21_in_touch"]) == (2, 50.0, 1)
+    # higher education (F1/P1): none of the four (F2 other education, P5 training or employment)
+    assert m["care_leavers_higher_education"] == 0
+    oc3.loc[oc3["CHILD"] == "C", "ACTIV"] = "P1"
+    assert leavers.care_leaver_measures(oc3, 2020)["care_leavers_higher_education"] == 1

@@ -225,6 +225,7 @@ def test_the_2017_rows_from_the_903_are_on_the_scorecard():
         "P3.8",
         "P4.11",
         "P4.12",
+        "P5.1",
         "P5.5",
         "P5.6",
     ):
