@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cpanalysis.categories import SHORT_BREAK_LS
 from cpanalysis.population import cla_during
 
 MISSING, AWAY = "M", "A"
@@ -22,7 +23,7 @@ def episodes_in_period(missing: pd.DataFrame, episodes: pd.DataFrame, start: pd.
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     mis = missing[(missing["MIS_START"] >= start) & (missing["MIS_START"] <= end)]
     mis = mis.drop_duplicates(["CHILD", "MIS_START", "MISSING"])[["CHILD", "MISSING", "MIS_START", "MIS_END"]]
-    eps = episodes[~episodes["LS"].isin(("V3", "V4"))][["CHILD", "DECOM", "DEC"]]
+    eps = episodes[~episodes["LS"].isin(SHORT_BREAK_LS)][["CHILD", "DECOM", "DEC"]]
     on = mis.reset_index().merge(eps, on="CHILD")
     on = on[(on["DECOM"] <= on["MIS_START"]) & (on["DEC"].isna() | (on["DEC"] >= on["MIS_START"]))]
     return mis.loc[on["index"].unique()]

@@ -61,7 +61,7 @@ def period_bounds(episodes: pd.DataFrame) -> pd.DataFrame:
         {
             "START": eps["PERIOD_START"].groupby(key, sort=True).first(),
             "END": eps["PERIOD_END"].groupby(key, sort=True).first(),
-            "SHORT_BREAKS_ONLY": eps["LS"].isin(("V3", "V4")).groupby(key, sort=True).all(),
+            "SHORT_BREAKS_ONLY": eps["SHORT_BREAKS_ONLY"].groupby(key, sort=True).first(),
         }
     )
     return out.rename_axis(["CHILD", "PERIOD"]).reset_index()

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cpanalysis.categories import ADOPTED
+from cpanalysis.categories import ADOPTED, SHORT_BREAK_LS
 from cpanalysis.periods import episodes_with_periods, period_bounds
 from cpanalysis.ssda903 import findings
 from cpanalysis.ssda903.schema import year_end, year_label, year_start
@@ -338,7 +338,7 @@ def outcome_rules(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         )
     mis = tables.get("missing")
     if mis is not None and not mis.empty:
-        spans = eps[~eps["LS"].isin(("V3", "V4"))][["CHILD", "DECOM", "DEC"]]
+        spans = eps[~eps["LS"].isin(SHORT_BREAK_LS)][["CHILD", "DECOM", "DEC"]]
         spans = spans.rename(columns={"DECOM": "START", "DEC": "END"})
         known = mis[mis["CHILD"].isin(eps["CHILD"]) & mis["MIS_START"].notna()]
         bad = ~inside(known, "MIS_START", spans)
