@@ -39,6 +39,24 @@ MEASURES = {
     "stability_3plus_pct": "% of children looked after on 31 March with 3 or more placements during the year",
     "stability_long_term_pct": "% of children under 16 looked after for 2.5+ years living in the same placement "
     "for 2+ years (or placed for adoption and the two placements together last 2+ years)",
+    "missing_pct": "% of children looked after during the year who had a missing incident (LAIT Children_missing)",
+    "sdq_average": "average SDQ score of children aged 4-16 looked after continuously for 12 months at 31 March "
+    "(LAIT Emotional_LAC)",
+    "convicted_pct": "% of children aged 10+ looked after continuously for 12 months at 31 March convicted or "
+    "subject to a youth caution or conditional caution in the year (LAIT LAC_Convictions)",
+    "care_leavers_19_21_eet_pct": "% of care leavers aged 19-21 in education, employment or training (LAIT "
+    "CareLeaverEET)",
+    "care_leavers_19_21_suitable_accom_pct": "% of care leavers aged 19-21 in suitable accommodation (LAIT "
+    "CareLeaverAcc)",
+}
+# LAIT indicator (Short Desc) -> measure. Not LACDistance: it counts children placed over 20 miles from home AND
+# outside the LA, a narrower figure than placed_over_20_miles_pct, so it is no comparator for it.
+_LAIT = {
+    "Children_missing": "missing_pct",
+    "Emotional_LAC": "sdq_average",
+    "LAC_Convictions": "convicted_pct",
+    "CareLeaverEET": "care_leavers_19_21_eet_pct",
+    "CareLeaverAcc": "care_leavers_19_21_suitable_accom_pct",
 }
 _CLA_TYPES = {
     "Children looked after on 31 March each year": ("cla_at_end", "rate_per_10k"),
@@ -74,9 +92,10 @@ def _rows(df: pd.DataFrame, measure: str, column: str) -> pd.DataFrame:
 
 
 def build_reference(dfe_dir: str | Path) -> pd.DataFrame:
-    """The long table of published_benchmarks.csv from the DfE files in `dfe_dir` (cla_number_and_rate_per_10k_
-    children.csv, la_cla_placement_stability.csv, la_cla_ceased_by_reason_slim.csv.gz): columns year_ending_march,
-    area_code, measure, value. Run by the maintainers when the DfE publishes a new year."""
+    """The long table of published_benchmarks.csv from the DfE files in `dfe_dir`
+    (cla_number_and_rate_per_10k_children.csv, la_cla_placement_stability.csv, la_cla_ceased_by_reason_slim.csv.gz
+    and, when present, the LAIT's lait_indicators_long.parquet): columns year_ending_march, area_code, measure,
+    value. Run by the maintainers when the DfE publishes a new year."""
     dfe = Path(dfe_dir)
     try:
         cla = pd.read_csv(dfe / "cla_number_and_rate_per_10k_children.csv", dtype=str, encoding="utf-8-sig")
@@ -107,8 +126,35 @@ def build_reference(dfe_dir: str | Path) -> pd.DataFrame:
     for reason, (count, pct) in _CEASED.items():
         rows = ceased[ceased["characteristic"] == reason]
         parts += [_rows(rows, count, "number"), _rows(rows, pct, "percentage")]
+    years = set(cla["time_period"].astype(int))
+    if (dfe / "lait_indicators_long.parquet").exists():
+        parts.append(_lait_rows(pd.read_parquet(dfe / "lait_indicators_long.parquet"), years))
     out = pd.concat(parts, ignore_index=True).dropna(subset=["area_code"])
     return out.sort_values(["measure", "year_ending_march", "area_code"]).reset_index(drop=True)
+
+
+def _lait_rows(lait: pd.DataFrame, years: set[int]) -> pd.DataFrame:
+    """The _LAIT indicators of the LAIT long table, for the `years` the other files cover (so that every measure has
+    the same published years): LA rows by DfE number, England (970) and regions (by name) to ONS codes."""
+    rows = lait[lait["Short Desc"].isin(_LAIT) & lait["Years"].str.fullmatch(r"\d{4}")]
+    rows = rows[rows["Years"].astype(int).isin(years)]
+    areas = pd.read_csv(POPULATION_FILE, dtype={"area_code": str, "region_code": str})
+    areas = areas.sort_values("mid_year").drop_duplicates("area_code", keep="last")
+    las = areas[areas["level"] == "Local authority"].sort_values("mid_year").drop_duplicates("old_la_code", keep="last")
+    by_number = dict(zip(las["old_la_code"].astype(int), las["area_code"]))
+    regions = areas[areas["level"] == "Regional"]
+    by_name = dict(zip(regions["area_name"], regions["area_code"]))
+    number = pd.to_numeric(rows["LA Number"], errors="coerce")
+    code = number.map(by_number).fillna(rows["LA and Regions"].map(by_name))
+    code = code.where(number != 970, ENGLAND)
+    return pd.DataFrame(
+        {
+            "year_ending_march": rows["Years"].astype(int),
+            "area_code": code,
+            "measure": rows["Short Desc"].map(_LAIT),
+            "value": pd.to_numeric(rows["Values"], errors="coerce"),  # '-' (suppressed or not published): blank
+        }
+    )
 
 
 def load_published(path: str | Path | None = None) -> pd.DataFrame:

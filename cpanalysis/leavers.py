@@ -12,14 +12,17 @@ import pandas as pd
 from cpanalysis.errors import InputError
 
 IN_TOUCH = ("YES",)
-EET = ("F1", "P1", "F2", "P2", "F3", "P3")  # higher / other education, training or employment, full or part time
+# ACTIV: F full time / P part time in higher education (1), other education (2), training or employment (4, 5);
+# G4-G6 not in education, employment or training (NEET); 0 no information
+EET = r"[FP][0-9]"
+HIGHER_EDUCATION = ("F1", "P1")
 SUITABLE = r"[A-Z]1"  # ACCOM: accommodation type letter + 1 suitable / 2 not suitable
 
 
 def care_leavers(oc3: pd.DataFrame, year: int | None = None, header: pd.DataFrame | None = None) -> pd.DataFrame:
     """Care leavers in the OC3 return of collection `year` (default: the latest year present) by age on 31
     March of that year (the age at their birthday in the year): age, leavers, in_touch (IN_TOUCH YES), eet
-    (ACTIV F1, P1, F2, P2, F3, P3), suitable_accommodation (ACCOM a letter then 1). A DOB missing from OC3 is
+    (ACTIV F or P: full or part time), suitable_accommodation (ACCOM a letter then 1). A DOB missing from OC3 is
     taken from the header; leavers with no DOB at all are counted under age 'Unknown'."""
     columns = ["age", "leavers", "in_touch", "eet", "suitable_accommodation"]
     missing = {"CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"} - set(oc3.columns)
@@ -44,7 +47,7 @@ def care_leavers(oc3: pd.DataFrame, year: int | None = None, header: pd.DataFram
         {
             "age": age.to_numpy(),
             "in_touch": rows["IN_TOUCH"].isin(IN_TOUCH).to_numpy(),
-            "eet": rows["ACTIV"].isin(EET).to_numpy(),
+            "eet": rows["ACTIV"].str.fullmatch(EET).fillna(False).to_numpy(),
             "suitable_accommodation": rows["ACCOM"].str.fullmatch(SUITABLE).fillna(False).to_numpy(),
         }
     )
@@ -64,7 +67,8 @@ def leaver_rates(
     """The DfE's care-leaver indicators for collection `year` (year ending 31 March `year`) over care leavers aged
     `ages` (inclusive; 19-21 by default, as published; 17-18 the other published group): leavers, and the percent
     of ALL of them (not only those in touch) in touch, in education, employment or training, and in suitable
-    accommodation (care_leavers). No OC3 rows for that year: leavers 0 and the percentages blank."""
+    accommodation (care_leavers), with the counts (in_touch, eet, suitable_accommodation). No OC3 rows for that
+    year: leavers 0 and the percentages blank."""
     by_age = care_leavers(oc3, year, header)
     known = by_age[by_age["age"] != "Unknown"]
     ages_ = pd.to_numeric(known["age"])
@@ -76,7 +80,33 @@ def leaver_rates(
 
     return {
         "leavers": n,
+        "in_touch": int(rows["in_touch"].sum()),
+        "eet": int(rows["eet"].sum()),
+        "suitable_accommodation": int(rows["suitable_accommodation"].sum()),
         "in_touch_pct": pct("in_touch"),
         "eet_pct": pct("eet"),
         "suitable_accommodation_pct": pct("suitable_accommodation"),
     }
+
+
+def care_leaver_measures(oc3: pd.DataFrame, year: int, header: pd.DataFrame | None = None) -> dict[str, float]:
+    """G3, P4.12 and P5.5 for collection `year`: care_leavers (aged 17-21 on the year's OC3, every age with a known
+    DOB), and for each published age group (17-18, 19-21) the leavers and, counts beside percentages, those in
+    touch, in education, employment or training and in suitable accommodation (leaver_rates):
+    care_leavers_17_18, care_leavers_17_18_in_touch(_pct), ..._eet(_pct), ..._suitable_accom(_pct); the same for
+    19_21; care_leavers_higher_education (aged 17-21, ACTIV F1/P1: full or part time in higher education)."""
+    out: dict[str, float] = {}
+    total = 0
+    for lo, hi in ((17, 18), (19, 21)):
+        r = leaver_rates(oc3, year, header, (lo, hi))
+        name = f"care_leavers_{lo}_{hi}"
+        total += r["leavers"]
+        out[name] = r["leavers"]
+        for key, label in (("in_touch", "in_touch"), ("eet", "eet"), ("suitable_accommodation", "suitable_accom")):
+            out[f"{name}_{label}"] = r[key]
+            out[f"{name}_{label}_pct"] = r[f"{key}_pct"]
+    rows = oc3[oc3["YEAR"] == year] if "YEAR" in oc3 else oc3
+    by_age = care_leavers(rows[rows["ACTIV"].isin(HIGHER_EDUCATION)], year, header)
+    ages = pd.to_numeric(by_age["age"], errors="coerce")
+    he = int(by_age.loc[ages.between(17, 21), "leavers"].sum())
+    return {"care_leavers": total, **out, "care_leavers_higher_education": he}

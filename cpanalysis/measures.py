@@ -6,15 +6,73 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cpanalysis import adoption, leavers, population
+from cpanalysis import adoption, distance, health, leavers, missing, population, reviews
 from cpanalysis.categories import ADOPTED, SGO
 from cpanalysis.errors import InputError
 from cpanalysis.ssda903 import Dataset
-from cpanalysis.ssda903.schema import collection_year
+from cpanalysis.ssda903.schema import collection_year, year_start
 
 ADOPTION_3YR = ("A1", "A2", "A10", "A3_pct", "adopted")
 LONG_TERM = ("stability_long_term_n", "stability_long_term_eligible", "stability_long_term_pct")
 CONTRACT = ("cla_at_end", "starts", "ceased", "adopted", "ceased_sgo", "A1", "A2", "A10", "A3_pct")
+# the measures of each table beyond Episodes: always listed, blank when the data lack the table (see NOTES)
+REVIEWS = (
+    "reviews_held",
+    "reviews_in_time",
+    "reviews_in_time_pct",
+    "children_review_due",
+    "children_reviews_all_in_time",
+    "children_reviews_all_in_time_pct",
+    "reviews_aged_4plus",
+    "reviews_participated",
+    "review_participation_pct",
+)
+DISTANCE = ("distance_known", "placed_over_20_miles_n", "placed_over_20_miles_pct")
+MISSING = (
+    "missing_children",
+    "missing_episodes",
+    "missing_5plus",
+    "away_children",
+    "away_episodes",
+    "cla_during",
+    "missing_pct",
+)
+HEALTH = (
+    "oc2_cohort",
+    "health_check_n",
+    "health_check_pct",
+    "immunisations_n",
+    "immunisations_pct",
+    "teeth_check_n",
+    "teeth_check_pct",
+    "under5",
+    "health_assessment_under5_n",
+    "health_assessment_under5_pct",
+    "sdq_scored",
+    "sdq_20plus_n",
+    "sdq_20plus_pct",
+    "sdq_average",
+    "aged_10plus",
+    "convicted_n",
+    "convicted_pct",
+)
+LEAVERS = (
+    ("care_leavers",)
+    + tuple(
+        f"care_leavers_{g}{s}"
+        for g in ("17_18", "19_21")
+        for s in (
+            "",
+            "_in_touch",
+            "_in_touch_pct",
+            "_eet",
+            "_eet_pct",
+            "_suitable_accom",
+            "_suitable_accom_pct",
+        )
+    )
+    + ("care_leavers_higher_education",)
+)
 
 
 def _date(value: object, name: str) -> pd.Timestamp:
@@ -43,9 +101,16 @@ def measures_table(data: Dataset, start: pd.Timestamp, end: pd.Timestamp, la_cod
     - waiting_for_adoption: placement order, not yet placed, at `end`.
     - stability_3plus(_n, _pct): looked after at `end` with 3+ placements in the 12 months to `end`;
       stability_long_term(_n, _eligible, _pct) at `end` (the DfE figures when `end` is 31 March).
-    - care_leavers_19_21 (+ _in_touch_pct, _eet_pct, _suitable_pct; when the data has an OC3 table): care leavers
-      aged 19-21 in the OC3 return of the year ending 31 March that holds `end` (cpanalysis.leavers.leaver_rates);
-      0 and blanks until that year's OC3 is in the data.
+    - reviews (REVIEWS; cpanalysis.reviews): reviews held in the period within statutory timescales, children
+      whose every review due was on time, participation of children aged 4+.
+    - distance (DISTANCE; cpanalysis.distance): looked after at `end` placed more than 20 miles from home.
+    - missing (MISSING; cpanalysis.missing): children with missing / away episodes starting in the period.
+    - health (HEALTH; cpanalysis.health): the OC2 cohort of the year ending 31 March that holds `end` and its
+      health checks, immunisations, dental checks, development assessments, SDQ and convictions.
+    - care leavers (LEAVERS; cpanalysis.leavers.care_leaver_measures): care leavers aged 17-21 on the OC3 return
+      of the year ending 31 March that holds `end`, and by age group 17-18 / 19-21 in touch, in education,
+      employment or training, in suitable accommodation. A group whose table the data lack is listed blank, with
+      the reason in the notes.
     - rate_per_10k (with `la_code`): cla_at_end per 10,000 children aged 0-17, ONS mid-(N-1) estimate for the
       year ending 31 March N that holds `end` (past the last estimate: the latest one, with a note).
 
@@ -120,15 +185,11 @@ def measures_table(data: Dataset, start: pd.Timestamp, end: pd.Timestamp, la_cod
         ("stability_long_term_pct", long_term["percent"]),
     ]
     year_ending = collection_year(end)
-    oc3 = data.tables.get("oc3")
-    if oc3 is not None and {"CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"} <= set(oc3.columns):
-        cl = leavers.leaver_rates(oc3, year_ending, header)
-        rows += [
-            ("care_leavers_19_21", cl["leavers"]),
-            ("care_leavers_19_21_in_touch_pct", cl["in_touch_pct"]),
-            ("care_leavers_19_21_eet_pct", cl["eet_pct"]),
-            ("care_leavers_19_21_suitable_pct", cl["suitable_accommodation_pct"]),
-        ]
+    rows += _group(data, REVIEWS, "reviews", notes, lambda: _reviews(data, start, end))
+    rows += _group(data, DISTANCE, "", notes, lambda: _distance(eps, end, notes))
+    rows += _group(data, MISSING, "missing", notes, lambda: missing.missing_summary(data["missing"], eps, start, end))
+    rows += _group(data, HEALTH, "oc2", notes, lambda: _health(data, year_ending, notes))
+    rows += _group(data, LEAVERS, "oc3", notes, lambda: _leavers(data, year_ending, notes))
     if la_code:
         children, _, note = population.population_estimate(la_code, year_ending)
         rows.append(("rate_per_10k", population.rate_per_10k(len(cla), children)))
@@ -138,6 +199,57 @@ def measures_table(data: Dataset, start: pd.Timestamp, end: pd.Timestamp, la_cod
     table = pd.DataFrame({"measure": [m for m, _ in rows], "value": pd.Series(values, dtype=object)})
     table.attrs["notes"] = notes
     return table
+
+
+def _has(data: Dataset, table: str) -> bool:
+    """The data hold the table: a file of it was read, or (data built in memory) it has rows."""
+    files = data.files
+    if "table" in files and (files["table"] == table).any():
+        return True
+    return table in data.tables and not data.tables[table].empty
+
+
+def _group(data: Dataset, names: tuple[str, ...], table: str, notes: dict[str, str], compute) -> list:
+    """The rows of one group of measures: computed when the data hold `table` (or table is ''), else blank with a
+    note saying why."""
+    if table and not _has(data, table):
+        notes[names[0]] = f"no {table} table in the data: {', '.join(names)} blank"
+        return [(m, np.nan) for m in names]
+    values = compute()
+    return [(m, values.get(m, np.nan)) for m in names]
+
+
+def _reviews(data: Dataset, start: pd.Timestamp, end: pd.Timestamp) -> dict[str, float]:
+    rev = data["reviews"]
+    known_from = pd.Timestamp(year_start(int(rev["YEAR"].min()))) if "YEAR" in rev and len(rev) else None
+    return {
+        **reviews.timeliness(rev, data["episodes"], start, end, known_from),
+        **reviews.participation(rev, start, end, data["header"]),
+    }
+
+
+def _distance(eps: pd.DataFrame, end: pd.Timestamp, notes: dict[str, str]) -> dict[str, float]:
+    if not distance.has_distance(eps):
+        notes["distance_known"] = (
+            "the episodes have no PL_DISTANCE and no postcode-centroid table was given: distance measures blank"
+        )
+        return {}
+    return distance.placed_far(eps, end)
+
+
+def _health(data: Dataset, year: int, notes: dict[str, str]) -> dict[str, float]:
+    values = health.outcomes(data["oc2"], data["episodes"], data["header"], year)
+    if len(values) == 1:
+        notes["oc2_cohort"] = f"no OC2 rows for the year ending 31 March {year}: health and offending blank"
+    return values
+
+
+def _leavers(data: Dataset, year: int, notes: dict[str, str]) -> dict[str, float]:
+    oc3 = data["oc3"]
+    if "YEAR" in oc3 and not (oc3["YEAR"] == year).any():
+        notes["care_leavers"] = f"no OC3 rows for the year ending 31 March {year}: care leaver measures blank"
+        return {}
+    return leavers.care_leaver_measures(oc3, year, data["header"])
 
 
 def _has_years(data: Dataset) -> bool:

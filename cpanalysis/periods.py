@@ -51,6 +51,22 @@ def episodes_with_periods(episodes: pd.DataFrame) -> pd.DataFrame:
     return eps
 
 
+def period_bounds(episodes: pd.DataFrame) -> pd.DataFrame:
+    """One row per period of care, quickly (no code sequences): CHILD, PERIOD, START, END (NaT while looked
+    after), SHORT_BREAKS_ONLY. The same periods as periods_of_care; `episodes` may already be
+    episodes_with_periods output."""
+    eps = episodes if "PERIOD_START" in episodes else episodes_with_periods(episodes)
+    key = [eps["CHILD"], eps["PERIOD"]]
+    out = pd.DataFrame(
+        {
+            "START": eps["PERIOD_START"].groupby(key, sort=True).first(),
+            "END": eps["PERIOD_END"].groupby(key, sort=True).first(),
+            "SHORT_BREAKS_ONLY": eps["SHORT_BREAKS_ONLY"].groupby(key, sort=True).first(),
+        }
+    )
+    return out.rename_axis(["CHILD", "PERIOD"]).reset_index()
+
+
 def periods_of_care(episodes: pd.DataFrame) -> pd.DataFrame:
     """One row per child's period of care: CHILD, PERIOD, START, END (NaT while looked after),
     REASON (REC of the last episode, blank while open), N_EPISODES, FIRST_RNE, LEGAL_STATUSES and

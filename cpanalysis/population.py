@@ -31,10 +31,18 @@ def _no_short_breaks(episodes: pd.DataFrame) -> pd.DataFrame:
     return episodes[~episodes["LS"].isin(SHORT_BREAK_LS)]
 
 
+def age_in_years(dob: pd.Series, date: pd.Timestamp | pd.Series) -> pd.Series:
+    """Age in completed years at `date` (one date, or one per row): a child is 4 on their 4th birthday (29 February
+    birthdays turn on 1 March in other years). Blank DOB: NaN."""
+    if not isinstance(date, pd.Series):
+        date = pd.Series(pd.Timestamp(date), index=dob.index)
+    not_yet = (dob.dt.month > date.dt.month) | ((dob.dt.month == date.dt.month) & (dob.dt.day > date.dt.day))
+    return date.dt.year - dob.dt.year - not_yet.astype(int)
+
+
 def age_band(dob: pd.Series, date: pd.Timestamp) -> pd.Series:
-    """Age band at `date` (completed years): under 1, 1-4, 5-9, 10-15, 16 and over."""
-    not_yet = (dob.dt.month > date.month) | ((dob.dt.month == date.month) & (dob.dt.day > date.day))
-    years = date.year - dob.dt.year - not_yet.astype(int)
+    """Age band at `date` (completed years, age_in_years): under 1, 1-4, 5-9, 10-15, 16 and over."""
+    years = age_in_years(dob, pd.Timestamp(date))
     bins = pd.cut(years, [-np.inf, 0, 4, 9, 15, np.inf], labels=AGE_BANDS)
     return bins.astype(object).where(dob.notna(), "Unknown")
 
@@ -69,6 +77,14 @@ def cla_count(episodes: pd.DataFrame, date: pd.Timestamp) -> int:
     date = pd.Timestamp(date)
     eps = _no_short_breaks(episodes)
     return int(eps.loc[(eps["DECOM"] <= date) & (eps["DEC"].isna() | (eps["DEC"] > date)), "CHILD"].nunique())
+
+
+def cla_during(episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
+    """Children looked after at any time in [start, end] (the DfE's 'looked after during the year'): the CHILDs
+    with a non-short-break episode with DECOM <= end and (DEC blank or DEC >= start)."""
+    eps = _no_short_breaks(episodes)
+    during = (eps["DECOM"] <= pd.Timestamp(end)) & (eps["DEC"].isna() | (eps["DEC"] >= pd.Timestamp(start)))
+    return pd.Series(eps.loc[during, "CHILD"].unique(), name="CHILD")
 
 
 def cla_series(episodes: pd.DataFrame, dates: list[pd.Timestamp]) -> pd.DataFrame:

@@ -29,7 +29,7 @@ from cpanalysis.errors import InputError
 from cpanalysis.paths import REFERENCE
 
 POLARITIES = ("high", "low", "context")
-UNITS = ("count", "percent", "days", "rate")
+UNITS = ("count", "percent", "days", "rate", "score")
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,33 @@ REGISTRY: tuple[Measure, ...] = (
     Measure(
         "G2", "rate_per_10k", "Rate per 10,000 children aged 0-17 looked after", "context", "rate", ("cla_at_end",)
     ),
-    Measure("G3", "starts", "Children starting to be looked after (year to date)", "context", "count", cumulative=True),
-    Measure("G4", "ceased", "Children ceasing to be looked after (year to date)", "context", "count", cumulative=True),
+    Measure("G3", "care_leavers", "Number of care leavers aged 17-21 (OC3 of the year)", "context", "count"),
+    Measure("G4", "starts", "Children starting to be looked after (year to date)", "context", "count", cumulative=True),
+    Measure("G5", "ceased", "Children ceasing to be looked after (year to date)", "context", "count", cumulative=True),
+    Measure(
+        "P1.2",
+        "reviews_in_time_pct",
+        "% of cared for children's reviews held within timescales (year to date)",
+        "high",
+        "percent",
+        ("reviews_in_time", "reviews_held"),
+    ),
+    Measure(
+        "P1.2b",
+        "children_reviews_all_in_time_pct",
+        "% of children with a review due whose every review due was on time (year to date)",
+        "high",
+        "percent",
+        ("children_reviews_all_in_time", "children_review_due"),
+    ),
+    Measure(
+        "P1.3",
+        "review_participation_pct",
+        "% of reviews of children aged 4+ in which the child participated (year to date)",
+        "high",
+        "percent",
+        ("reviews_participated", "reviews_aged_4plus"),
+    ),
     Measure(
         "P2.1",
         "in_house_foster",
@@ -64,6 +89,14 @@ REGISTRY: tuple[Measure, ...] = (
         "count",
     ),
     Measure("P2.2", "external_foster", "Cared for children in external (IFA) foster care", "low", "count"),
+    Measure(
+        "P2.3",
+        "placed_over_20_miles_pct",
+        "% of cared for children placed more than 20 miles from home",
+        "low",
+        "percent",
+        ("placed_over_20_miles_n", "distance_known"),
+    ),
     Measure(
         "P2.4",
         "residential_pct",
@@ -87,6 +120,38 @@ REGISTRY: tuple[Measure, ...] = (
         "low",
         "percent",
         ("stability_3plus_n", "cla_at_end"),
+    ),
+    Measure(
+        "P2.7",
+        "missing_5plus",
+        "Cared for children who went missing 5 times or more (year to date)",
+        "low",
+        "count",
+        cumulative=True,
+    ),
+    Measure(
+        "P2.7a",
+        "missing_children",
+        "Cared for children who went missing (year to date)",
+        "low",
+        "count",
+        cumulative=True,
+    ),
+    Measure(
+        "P2.7b",
+        "missing_pct",
+        "% of children looked after in the period who went missing (year to date)",
+        "low",
+        "percent",
+        ("missing_children", "cla_during"),
+    ),
+    Measure(
+        "P2.7c",
+        "away_children",
+        "Cared for children away from placement without authorisation (year to date)",
+        "low",
+        "count",
+        cumulative=True,
     ),
     Measure(
         "P2.9",
@@ -142,6 +207,118 @@ REGISTRY: tuple[Measure, ...] = (
         rag_on="A10_3yr",
     ),
     Measure("P2.16", "waiting_for_adoption", "Children with a placement order not yet placed", "context", "count"),
+    Measure(
+        "P3.0",
+        "oc2_cohort",
+        "Children looked after continuously for 12 months at 31 March (OC2 cohort)",
+        "context",
+        "count",
+    ),
+    Measure(
+        "P3.3",
+        "health_check_pct",
+        "% of children in care over 12 months with their annual health assessment",
+        "high",
+        "percent",
+        ("health_check_n", "oc2_cohort"),
+    ),
+    Measure(
+        "P3.4",
+        "immunisations_pct",
+        "% of children in care over 12 months with immunisations up to date",
+        "high",
+        "percent",
+        ("immunisations_n", "oc2_cohort"),
+    ),
+    Measure(
+        "P3.5",
+        "teeth_check_pct",
+        "% of children in care over 12 months who had a dental check",
+        "high",
+        "percent",
+        ("teeth_check_n", "oc2_cohort"),
+    ),
+    Measure(
+        "P3.6",
+        "health_assessment_under5_pct",
+        "% of children under 5 in care over 12 months with development assessments up to date",
+        "high",
+        "percent",
+        ("health_assessment_under5_n", "under5"),
+    ),
+    Measure(
+        "P3.8",
+        "sdq_20plus_pct",
+        "% of children aged 4-16 in care over 12 months with an SDQ score of 20 or above",
+        "low",
+        "percent",
+        ("sdq_20plus_n", "sdq_scored"),
+    ),
+    Measure(
+        "P3.8b",
+        "sdq_average",
+        "Average SDQ score of children aged 4-16 in care over 12 months",
+        "low",
+        "score",
+        ("sdq_scored",),
+    ),
+    Measure(
+        "P4.11",
+        "care_leavers_17_18_eet_pct",
+        "% of care leavers aged 17-18 in education, employment or training",
+        "high",
+        "percent",
+        ("care_leavers_17_18_eet", "care_leavers_17_18"),
+    ),
+    Measure(
+        "P4.12",
+        "care_leavers_19_21_eet_pct",
+        "% of care leavers aged 19-21 in education, employment or training",
+        "high",
+        "percent",
+        ("care_leavers_19_21_eet", "care_leavers_19_21"),
+    ),
+    Measure("P5.1", "care_leavers_higher_education", "Care leavers aged 17-21 in higher education", "high", "count"),
+    Measure(
+        "P5.5",
+        "care_leavers_19_21_suitable_accom_pct",
+        "% of care leavers aged 19-21 in suitable accommodation",
+        "high",
+        "percent",
+        ("care_leavers_19_21_suitable_accom", "care_leavers_19_21"),
+    ),
+    Measure(
+        "P5.5b",
+        "care_leavers_17_18_suitable_accom_pct",
+        "% of care leavers aged 17-18 in suitable accommodation",
+        "high",
+        "percent",
+        ("care_leavers_17_18_suitable_accom", "care_leavers_17_18"),
+    ),
+    Measure(
+        "P5.5c",
+        "care_leavers_19_21_in_touch_pct",
+        "% of care leavers aged 19-21 the local authority is in touch with",
+        "high",
+        "percent",
+        ("care_leavers_19_21_in_touch", "care_leavers_19_21"),
+    ),
+    Measure(
+        "P5.5d",
+        "care_leavers_17_18_in_touch_pct",
+        "% of care leavers aged 17-18 the local authority is in touch with",
+        "high",
+        "percent",
+        ("care_leavers_17_18_in_touch", "care_leavers_17_18"),
+    ),
+    Measure(
+        "P5.6",
+        "convicted_pct",
+        "% of children aged 10+ in care over 12 months convicted or given a youth caution in the year",
+        "low",
+        "percent",
+        ("convicted_n", "aged_10plus"),
+    ),
 )
 BY_MEASURE = {m.measure: m for m in REGISTRY}
 BASES = {m.measure: m.bases for m in REGISTRY if m.bases}
@@ -395,6 +572,20 @@ def quarter_columns(data, period_end: pd.Timestamp, la_code: str | None = None) 
     for q, q_end in enumerate(pd.date_range(fy_start, end, freq="QE-MAR"), 1):
         cols[f"Q{q} {fy}"] = measures_table(data, fy_start, q_end, la_code)
     return cols
+
+
+def section(card: pd.DataFrame, *refs: str) -> pd.DataFrame:
+    """The scorecard rows whose Ref is one of `refs` or starts with one followed by a dot or a letter (e.g. 'P1'
+    gives P1.2, P1.2b, P1.3; 'P5.5' gives P5.5, P5.5b, ...), in the scorecard's order."""
+    pattern = "|".join(f"{r.replace('.', '[.]')}(?:[.a-z].*)?" for r in refs)
+    return card[card["Ref"].str.fullmatch(pattern)].reset_index(drop=True)
+
+
+def blank_notes(columns: dict[str, pd.DataFrame]) -> list[str]:
+    """Why some measures are blank in the latest column (a table the data lack; see measures_table)."""
+    if not columns:
+        return []
+    return list(dict(list(columns.values())[-1].attrs.get("notes", {})).values())
 
 
 def values_long(columns: dict[str, pd.DataFrame]) -> pd.DataFrame:

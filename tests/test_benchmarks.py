@@ -62,3 +62,17 @@ def test_the_shipped_table_is_rebuilt_from_the_dfe_files(dfe_dir):
     shipped = benchmarks.load_published()
     rebuilt = benchmarks.build_reference(dfe_dir)
     pd.testing.assert_frame_equal(rebuilt.reset_index(drop=True), shipped, check_dtype=False)
+
+
+def test_lait_comparators_for_the_new_measures():
+    # LAIT, year ending March 2021: England 10% of children looked after went missing, average SDQ 13.7, 2% of the
+    # OC2 cohort aged 10+ convicted, 52% of care leavers aged 19-21 in EET, 88% in suitable accommodation;
+    # Cheshire East 10%, 14.3, (suppressed), 50%, 94%
+    b = benchmarks.benchmarks("E06000049", 2021).set_index("measure")
+    assert b.loc["missing_pct", ["england", "la"]].tolist() == [10, 10]
+    assert b.loc["sdq_average", ["england", "la"]].tolist() == [13.7, 14.3]
+    assert b.loc["convicted_pct", "england"] == 2 and pd.isna(b.loc["convicted_pct", "la"])
+    assert b.loc["care_leavers_19_21_eet_pct", ["england", "la"]].tolist() == [52, 50]
+    assert b.loc["care_leavers_19_21_suitable_accom_pct", ["england", "la"]].tolist() == [88, 94]
+    # no comparator for the distance measure: LAIT's counts only placements outside the LA as well
+    assert "placed_over_20_miles_pct" not in b.index

@@ -93,7 +93,9 @@ EXPECTED = {
     "care_leavers_19_21": 3,
     "care_leavers_19_21_in_touch_pct": 33.3,
     "care_leavers_19_21_eet_pct": 33.3,
-    "care_leavers_19_21_suitable_pct": 0.0,
+    "care_leavers_19_21_suitable_accom_pct": 0.0,
+    # aged 17-21: X1 (17) and the three above
+    "care_leavers": 4,
     "rate_per_10k": 1,
 }
 
@@ -107,7 +109,11 @@ def test_measures_table_by_hand():
     three = {m: values.pop(m) for m in list(values) if m.endswith("_3yr")}
     assert sorted(three) == ["A10_3yr", "A1_3yr", "A2_3yr", "A3_pct_3yr", "adopted_3yr"]
     assert all(pd.isna(v) for v in three.values()) and "the data begin 01/04/2023" in table.attrs["notes"]["A1_3yr"]
-    assert values == EXPECTED
+    assert {m: values[m] for m in EXPECTED} == EXPECTED
+    # no Reviews, Missing or OC2 table in these data: those measures are listed blank, with the reason
+    assert pd.isna(values["reviews_in_time_pct"]) and pd.isna(values["missing_children"])
+    assert pd.isna(values["oc2_cohort"])
+    assert "no reviews table" in table.attrs["notes"]["reviews_held"]
 
 
 @pytest.mark.parametrize(
@@ -176,7 +182,7 @@ def test_measures_cli_end_to_end(tmp_path):
     ]
     values = dict(zip(table["measure"], table["value"]))
     assert all(pd.isna(values.pop(m)) for m in list(values) if m.endswith("_3yr"))
-    assert values == EXPECTED
+    assert {m: values[m] for m in EXPECTED} == EXPECTED
     assert "note: A1_3yr: needs the three years" in res.stderr
 
 
@@ -232,3 +238,47 @@ def test_bad_dates_exit_2_with_a_message(start, end, message, d2i_validator):
 def test_missing_data_folder_exits_2(tmp_path):
     res = _measures(str(tmp_path / "nowhere"), "--start", "2019-04-01", "--end", "2020-03-31")
     assert res.returncode == 2 and "Traceback" not in res.stderr
+
+
+def test_a_folder_without_the_other_tables_lists_their_measures_blank(tmp_path, d2i_sample):
+    import shutil
+
+    from cpanalysis.measures import DISTANCE, HEALTH, LEAVERS, MISSING, REVIEWS
+
+    for name in ("2019-episodes.csv", "2019-header.csv", "2020-episodes.csv", "2020-header.csv"):
+        shutil.copy(d2i_sample / name, tmp_path / name)
+    res = _measures(str(tmp_path), "--start", "2019-04-01", "--end", "2020-03-31")
+    assert res.returncode == 0, res.stderr
+    lines = dict(line.split(",", 1) for line in res.stdout.splitlines()[1:])
+    for m in REVIEWS + DISTANCE + MISSING + HEALTH + LEAVERS:
+        assert lines[m] == "", m
+    for table in ("reviews", "missing", "oc2", "oc3"):
+        assert f"no {table} table in the data" in res.stderr
+    assert "no PL_DISTANCE" in res.stderr
+
+
+def test_every_measure_of_the_issue_is_listed(d2i_sample):
+    res = _measures(str(d2i_sample), "--start", "2019-04-01", "--end", "2020-03-31")
+    assert res.returncode == 0, res.stderr
+    names = {line.split(",", 1)[0] for line in res.stdout.splitlines()[1:]}
+    wanted = {
+        "care_leavers",
+        "reviews_in_time_pct",
+        "children_reviews_all_in_time_pct",
+        "review_participation_pct",
+        "placed_over_20_miles_pct",
+        "missing_children",
+        "missing_5plus",
+        "away_children",
+        "oc2_cohort",
+        "health_check_pct",
+        "immunisations_pct",
+        "teeth_check_pct",
+        "health_assessment_under5_pct",
+        "sdq_20plus_pct",
+        "sdq_average",
+        "convicted_pct",
+    }
+    for group in ("17_18", "19_21"):
+        wanted |= {f"care_leavers_{group}_{m}_pct" for m in ("eet", "suitable_accom", "in_touch")}
+    assert wanted <= names

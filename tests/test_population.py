@@ -263,6 +263,9 @@ def test_care_leaver_rates_19_to_21_over_all_leavers():
     # suitable accommodation: none (X2 Z2, X3 B2 unsuitable; X4 '01') = 0.0%. Percentages are of all 3, in touch or not.
     assert leavers.leaver_rates(OC3, 2024, header) == {
         "leavers": 3,
+        "in_touch": 1,
+        "eet": 1,
+        "suitable_accommodation": 0,
         "in_touch_pct": 33.3,
         "eet_pct": 33.3,
         "suitable_accommodation_pct": 0.0,
@@ -270,6 +273,9 @@ def test_care_leaver_rates_19_to_21_over_all_leavers():
     # aged 17-18: X1 only, in touch, EET (F2), suitable (D1)
     assert leavers.leaver_rates(OC3, 2024, header, ages=(17, 18)) == {
         "leavers": 1,
+        "in_touch": 1,
+        "eet": 1,
+        "suitable_accommodation": 1,
         "in_touch_pct": 100.0,
         "eet_pct": 100.0,
         "suitable_accommodation_pct": 100.0,

@@ -207,3 +207,43 @@ def test_comparators_are_published_rates_and_percentages_not_counts():
     assert set(comp["year_ending_march"]) == {2025}
     assert scorecard.comparators("E06000049", 2019)["year_ending_march"].iloc[0] == 2021  # nearest published year
     assert scorecard.comparators(None, 2025).empty
+
+
+def test_the_2017_rows_from_the_903_are_on_the_scorecard():
+    # the seed's numbering: G3 is care leavers (starts and ceased are G4, G5); every 903-derivable row is there
+    t = scorecard.load_targets().set_index("ref")
+    assert t.loc["G3", "measure"] == "care_leavers" and list(t.loc[["G4", "G5"], "measure"]) == ["starts", "ceased"]
+    for ref in (
+        "P1.2",
+        "P1.3",
+        "P2.3",
+        "P2.7",
+        "P3.3",
+        "P3.4",
+        "P3.5",
+        "P3.6",
+        "P3.8",
+        "P4.11",
+        "P4.12",
+        "P5.1",
+        "P5.5",
+        "P5.6",
+    ):
+        assert ref in t.index, ref
+    assert t.index.is_unique
+    # a percentage over a cohort of 1-4 children is suppressed
+    card = scorecard.build(
+        {
+            "Year end 2020-21": pd.DataFrame(
+                {"measure": ["health_check_pct", "health_check_n", "oc2_cohort"], "value": [75.0, 3, 4]}
+            )
+        },
+        scorecard.load_targets().query("measure == 'health_check_pct'"),
+    )
+    assert card["Year end 2020-21"].tolist() == ["[c]"]
+
+
+def test_section_picks_a_group_of_rows_in_order():
+    card = pd.DataFrame({"Ref": ["G3", "P1.2", "P1.2b", "P1.3", "P2.1", "P5.5", "P5.5b", "P5.6", "P11.1"]})
+    assert scorecard.section(card, "P1")["Ref"].tolist() == ["P1.2", "P1.2b", "P1.3"]
+    assert scorecard.section(card, "P5.5", "G3")["Ref"].tolist() == ["G3", "P5.5", "P5.5b"]

@@ -17,9 +17,11 @@ import pandas as pd
 import pytest
 
 import cpanalysis.synth as synth
+from cpanalysis import health, leavers, missing, population, reviews
 from cpanalysis.categories import ADOPTED, ADOPTION_PLACEMENTS, FOSTER, SGO, SHORT_BREAK_LS, placement_category
 from cpanalysis.cli import main
 from cpanalysis.errors import InputError
+from cpanalysis.measures import DISTANCE, HEALTH, LEAVERS, MISSING, REVIEWS, measures_table
 from cpanalysis.paths import REFERENCE
 from cpanalysis.periods import periods_of_care, placements
 from cpanalysis.ssda903 import load
@@ -136,7 +138,20 @@ def _metric(data, metric: str, year: int) -> float:
         "uasc_at_31_march": lambda: _open_at(eps, end)["CHILD"].isin(data["uasc"]["CHILD"]).sum(),
         "short_break_children": lambda: eps.loc[eps["LS"].isin(SHORT_BREAK_LS), "CHILD"].nunique(),
     }
+    if metric in MEASURES_TABLE:  # Reviews, Missing, OC2, OC3, PL_DISTANCE: the package's measures (hand-tested)
+        return _year_measures(data, year)[metric]
     return others[metric]()  # KeyError for an unknown metric
+
+
+MEASURES_TABLE = REVIEWS + DISTANCE + MISSING + HEALTH + LEAVERS
+
+
+def _year_measures(data, year: int) -> pd.Series:
+    key = (id(data), year)
+    if key not in _DERIVED:
+        table = measures_table(data, T(year - 1, 4, 1), T(year, 3, 31))
+        _DERIVED[key] = table.set_index("measure")["value"]
+    return _DERIVED[key]
 
 
 @pytest.mark.parametrize("row", TARGETS.to_dict(orient="records"), ids=lambda r: f"{r['metric']}-{r['years']}")
@@ -351,13 +366,45 @@ def test_cut_year_keeps_episodes_open_in_the_year_and_blanks_later_endings():
     )
 
 
-def test_reviews_20_days_then_3_months_then_every_6_months():
-    # child 3 starts 01/05/2018: reviews 21/05/2018 (+20 days), 20/08/2018 (+91), 18/02/2019 (+182);
-    # child 1's period started 10/01/2018: 30/01/2018 (2018 year), 01/05/2018, 30/10/2018; then 30/04/2019
-    # is after 31/03/2019.
-    rev = cut_year(_history(), 2019)["reviews"]
-    assert rev[rev["CHILD"] == "3"]["REVIEW"].tolist() == [T(2018, 5, 21), T(2018, 8, 20), T(2019, 2, 18)]
-    assert rev[rev["CHILD"] == "1"]["REVIEW"].tolist() == [T(2018, 5, 1), T(2018, 10, 30)]
+def test_reviews_follow_the_statutory_chain():
+    # child 3 starts Tuesday 01/05/2018: the first review is due 20 working days later, 31/05/2018 (2-4 May, the
+    # May Day holiday 07/05 skipped, 8-11, 14-18, 21-25, the spring bank holiday 28/05 skipped, 29-31); each review
+    # is held 0-10 days before it is due or 1-40 days after, the next due 3 months after the first and then 6 months
+    # after the one before, as cpanalysis.reviews judges them
+    h = _history()
+    rev = cut_year(h, 2019)["reviews"]
+    three = rev[rev["CHILD"] == "3"]["REVIEW"].tolist()
+    assert len(three) == 3 and T(2018, 5, 20) <= three[0] <= T(2018, 7, 9)
+    chain = reviews.review_chain(rev, h["episodes"])
+    c3 = chain[chain["CHILD"] == "3"]
+    assert c3["DUE"].iloc[0] == T(2018, 5, 31)
+    gap = (c3["REVIEW"] - c3["DUE"]).dt.days
+    assert gap.between(-10, 40).all()
+    # participation codes by age: child 1 (born 29/02/2016) is under 4 at every review
+    assert set(rev[rev["CHILD"] == "1"]["REVIEW_CODE"]) == {"PN0"}
+    assert not set(rev[rev["CHILD"] == "3"]["REVIEW_CODE"]) & {"PN0"}
+
+
+def test_oc2_oc3_missing_distance_in_the_default_data(data):
+    # OC2 rows are exactly the cohort the package works out; OC3 rows are care leavers aged 17-21 (on the year's
+    # 17th-21st birthdays); the distance is
+    # known for every episode; missing episodes start while the child is looked after
+    for year in (2016, 2021):
+        oc2 = data["oc2"][data["oc2"]["YEAR"] == year]
+        cohort = health.oc2_cohort(data["episodes"], year)
+        assert set(oc2["CHILD"]) == set(cohort["CHILD"])
+        oc3 = data["oc3"][data["oc3"]["YEAR"] == year]
+        by_age = leavers.care_leavers(oc3, year)
+        # (17-year-olds only when a child left care at 16 or 17: rare in the simulation)
+        assert {"18", "19", "20", "21"} <= set(by_age["age"]) <= {"17", "18", "19", "20", "21"}
+    assert pd.to_numeric(data["episodes"]["PL_DISTANCE"]).notna().all()
+    mis = data["missing"]
+    assert len(missing.episodes_in_period(mis, data["episodes"], T(2011, 4, 1), T(2021, 3, 31))) == len(mis)
+    # mostly teenagers: at least 8 in 10 episodes start after the child's 13th birthday
+    dob = data["header"].drop_duplicates("CHILD").set_index("CHILD")["DOB"]
+    age = population.age_in_years(mis["CHILD"].map(dob), mis["MIS_START"])
+    assert (age >= 13).mean() >= 0.8
+    assert set(data["prev_perm"]["PREV_PERM"]) == {"Z1", "P1", "P2", "P3"}
 
 
 def test_text_format_and_birthdays():

@@ -85,3 +85,51 @@ def test_year_rules_flag_episodes_that_do_not_belong_to_the_file_year():
     )
     found = year_rules(eps, 2020)
     assert dict(zip(found["CHILD"], found["severity"])) == {"A": "error", "B": "warning"}
+
+
+def test_rules_for_reviews_missing_oc2_and_oc3():
+    eps = episodes_frame(
+        [
+            # A: looked after 01/06/2018 - 01/03/2020 (home, E8)
+            dict(CHILD="A", DECOM="01/06/2018", RNE="S", LS="C2", PLACE="U4", DEC="01/03/2020", REC="E8"),
+            # B: looked after since 01/01/2015, in the 2020 OC2 cohort; born 01/01/2008
+            dict(CHILD="B", DECOM="01/01/2015", RNE="S", LS="C2", PLACE="U4"),
+            # C: left at 15 (born 01/01/2004, left 01/06/2019)
+            dict(CHILD="C", DECOM="01/01/2015", RNE="S", LS="C2", PLACE="U4", DEC="01/06/2019", REC="E8"),
+        ]
+    )
+    header = header_frame(
+        [dict(CHILD="A", DOB="15/05/2015"), dict(CHILD="B", DOB="01/01/2008"), dict(CHILD="C", DOB="01/01/2004")]
+    )
+    t = tables(eps, header)
+    t["reviews"] = frame(
+        "reviews",
+        [
+            dict(CHILD="A", REVIEW="20/06/2018", REVIEW_CODE="PN0"),  # fine: aged 3
+            dict(CHILD="A", REVIEW="01/05/2018", REVIEW_CODE="PN0"),  # before the period began
+            dict(CHILD="A", REVIEW="15/05/2019", REVIEW_CODE="PN0"),  # 4 that day: PN0 is wrong
+            dict(CHILD="A", REVIEW="02/03/2020", REVIEW_CODE="PN1"),  # after DEC
+            dict(CHILD="B", REVIEW="01/02/2020", REVIEW_CODE="PN1"),  # fine
+        ],
+    )
+    t["missing"] = frame(
+        "missing",
+        [
+            dict(CHILD="B", MISSING="M", MIS_START="01/02/2020", MIS_END="03/02/2020"),  # fine
+            dict(CHILD="A", MISSING="M", MIS_START="10/03/2020"),  # after A left
+            dict(CHILD="A", MISSING="M", MIS_START="10/01/2020", MIS_END="09/01/2020"),  # ends before it starts
+        ],
+    )
+    t["oc2"] = frame("oc2", [dict(CHILD="B", HEALTH_CHECK="1"), dict(CHILD="A", HEALTH_CHECK="1")], year=2020)
+    t["oc3"] = frame("oc3", [dict(CHILD="C", IN_TOUCH="YES", ACTIV="F2", ACCOM="S1")], year=2020)
+    found = validate(t)
+    assert sorted(zip(found["CHILD"], found["rule"])) == [
+        ("A", "missing_end_before_start"),
+        ("A", "missing_outside_care"),
+        ("A", "oc2_not_in_cohort"),
+        ("A", "review_code_age"),
+        ("A", "review_outside_care"),
+        ("A", "review_outside_care"),
+        ("C", "oc3_not_care_leaver"),
+    ]
+    assert set(found["severity"]) <= {"warning", "error"} and set(found["outcome"]) == {"used"}

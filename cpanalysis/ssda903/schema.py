@@ -283,6 +283,7 @@ TABLES: dict[str, Table] = {
                 "HOME_POST",
                 "PL_POST",
                 "URN",
+                "PL_DISTANCE",  # miles from HOME_POST to PL_POST, where the case system's extract carries it
             ),
             required=("CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"),
             dates=("DECOM", "DEC"),

@@ -14,14 +14,20 @@ DfE 903 validation rules (data-to-insight/csc-validator-be-903) that matter most
 - adopted_without_ad1: an adoption (REC E11/E12) with no AD1 row (A2 cannot be computed)
 - placed_ceased_before_placed / missing_end_before_start: end dates before start dates
 - episode_outside_year: an episode in a year's file that starts after, or ended before, that year
+- review_outside_care: a review dated before the period of care began or after it ended (DEC)
+- review_code_age: REVIEW_CODE PN0 (under 4) for a child aged 4 or over at the review, or PN1-PN7 under 4
+- missing_outside_care: a missing / away episode starting on a day the child was not looked after
+- oc2_not_in_cohort: an OC2 row for a child not looked after continuously for 12 months at 31 March
+- oc3_not_care_leaver: an OC3 row for a child whose episodes in the data all ended before their 16th birthday
+(Duplicate Reviews, Missing, OC2 and OC3 rows are merged by the loader on their keys, as for every table.)
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from cpanalysis.categories import ADOPTED
-from cpanalysis.periods import episodes_with_periods
+from cpanalysis.categories import ADOPTED, SHORT_BREAK_LS
+from cpanalysis.periods import episodes_with_periods, period_bounds
 from cpanalysis.ssda903 import findings
 from cpanalysis.ssda903.schema import year_end, year_label, year_start
 
@@ -47,6 +53,7 @@ def validate(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             message="adoption plan ceased before the decision date",
         )
     )
+    out.append(outcome_rules(tables))
     mis = tables["missing"]
     bad = mis["MIS_END"] < mis["MIS_START"]
     out.append(
@@ -273,3 +280,113 @@ def year_rules(eps: pd.DataFrame, year: int) -> pd.DataFrame:
             ),
         ]
     )
+
+
+def outcome_rules(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Rules guarding the Reviews, Missing, OC2 and OC3 measures (module docstring); tables the data lack are
+    skipped."""
+    from cpanalysis.health import oc2_cohort  # the one definition of the cohort (health imports periods only)
+    from cpanalysis.population import age_in_years
+
+    eps, header = tables["episodes"], tables["header"]
+    if eps.empty:
+        return findings.empty()
+    out = []
+    per = period_bounds(eps)[["CHILD", "START", "END"]]
+
+    def inside(rows: pd.DataFrame, column: str, spans: pd.DataFrame) -> pd.Series:
+        """Whether each row's date falls in one of the child's spans (START <= date <= END, END blank = open)."""
+        m = rows[["CHILD", column]].reset_index().merge(spans, on="CHILD")
+        hit = (m["START"] <= m[column]) & (m["END"].isna() | (m[column] <= m["END"]))
+        return pd.Series(rows.index.isin(m.loc[hit, "index"]), index=rows.index)
+
+    rev = tables.get("reviews")
+    if rev is not None and not rev.empty:
+        known = rev[rev["CHILD"].isin(eps["CHILD"]) & rev["REVIEW"].notna()]
+        bad = ~inside(known, "REVIEW", per)
+        out.append(
+            findings.make(
+                known[bad],
+                table="reviews",
+                column="REVIEW",
+                rule="review_outside_care",
+                severity="warning",
+                outcome="used",
+                message="review on " + _d(known["REVIEW"]) + " is not within a period of care: not counted",
+            )
+        )
+        dob = rev["DOB"].fillna(
+            rev["CHILD"].map(header.drop_duplicates("CHILD", keep="last").set_index("CHILD")["DOB"])
+        )
+        age = age_in_years(dob, rev["REVIEW"])
+        code = rev["REVIEW_CODE"]
+        wrong = ((code == "PN0") & (age >= 4)) | (code.str.fullmatch(r"PN[1-7]").fillna(False) & (age < 4))
+        out.append(
+            findings.make(
+                rev[wrong],
+                table="reviews",
+                column="REVIEW_CODE",
+                rule="review_code_age",
+                severity="warning",
+                outcome="used",
+                message="REVIEW_CODE "
+                + code.fillna("blank").astype(str)
+                + " for a child aged "
+                + age.astype("Int64").astype(str)
+                + " at the review (PN0 is for under-4s only)",
+            )
+        )
+    mis = tables.get("missing")
+    if mis is not None and not mis.empty:
+        spans = eps[~eps["LS"].isin(SHORT_BREAK_LS)][["CHILD", "DECOM", "DEC"]]
+        spans = spans.rename(columns={"DECOM": "START", "DEC": "END"})
+        known = mis[mis["CHILD"].isin(eps["CHILD"]) & mis["MIS_START"].notna()]
+        bad = ~inside(known, "MIS_START", spans)
+        out.append(
+            findings.make(
+                known[bad],
+                table="missing",
+                column="MIS_START",
+                rule="missing_outside_care",
+                severity="warning",
+                outcome="used",
+                message="missing from "
+                + _d(known["MIS_START"])
+                + ", a day the child was not looked after: not counted",
+            )
+        )
+    oc2 = tables.get("oc2")
+    if oc2 is not None and not oc2.empty:
+        for year, rows in oc2.groupby("YEAR"):
+            bad = ~rows["CHILD"].isin(oc2_cohort(eps, int(year))["CHILD"])
+            out.append(
+                findings.make(
+                    rows[bad],
+                    table="oc2",
+                    column="CHILD",
+                    rule="oc2_not_in_cohort",
+                    severity="warning",
+                    outcome="used",
+                    message=f"not looked after continuously for 12 months at {year_end(int(year)):%d/%m/%Y}: "
+                    "left out of the health and offending measures",
+                )
+            )
+    oc3 = tables.get("oc3")
+    if oc3 is not None and not oc3.empty:
+        dob = header.drop_duplicates("CHILD", keep="last").set_index("CHILD")["DOB"]
+        last = eps.assign(END=eps["DEC"].fillna(pd.Timestamp.max.normalize())).groupby("CHILD")["END"].max()
+        seen = oc3[oc3["CHILD"].isin(last.index)]
+        sixteen = seen["DOB"].fillna(seen["CHILD"].map(dob)) + pd.DateOffset(years=16)
+        bad = seen["CHILD"].map(last) < sixteen
+        out.append(
+            findings.make(
+                seen[bad],
+                table="oc3",
+                column="CHILD",
+                rule="oc3_not_care_leaver",
+                severity="warning",
+                outcome="used",
+                message="every episode in the data ended before the 16th birthday: not a care leaver",
+            )
+        )
+    return findings.concat(out)

@@ -7,9 +7,19 @@ Collection year Y covers 1 April Y-1 to 31 March Y. Its files hold:
 - AD1: children adopted (REC E11/E12) in the year, with the decision (DATE_INT) and match dates.
 - PlacedAdoption: children in the year's Episodes with a decision that they should be placed for adoption
   made by 31 March (DATE_PLACED), with DATE_PLACED_CEASED and REASON_PLACED_CEASED if the plan ceased by then.
-- Reviews (20 days after a period starts, 3 months later, then every 6 months), Missing (a few teenagers),
-  PrevPerm (children starting a period of care: Z1, no previous permanence order), OC2 (children looked after
-  for the 12 months to 31 March), OC3 (care leavers whose 19th, 20th or 21st birthday falls in the year).
+- Reviews: the statutory chain (cpanalysis.reviews: 20 working days after a period of care starts, 3 months
+  after the first, then every 6 months after the last held), mostly held a few days early, about 1 in 20 late;
+  participation codes by age at the review (PN0 under 4).
+- Missing: a minority of children, mostly teenagers and most of all those in residential care; a few go missing
+  many times (M), some are away without authorisation (A).
+- PrevPerm: children starting a period of care, most with no previous permanence order (Z1).
+- OC2: the cohort looked after continuously for 12 months at 31 March (cpanalysis.health.oc2_cohort), with
+  health, SDQ and offending outcomes near England's published rates (data/reference/synthetic_calibration.csv).
+- OC3: care leavers (left at 16 or older, not home or adopted) whose 17th to 21st birthday falls in the year.
+- Episodes carry PL_DISTANCE (miles from home to placement): a few miles for placements in the LA's own area,
+  further for those outside it.
+All of these draw their chances from hashes of the rows (_key), not from the simulation's random stream, so the
+Episodes, Header and the other tables do not depend on them.
 """
 
 from __future__ import annotations
@@ -17,6 +27,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cpanalysis.health import oc2_cohort
+from cpanalysis.periods import episodes_with_periods, period_bounds
+from cpanalysis.population import age_in_years
+from cpanalysis.reviews import FIRST_WORKING_DAYS, add_working_days
 from cpanalysis.ssda903.schema import year_end, year_start
 
 DAY = pd.Timedelta(days=1)
@@ -32,6 +46,14 @@ def _key(*cols: pd.Series) -> np.ndarray:
     """A stable pseudo-random integer per row from its values (same row, same number, every year)."""
     h = pd.util.hash_pandas_object(pd.concat(cols, axis=1), index=False).to_numpy()
     return (h % np.uint64(1_000_003)).astype(np.int64)
+
+
+def _u(salt: str, *cols: pd.Series) -> np.ndarray:
+    """A stable uniform number in [0, 1) per row, a different one for each salt."""
+    first = cols[0]
+    salted = pd.Series(salt, index=first.index)
+    h = pd.util.hash_pandas_object(pd.concat([salted, *cols], axis=1), index=False).to_numpy()
+    return (h % np.uint64(2**40)).astype(np.float64) / 2**40
 
 
 def _birthday(dob: pd.Series, years: int) -> pd.Series:
@@ -58,6 +80,7 @@ def cut_year(h: dict[str, pd.DataFrame], year: int) -> dict[str, pd.DataFrame]:
     )
     needs_urn = eps["PLACE"].str[0].isin(["K", "R", "S"]) | eps["PLACE"].isin(["U4", "U5", "U6"])
     eps["URN"] = np.where(needs_urn, "SC" + pd.Series(key % 900_000 + 100_000, index=eps.index).astype(str), "XXXXXXX")
+    eps["PL_DISTANCE"] = _distance(eps)
     children = h["children"].set_index("CHILD")
     kids = children.loc[eps["CHILD"].unique()].reset_index()
     sex = kids["SEX"].map({"1": "M", "2": "F"}) if year >= 2025 else kids["SEX"]
@@ -100,7 +123,7 @@ def cut_year(h: dict[str, pd.DataFrame], year: int) -> dict[str, pd.DataFrame]:
         "placed_adoption": placed,
         "prev_perm": _prev_perm(eps, dob, start),
         "missing": _missing(eps, dob, start, end),
-        "oc2": _oc2(h, eps, dob, end),
+        "oc2": _oc2(h, eps, dob, year),
         "oc3": _oc3(h, dob, start, end),
     }
 
@@ -116,102 +139,166 @@ def _adopters(key: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
-def _period_bounds(all_eps: pd.DataFrame) -> pd.DataFrame:
-    """CHILD, START, END (NaT if open) of every period of care in the histories (episodes sorted as simulated)."""
-    e = all_eps.sort_values(["CHILD", "DECOM"], kind="mergesort")
-    pid = (e["RNE"].eq("S") | e["CHILD"].ne(e["CHILD"].shift())).cumsum()
-    g = e.groupby(pid, sort=False)
-    return pd.DataFrame(
-        {
-            "CHILD": g["CHILD"].first(),
-            "START": g["DECOM"].first(),
-            "END": g["DEC"].last(),
-            "SHORT_BREAK": g["LS"].first().isin(["V3", "V4"]),
-        }
-    ).reset_index(drop=True)
+def _distance(eps: pd.DataFrame) -> np.ndarray:
+    """Miles from home to placement, one decimal: placements in the LA's own area (HOME_POSTCODES) 0.5-15 miles,
+    others 3-43 (about half of them over 20); placed with parents 0. Text, as the extract writes it."""
+    u = _u("distance", eps["CHILD"], eps["DECOM"])
+    local = np.isin(eps["PL_POST"].to_numpy(), HOME_POSTCODES)
+    miles = np.where(local, 0.5 + 14.5 * u**1.5, 3 + 40 * u**1.3)
+    miles = np.where(eps["PLACE"].eq("P1"), 0.0, miles)
+    return np.char.mod("%.1f", np.round(miles, 1))
+
+
+def _periods(h: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every period of care in the histories (cpanalysis.periods.period_bounds), worked out once."""
+    if "periods" not in h:
+        h["periods"] = period_bounds(h["episodes"]).rename(columns={"SHORT_BREAKS_ONLY": "SHORT_BREAK"})
+    return h["periods"]
+
+
+LATE_SHARE = 0.05  # reviews held after their due date
+PARTICIPATION = np.array(["PN1"] * 11 + ["PN2"] * 2 + ["PN3"] * 2 + ["PN4", "PN5", "PN6"] + ["PN7"] * 2)
 
 
 def _reviews(h: dict[str, pd.DataFrame], eps: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
-    """Statutory reviews: 20 days after the period starts, 3 months after that, then every 6 months."""
-    if "periods" not in h:
-        h["periods"] = _period_bounds(h["episodes"])
-    p = h["periods"]
+    """Statutory reviews held in the year, for each period of care (not short breaks) of the year's children: the
+    chain of cpanalysis.reviews, each held 0-10 days before it is due or, for about 1 in 20, 1-40 days after;
+    participation by age at the review (PN0 under 4; of the rest most PN1, one in ten PN7)."""
+    p = _periods(h)
     p = p[
         ~p["SHORT_BREAK"]
         & p["CHILD"].isin(eps["CHILD"])
         & (p["START"] <= end)
         & (p["END"].isna() | (p["END"] >= start))
-    ]
-    first = p["START"] + 20 * DAY
-    offsets = [0, 91] + [91 + 182 * k for k in range(1, 40)]
+    ].reset_index(drop=True)
+    p = p.assign(STOP=p["END"].fillna(end).clip(upper=end), DUE=add_working_days(p["START"], FIRST_WORKING_DAYS))
     parts = []
-    for off in offsets:
-        when = first + off * DAY
-        ok = (when >= start) & (when <= end) & (p["END"].isna() | (when <= p["END"]))
-        parts.append(pd.DataFrame({"CHILD": p["CHILD"][ok], "REVIEW": when[ok]}))
-        if (when > end).all():
-            break
-    rev = pd.concat(parts).sort_values(["CHILD", "REVIEW"], kind="mergesort")
+    n = 1
+    while not p.empty:
+        p = p[p["DUE"] <= p["STOP"]]
+        num = pd.Series(n, index=p.index)
+        late = _u("late", p["CHILD"], p["START"], num) < LATE_SHARE
+        by = 1 + np.floor(40 * _u("by", p["CHILD"], p["START"], num))
+        early = np.floor(11 * _u("early", p["CHILD"], p["START"], num))
+        held = (p["DUE"] + pd.to_timedelta(np.where(late, by, -early), unit="D")).clip(lower=p["START"])
+        keep = (held >= start) & (held <= p["STOP"])
+        parts.append(pd.DataFrame({"CHILD": p["CHILD"][keep], "REVIEW": held[keep]}))
+        p = p.assign(DUE=held + pd.DateOffset(months=3 if n == 1 else 6))
+        n += 1
+    rev = pd.concat(parts).drop_duplicates().sort_values(["CHILD", "REVIEW"], kind="mergesort")
     dob = rev["CHILD"].map(h["children"].set_index("CHILD")["DOB"])
-    spoke = np.array(["PN1", "PN1", "PN1", "PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7"])
-    code = np.where((rev["REVIEW"] - dob).dt.days < 4 * 365, "PN0", spoke[_key(rev["CHILD"], rev["REVIEW"]) % 10])
+    pick = PARTICIPATION[(_u("code", rev["CHILD"], rev["REVIEW"]) * len(PARTICIPATION)).astype(int)]
+    code = np.where(age_in_years(dob, rev["REVIEW"]) < 4, "PN0", pick)
     return pd.DataFrame({"CHILD": rev["CHILD"], "DOB": dob, "REVIEW": rev["REVIEW"], "REVIEW_CODE": code})
 
 
 def _prev_perm(eps: pd.DataFrame, dob: pd.Series, start: pd.Timestamp) -> pd.DataFrame:
-    """Children starting a period of care in the year: no previous permanence order (Z1)."""
-    new = eps.loc[eps["RNE"].eq("S") & (eps["DECOM"] >= start), "CHILD"].drop_duplicates()
-    return pd.DataFrame({"CHILD": new, "DOB": new.map(dob), "PREV_PERM": "Z1"})
+    """Children starting a period of care in the year: most had no previous permanence order (Z1); a few had been
+    adopted (P1), under a special guardianship order (P2) or a child arrangements order (P3), in this LA or
+    another, with the date (day and month not known for some, as 'zz/zz/YYYY')."""
+    new = eps.loc[eps["RNE"].eq("S") & (eps["DECOM"] >= start), ["CHILD", "DECOM"]].drop_duplicates("CHILD")
+    u = _u("prev", new["CHILD"], new["DECOM"])
+    perm = np.select([u < 0.02, u < 0.05, u < 0.07], ["P1", "P2", "P3"], "Z1")
+    born = new["CHILD"].map(dob)
+    age_days = (new["DECOM"] - born).dt.days.clip(lower=0)
+    when = born + pd.to_timedelta((age_days * _u("when", new["CHILD"])).astype(int), unit="D")
+    date = np.where(_u("partial", new["CHILD"]) < 0.3, "zz/zz/" + when.dt.strftime("%Y"), when.dt.strftime("%d/%m/%Y"))
+    ordered = perm != "Z1"
+    return pd.DataFrame(
+        {
+            "CHILD": new["CHILD"],
+            "DOB": born,
+            "PREV_PERM": perm,
+            "LA_PERM": np.where(ordered, np.where(_u("la", new["CHILD"]) < 0.6, "895", "875"), ""),
+            "DATE_PERM": np.where(ordered, date, ""),
+        }
+    )
+
+
+RESIDENTIAL = ("K1", "K2", "R1", "R2", "R5", "S1", "H5", "Z1", "K3")
 
 
 def _missing(eps: pd.DataFrame, dob: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
-    """About one teenager in six looked after in the year goes missing once, for one to four days, while in care."""
-    teen = (eps["DECOM"] - eps["CHILD"].map(dob)).dt.days > 13 * 365
-    e = eps[teen & ~eps["LS"].isin(["V3", "V4"])]
+    """Missing and away episodes starting in the year, per episode of care open in it (short breaks aside): the
+    chance a child goes missing in an episode is about 1 in 3 for teenagers (13+) in residential care, 1 in 7 for
+    other teenagers and 1 in 50 under 13; those who go missing do so 1-3 times, and about one in six of them
+    5-20 times; one episode in four is 'away without authorisation' (A) rather than missing (M)."""
+    age = ((eps["DECOM"].clip(lower=start) - eps["CHILD"].map(dob)).dt.days / 365.25).to_numpy()
+    e = eps[~eps["LS"].isin(["V3", "V4"])]
+    age = age[~eps["LS"].isin(["V3", "V4"]).to_numpy()]
     lo = e["DECOM"].clip(lower=start)
     hi = e["DEC"].fillna(end).clip(upper=end)
-    e = e[(hi - lo).dt.days >= 7]
-    lo, hi = lo[e.index], hi[e.index]
-    key = _key(e["CHILD"], e["DECOM"])
-    pick = pd.Series(key % 6 == 0, index=e.index) & ~e["CHILD"].duplicated()
-    e, lo, hi, key = e[pick], lo[pick], hi[pick], key[pick.to_numpy()]
-    span = (hi - lo).dt.days - 5
-    mis_start = lo + pd.to_timedelta(key % span.to_numpy(), unit="D")
-    mis_end = mis_start + pd.to_timedelta(1 + key % 4, unit="D")
-    return pd.DataFrame(
+    long_enough = ((hi - lo).dt.days >= 7).to_numpy()
+    e, lo, hi, age = e[long_enough], lo[long_enough], hi[long_enough], age[long_enough]
+    residential = e["PLACE"].isin(RESIDENTIAL).to_numpy()
+    chance = np.where(age >= 13, np.where(residential, 0.35, 0.14), 0.02)
+    year = pd.Series(int(end.year), index=e.index)
+    goes = _u("goes", e["CHILD"], e["DECOM"], year) < chance
+    many = _u("many", e["CHILD"], e["DECOM"], year) < 1 / 6
+    times = np.where(
+        many,
+        5 + np.floor(16 * _u("times", e["CHILD"], e["DECOM"], year)),
+        1 + np.floor(3 * _u("few", e["CHILD"], e["DECOM"], year)),
+    )
+    e, lo, hi, times = e[goes], lo[goes], hi[goes], times[goes].astype(int)
+    rows = e.loc[e.index.repeat(times)]
+    k = pd.Series(rows.groupby(level=0).cumcount().to_numpy(), index=rows.index)
+    span = (hi[rows.index] - lo[rows.index]).dt.days - 2
+    at = (span * _u("at", rows["CHILD"], rows["DECOM"], k)).astype(int)
+    mis_start = lo[rows.index] + pd.to_timedelta(at, unit="D")
+    mis_end = mis_start + pd.to_timedelta(np.floor(3 * _u("len", rows["CHILD"], rows["DECOM"], k)), unit="D")
+    out = pd.DataFrame(
         {
-            "CHILD": e["CHILD"],
-            "DOB": e["CHILD"].map(dob),
-            "MISSING": np.where(key % 3, "M", "A"),
-            "MIS_START": mis_start,
-            "MIS_END": mis_end,
+            "CHILD": rows["CHILD"].to_numpy(),
+            "DOB": rows["CHILD"].map(dob).to_numpy(),
+            "MISSING": np.where(_u("kind", rows["CHILD"], rows["DECOM"], k) < 0.25, "A", "M"),
+            "MIS_START": mis_start.to_numpy(),
+            "MIS_END": mis_end.to_numpy(),
         }
-    ).sort_values(["CHILD", "MIS_START"])
+    )
+    return out.drop_duplicates(["CHILD", "MIS_START"]).sort_values(["CHILD", "MIS_START"]).reset_index(drop=True)
 
 
-def _oc2(h: dict[str, pd.DataFrame], eps: pd.DataFrame, dob: pd.Series, end: pd.Timestamp) -> pd.DataFrame:
-    """Children looked after continuously for the 12 months to 31 March (short breaks aside): health,
-    SDQ (ages 4-16) and offending (ages 10+) outcomes."""
-    p = h["periods"]
-    long = p[~p["SHORT_BREAK"] & (p["START"] <= end - pd.DateOffset(years=1)) & (p["END"].isna() | (p["END"] > end))]
-    ids = long["CHILD"].drop_duplicates()
-    ids = ids[ids.isin(eps["CHILD"])]
-    age = (end - ids.map(dob)).dt.days / 365.25
-    key = _key(ids)
-    sdq_age = (age >= 4) & (age < 17)
-    yes = lambda share: np.where(key % 100 < share, "1", "0")  # noqa: E731
+# England's published rates the OC2 outcomes aim at (data/reference/synthetic_calibration.csv)
+OC2_RATES = {"HEALTH_CHECK": 0.90, "IMMUNISATIONS": 0.87, "TEETH_CHECK": 0.85, "HEALTH_ASSESSMENT": 0.88}
+SDQ_MEAN, SDQ_SD = 14.2, 6.5
+CONVICTED = 0.03
+
+
+def _oc2(h: dict[str, pd.DataFrame], eps: pd.DataFrame, dob: pd.Series, year: int) -> pd.DataFrame:
+    """The OC2 cohort of the year (cpanalysis.health.oc2_cohort on the histories) with its outcomes: health checks,
+    immunisations, dental checks at about England's rates (development assessments for the under-5s), an SDQ score
+    for most of those aged 4-16 (about normal, mean 14.2, sd 6.5, 0-40; a reason code SDQ1-SDQ5 for the rest), and
+    convictions for about 3 in 100 of those aged 10+."""
+    if "with_periods" not in h:
+        h["with_periods"] = episodes_with_periods(h["episodes"])
+    cohort = oc2_cohort(h["with_periods"], year)
+    ids = cohort["CHILD"]
+    ids = ids[ids.isin(eps["CHILD"])].reset_index(drop=True)
+    age = age_in_years(ids.map(dob), pd.Timestamp(year_end(year)))
+    yr = pd.Series(year, index=ids.index)
+
+    def yes(column: str, share: float, applies: pd.Series | None = None) -> np.ndarray:
+        v = np.where(_u(column, ids, yr) < share, "1", "0")
+        return v if applies is None else np.where(applies, v, "")
+
+    sdq_age = (age >= 4) & (age <= 16)
+    z = np.sqrt(-2 * np.log(1 - _u("sdq1", ids, yr))) * np.cos(2 * np.pi * _u("sdq2", ids, yr))
+    score = np.clip(np.round(SDQ_MEAN + SDQ_SD * z), 0, 40).astype(int).astype(str)
+    scored = sdq_age & (_u("scored", ids, yr) < 0.8)
+    reason = "SDQ" + (1 + np.floor(5 * _u("reason", ids, yr))).astype(int).astype(str)
     return pd.DataFrame(
         {
             "CHILD": ids,
             "DOB": ids.map(dob),
-            "SDQ_SCORE": np.where(sdq_age & (key % 10 < 8), (key // 7 % 30 + 1).astype(str), ""),
-            "SDQ_REASON": np.where(sdq_age & (key % 10 >= 8), "SDQ" + (key % 5 + 1).astype(str), ""),
-            "CONVICTED": np.where(age >= 10, np.where(key % 100 < 4, "1", "0"), ""),
-            "HEALTH_CHECK": yes(90),
-            "IMMUNISATIONS": yes(85),
-            "TEETH_CHECK": yes(82),
-            "HEALTH_ASSESSMENT": yes(92),
-            "SUBSTANCE_MISUSE": np.where(age >= 10, np.where(key % 100 < 4, "1", "0"), ""),
+            "SDQ_SCORE": np.where(scored, score, ""),
+            "SDQ_REASON": np.where(sdq_age & ~scored, reason, ""),
+            "CONVICTED": yes("CONVICTED", CONVICTED, age >= 10),
+            "HEALTH_CHECK": yes("HEALTH_CHECK", OC2_RATES["HEALTH_CHECK"]),
+            "IMMUNISATIONS": yes("IMMUNISATIONS", OC2_RATES["IMMUNISATIONS"]),
+            "TEETH_CHECK": yes("TEETH_CHECK", OC2_RATES["TEETH_CHECK"]),
+            "HEALTH_ASSESSMENT": yes("HEALTH_ASSESSMENT", OC2_RATES["HEALTH_ASSESSMENT"], age < 5),
+            "SUBSTANCE_MISUSE": yes("SUBSTANCE_MISUSE", 0.03, age >= 10),
             "INTERVENTION_RECEIVED": "",
             "INTERVENTION_OFFERED": "",
         }
@@ -219,28 +306,41 @@ def _oc2(h: dict[str, pd.DataFrame], eps: pd.DataFrame, dob: pd.Series, end: pd.
 
 
 def _oc3(h: dict[str, pd.DataFrame], dob: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
-    """Care leavers (left at 17 or older, not home or adopted) whose 19th, 20th or 21st birthday falls in the year."""
+    """Care leavers (left care at 16 or older, not home or adopted) whose 17th to 21st birthday falls in the year:
+    in touch with most; about half of the 19-21s and more of the 17-18s in education, employment or training; most
+    in suitable accommodation (DfE codes; ACTIV F/P EET, G NEET; ACCOM second character 1 suitable)."""
     e = h["episodes"]
     left = e[e["REC"].isin(["E17", "E5", "E6", "E8", "E13"])]
-    left = left[(left["DEC"] - left["CHILD"].map(dob)).dt.days >= 17 * 365].drop_duplicates("CHILD")
+    left = left[(left["DEC"] - left["CHILD"].map(dob)).dt.days >= 16 * 365].drop_duplicates("CHILD")
     born = left["CHILD"].map(dob)
-    ids = pd.concat([left["CHILD"][(_birthday(born, a) >= start) & (_birthday(born, a) <= end)] for a in (19, 20, 21)])
-    ids = ids.drop_duplicates().sort_values()
-    key = _key(ids)
+    turns = [(left["CHILD"][(_birthday(born, a) >= start) & (_birthday(born, a) <= end)], a) for a in range(17, 22)]
+    ids = pd.concat([c for c, _ in turns])
+    age = pd.concat([pd.Series(a, index=c.index) for c, a in turns])
+    left_by = left.set_index("CHILD")["DEC"]
+    keep = left_by.reindex(ids).to_numpy() <= end.to_datetime64()  # only once they have left
+    ids, age = ids[keep], age[keep]
+    order = ids.drop_duplicates().sort_values().index
+    ids, age = ids.loc[~ids.index.duplicated()].loc[order], age.loc[~age.index.duplicated()].loc[order]
+    yr = pd.Series(int(end.year), index=ids.index)
+    u = _u("touch", ids, yr)
+    in_touch = np.where(u < 0.92, "YES", np.where(u < 0.99, "NO", "DIED"))
+    eet_share = np.where(age <= 18, 0.66, 0.57)
+    v = _u("activ", ids, yr)
+    activ = np.where(
+        v < eet_share,
+        np.array(["F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5"])[(8 * v / eet_share).astype(int).clip(0, 7)],
+        np.array(["G4", "G5", "G6"])[(3 * (v - eet_share) / (1 - eet_share)).astype(int).clip(0, 2)],
+    )
+    w = _u("accom", ids, yr)
+    kinds = np.array(["B", "C", "D", "E", "G", "H", "K", "R", "S", "T", "U"])
+    accom = kinds[(len(kinds) * _u("kind", ids, yr)).astype(int)] + np.where(w < 0.93, "1", "2")
+    known = in_touch == "YES"
     return pd.DataFrame(
         {
-            "CHILD": ids,
-            "DOB": ids.map(dob),
-            "IN_TOUCH": np.where(key % 20 < 18, "YES", np.where(key % 20 < 19, "NO", "DIED")),
-            "ACTIV": np.select(
-                [key % 20 >= 18, key % 10 < 1, key % 10 < 4, key % 10 < 6, key % 10 < 7, key % 10 < 8],
-                ["0", "F1", "F2", "F4", "P4", "G4"],
-                "G6",
-            ),
-            "ACCOM": np.select(
-                [key % 20 >= 18, key % 12 < 4, key % 12 < 7, key % 12 < 9, key % 12 < 10, key % 12 < 11],
-                ["0", "B1", "S1", "C1", "D1", "B2"],
-                "S2",
-            ),
+            "CHILD": ids.to_numpy(),
+            "DOB": ids.map(dob).to_numpy(),
+            "IN_TOUCH": in_touch,
+            "ACTIV": np.where(known, activ, "0"),
+            "ACCOM": np.where(known, accom, "0"),
         }
     )
