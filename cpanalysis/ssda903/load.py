@@ -27,7 +27,7 @@ from cpanalysis.ssda903.clean import check_columns, clean, infer_year, year_fit
 from cpanalysis.ssda903.discover import Source, discover
 from cpanalysis.ssda903.read import read_csv, read_xlsx, read_xml
 from cpanalysis.ssda903.schema import FIRST_YEAR, TABLES, TEXT, year_end, year_label, year_start
-from cpanalysis.ssda903.validate import validate_returns
+from cpanalysis.ssda903.validate import empty_table, validate_returns
 
 PER_YEAR_TABLES = ("oc2", "oc3")
 
@@ -298,11 +298,11 @@ def load(path: str | Path) -> Dataset:
         read_counts.append((p.label, p.table, p.year, len(p.raw)))
     for tables_of_year in returns.values():
         for name in TABLES:
-            tables_of_year.setdefault(name, _empty(name))
+            tables_of_year.setdefault(name, empty_table(name))
 
     tables = {}
     for name, frames in by_table.items():
-        frame = pd.concat(frames, ignore_index=True) if frames else _empty(name)
+        frame = pd.concat(frames, ignore_index=True) if frames else empty_table(name)
         tables[name], notes = _merge_years(name, frame)
         found.append(notes)
     eps = tables["episodes"]
@@ -334,15 +334,6 @@ def load(path: str | Path) -> Dataset:
         columns=["file", "table", "year", "rows", "sha256"],
     )
     return Dataset(tables, quality, _accounting(read_counts, quality), files, root)
-
-
-def _empty(table: str) -> pd.DataFrame:
-    spec = TABLES[table]
-    df = pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c in spec.dates else TEXT) for c in spec.columns})
-    df["YEAR"] = pd.Series(dtype=int)
-    df["SOURCE_FILE"] = pd.Series(dtype=object)
-    df["SOURCE_ROW"] = pd.Series(dtype=int)
-    return df
 
 
 def _accounting(read_counts: list[tuple], quality: pd.DataFrame) -> pd.DataFrame:

@@ -25,7 +25,7 @@ import pandas as pd
 from cpanalysis.categories import ADOPTED
 from cpanalysis.periods import episodes_with_periods
 from cpanalysis.ssda903 import findings
-from cpanalysis.ssda903.schema import TABLES, year_end, year_label, year_start
+from cpanalysis.ssda903.schema import TABLES, TEXT, year_end, year_label, year_start
 
 TEMPORARY = ("T0", "T1", "T2", "T3", "T4")
 PLACED_FOR_ADOPTION = ("A3", "A4", "A5", "A6")
@@ -50,6 +50,9 @@ class Return:
     _cache: dict = field(default_factory=dict, repr=False)
 
     def __getitem__(self, table: str) -> pd.DataFrame:
+        """The table (an empty one of the right columns when this return has none)."""
+        if table not in self.tables:
+            self.tables[table] = empty_table(table)
         return self.tables[table]
 
     def episodes(self) -> pd.DataFrame:
@@ -71,6 +74,16 @@ class Return:
         """Each row's date of birth from Header (NaT when the child has none)."""
         header = self.tables["header"].drop_duplicates("CHILD", keep="last").set_index("CHILD")["DOB"]
         return frame["CHILD"].map(header).astype("datetime64[ns]")
+
+
+def empty_table(table: str) -> pd.DataFrame:
+    """A canonical table with no rows."""
+    spec = TABLES[table]
+    df = pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c in spec.dates else TEXT) for c in spec.columns})
+    df["YEAR"] = pd.Series(dtype=int)
+    df["SOURCE_FILE"] = pd.Series(dtype=object)
+    df["SOURCE_ROW"] = pd.Series(dtype=int)
+    return df
 
 
 Check = Callable[[Return], "pd.Series | tuple[pd.Series, pd.Series]"]
@@ -174,6 +187,20 @@ def _outside(r: Return):
     return eps["DECOM"] > _year_end(eps), "DECOM " + _d(eps["DECOM"]) + " in the " + eps["YEAR"].map(
         year_label
     ) + " return"
+
+
+@rule(
+    "episode_ended_before_year",
+    "episodes",
+    "DEC",
+    "Episode ended before the collection year its return is for.",
+    severity="warning",
+    dfe=False,
+    scope="return",
+)
+def _ended_before(r: Return):
+    eps = r["episodes"]
+    return eps["DEC"] < _year_start(eps), "DEC " + _d(eps["DEC"]) + " in the " + eps["YEAR"].map(year_label) + " return"
 
 
 @rule(
