@@ -162,7 +162,9 @@ def test_episodes_file_with_no_data_rows_stops_instead_of_withdrawing_open_episo
 def test_two_different_files_for_one_table_and_year_are_a_conflict(tmp_path):
     clean_copy(tmp_path)
     write(tmp_path / "2019" / "episodes.csv", EP_COLS, EPISODES[:2])
-    with pytest.raises(InputError, match=r"two different episodes tables for the 2018/19 collection: .*episodes.csv and .*episodes.csv"):
+    with pytest.raises(
+        InputError, match=r"two different episodes tables for the 2018/19 collection: .*episodes.csv and .*episodes.csv"
+    ):
         load(tmp_path)
 
 

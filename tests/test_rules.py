@@ -15,7 +15,9 @@ YEAR = 2020  # 1 April 2019 - 31 March 2020
 
 
 def ep(child, decom, rne, ls, place, dec=None, rec=None, **kw):
-    return dict(CHILD=child, DECOM=decom, RNE=rne, LS=ls, CIN="N1", PLACE=place, PLACE_PROVIDER="PR1", DEC=dec, REC=rec, **kw)
+    return dict(
+        CHILD=child, DECOM=decom, RNE=rne, LS=ls, CIN="N1", PLACE=place, PLACE_PROVIDER="PR1", DEC=dec, REC=rec, **kw
+    )
 
 
 def base() -> dict[str, list[dict]]:
@@ -49,8 +51,11 @@ def base() -> dict[str, list[dict]]:
     }
 
 
-def build(rows: dict[str, list[dict]]) -> Return:
-    tables = {t: frame(t, r, YEAR) for t, r in rows.items() if t != "prev_episodes"}
+def build(rows: dict) -> Return:
+    """The return; `first_year` (when set) makes the first episode's row come from that year's return."""
+    tables = {t: frame(t, r, YEAR) for t, r in rows.items() if t not in ("prev_episodes", "first_year")}
+    if "first_year" in rows:
+        tables["episodes"].loc[0, "YEAR"] = rows["first_year"]
     prev = {"episodes": frame("episodes", rows["prev_episodes"], YEAR - 1)}
     return Return(tables, year=YEAR, prev=prev)
 
@@ -88,7 +93,10 @@ BREAKS = {
     "148": (setv("episodes", "A", 0, REC=None), "A"),
     "385": (setv("episodes", "A", 2, DEC="01/04/2020", REC="E8"), "A"),
     "episode_outside_year": (
-        both(add("episodes", **ep("Z", "01/04/2020", "S", "C2", "U4")), add("header", CHILD="Z", SEX="1", DOB="01/01/2010")),
+        both(
+            add("episodes", **ep("Z", "01/04/2020", "S", "C2", "U4")),
+            add("header", CHILD="Z", SEX="1", DOB="01/01/2010"),
+        ),
         "Z",
     ),
     "episode_ended_before_year": (
@@ -148,7 +156,7 @@ BREAKS = {
     "132": (setv("oc3", "L", 0, ACTIV="XX"), "L"),
     "133": (setv("oc3", "L", 0, ACCOM="XX"), "L"),
     "391": (setv("oc3", "L", 0, DOB="01/06/2004"), "L"),
-    "1002": (lambda rows: rows.update(prev_episodes=[]), "L"),
+    "1002": (lambda rows: rows.update(first_year=YEAR - 5), "L"),
     "1007": (add("episodes", **ep("L", "01/05/2019", "S", "V2", "K2", "01/07/2019", "E8")), "L"),
 }
 

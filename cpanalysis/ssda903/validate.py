@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 import pandas as pd
 
 from cpanalysis.categories import ADOPTED
@@ -139,6 +141,16 @@ def age_on(dob: pd.Series, date: pd.Series) -> pd.Series:
     years = date.dt.year - dob.dt.year
     before_birthday = (date.dt.month < dob.dt.month) | ((date.dt.month == dob.dt.month) & (date.dt.day < dob.dt.day))
     return years - before_birthday.astype(float)
+
+
+def last_birthday(dob: pd.Series, date: pd.Series) -> pd.Series:
+    """The latest birthday on or before `date` (a 29 February birthday falls on 1 March in other years)."""
+    years = (dob.dt.year + age_on(dob, date)).astype("Int64")
+    text = years.astype(str) + "-" + dob.dt.strftime("%m-%d")
+    day = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    leap = day.isna() & dob.notna() & years.notna()
+    day[leap] = pd.to_datetime(years[leap].astype(str) + "-03-01", format="%Y-%m-%d")
+    return day.astype("datetime64[ns]")
 
 
 def _f(mask: pd.Series) -> pd.Series:
@@ -429,7 +441,10 @@ def _age_rule(code: str, column: str, codes: tuple[str, ...], when: str, test: C
         eps = r["episodes"]
         dob = r.dob(eps)
         age = age_on(dob, eps[when])
-        return eps[column].isin(codes) & _f(test(age)), f"{column} " + eps[column].fillna("") + ", born " + _d(dob)
+        hit = test(age, eps["YEAR"].to_numpy()) if test.__code__.co_argcount == 2 else test(age)
+        return eps[column].isin(codes) & _f(pd.Series(hit, index=eps.index)), f"{column} " + eps[column].fillna(
+            ""
+        ) + ", born " + _d(dob)
 
     rule(code, "episodes", column, message)(check)
 
@@ -469,14 +484,22 @@ _age_rule(
     lambda a: a < 18,
     "Reason episode ceased is that child stayed with current carers at 18 (or above), but child is aged under 18.",
 )
-_age_rule("370", "PLACE", ("P2",), "DECOM", lambda a: a < 15, "Child in independent living should be at least 15.")
+_age_rule(
+    "370",
+    "PLACE",
+    ("P2",),
+    "DECOM",
+    lambda a, y: a < np.where(y >= 2024, 16, 15),
+    "Child in independent living should be at least 15 (16 from 2023/24).",
+)
 _age_rule(
     "371",
     "PLACE",
-    ("H5",),
+    ("H5", "K3"),
     "DECOM",
-    lambda a: a < 14,
-    "Child in semi-independent living accommodation not subject to children's homes regulations should be at least 14.",
+    lambda a, y: a < np.where(y >= 2024, 16, 14),
+    "Child in semi-independent living or supported accommodation not subject to children's homes regulations should "
+    "be at least 14 (16 from 2023/24).",
 )
 _age_rule("372", "PLACE", ("R5",), "DECOM", lambda a: a < 10, "Child in youth custody or prison should be at least 10.")
 _age_rule("373", "PLACE", ("S1",), "DECOM", lambda a: a < 4, "Child placed in a school should be at least 4 years old.")
@@ -720,13 +743,17 @@ def _391(r: Return):
     "oc3",
     "CHILD",
     "This child has no previous episodes of care, so should not have care leaver information.",
-    scope="return",
+    severity="warning",
+    scope="history",
 )
 def _1002(r: Return):
-    oc3 = r["oc3"]
-    if r.prev is None:  # DfE: needs last year's episodes
+    """Checked on the whole history, and only for years at least 5 after the first loaded year: a care leaver
+    of 19-21 may have left care (at 17 or older) up to 5 years before (the DfE tool, with one year back,
+    warns of its own false positives)."""
+    oc3, eps = r["oc3"], r["episodes"]
+    if eps.empty:
         return pd.Series(False, index=oc3.index)
-    return ~oc3["CHILD"].isin(r["episodes"]["CHILD"]) & ~oc3["CHILD"].isin(r.prev["episodes"]["CHILD"])
+    return (oc3["YEAR"] >= eps["YEAR"].min() + 5) & ~oc3["CHILD"].isin(eps["CHILD"])
 
 
 @rule(
@@ -740,12 +767,7 @@ def _1007(r: Return):
     dob = oc3["DOB"].fillna(r.dob(oc3))
     end = _year_end(oc3)
     age = age_on(dob, end)
-    bday = pd.to_datetime(
-        [d.replace(year=e.year) if pd.notna(d) else pd.NaT for d, e in zip(dob, end, strict=True)] if len(oc3) else [],
-        errors="coerce",
-    )
-    bday = pd.Series(bday, index=oc3.index, dtype="datetime64[ns]")
-    bday = bday.where(bday <= end, bday - pd.DateOffset(years=1))
+    bday = last_birthday(dob, end)
     m = (
         oc3[["CHILD"]]
         .assign(_BDAY=bday, _YEAR=oc3["YEAR"])

@@ -41,21 +41,32 @@ def _birthday(dob: pd.Series, years: int) -> pd.Series:
 def cut_year(h: dict[str, pd.DataFrame], year: int) -> dict[str, pd.DataFrame]:
     """The 903 tables of collection `year`, cut from `histories(...)` (dates as datetime64; see module doc)."""
     start, end = pd.Timestamp(year_start(year)), pd.Timestamp(year_end(year))
-    eps = h["episodes"]
+    eps = h["episodes"].sort_values(["CHILD", "DECOM"], kind="mergesort")
+    eps = eps.assign(PLACEMENT_START=eps["DECOM"].where(eps["RNE"].ne("L")).groupby(eps["CHILD"]).ffill())
+    eps["PLACEMENT_START"] = eps["PLACEMENT_START"].fillna(eps["DECOM"])
     eps = eps[(eps["DECOM"] <= end) & (eps["DEC"].isna() | (eps["DEC"] >= start))].copy()
     still_open = eps["DEC"] > end
     eps.loc[still_open, "DEC"] = pd.NaT
     eps.loc[still_open, "REC"] = np.nan
     if year < SGO_SPLIT_YEAR:  # the older code list: E43 former foster carer, E44 other carer
         eps["REC"] = eps["REC"].replace(OLDER_SGO)
-    key = _key(eps["CHILD"], eps["DECOM"])
+    key = _key(eps["CHILD"], eps["PLACEMENT_START"])  # a change of legal status only (RNE L) keeps the placement
     own = eps["PLACE_PROVIDER"].eq("PR1")
     eps["HOME_POST"] = HOME_POSTCODES[_key(eps["CHILD"]) % len(HOME_POSTCODES)]
-    eps["PL_POST"] = np.where(
-        own | eps["PLACE"].eq("P1"),
-        HOME_POSTCODES[key % len(HOME_POSTCODES)],
-        AWAY_POSTCODES[key % len(AWAY_POSTCODES)],
-    )
+    letters = np.array(list("ABDEFGHJLNPQRSTUWXYZ"))
+    inward = pd.Series(key % 10, index=eps.index).astype(str) + letters[key // 10 % 20] + letters[key // 200 % 20]
+    eps["PL_POST"] = (
+        pd.Series(
+            np.where(
+                own | eps["PLACE"].eq("P1"),
+                HOME_POSTCODES[key % len(HOME_POSTCODES)],
+                AWAY_POSTCODES[key % len(AWAY_POSTCODES)],
+            ),
+            index=eps.index,
+        )
+        + " "
+        + inward
+    )  # a full postcode, so two placements rarely share one (DfE rules 435/436 compare them)
     needs_urn = eps["PLACE"].str[0].isin(["K", "R", "S"]) | eps["PLACE"].isin(["U4", "U5", "U6"])
     eps["URN"] = np.where(needs_urn, "SC" + pd.Series(key % 900_000 + 100_000, index=eps.index).astype(str), "XXXXXXX")
     children = h["children"].set_index("CHILD")
@@ -93,7 +104,7 @@ def cut_year(h: dict[str, pd.DataFrame], year: int) -> dict[str, pd.DataFrame]:
     )
     return {
         "header": header,
-        "episodes": eps,
+        "episodes": eps.drop(columns="PLACEMENT_START"),
         "uasc": uasc,
         "reviews": _reviews(h, eps, start, end),
         "ad1": ad1,
@@ -239,7 +250,7 @@ def _oc3(h: dict[str, pd.DataFrame], dob: pd.Series, start: pd.Timestamp, end: p
             ),
             "ACCOM": np.select(
                 [key % 20 >= 18, key % 12 < 4, key % 12 < 7, key % 12 < 9, key % 12 < 10, key % 12 < 11],
-                ["0", "B1", "S1", "C1", "D1", "B2"],
+                ["0", "B1", "E1", "C1", "D1", "B2"],  # no S1: no fixed abode is always S2 (DfE rule 133)
                 "S2",
             ),
         }
