@@ -24,10 +24,10 @@ def base() -> dict[str, list[dict]]:
     """A: three episodes (S, P, L); T: a temporary placement then back to U4; B: adopted; L: a care leaver."""
     return {
         "header": [
-            dict(CHILD="A", SEX="1", DOB="01/01/2010"),
-            dict(CHILD="T", SEX="2", DOB="01/01/2010"),
-            dict(CHILD="B", SEX="1", DOB="01/06/2014"),
-            dict(CHILD="L", SEX="2", DOB="01/06/2001"),
+            dict(CHILD="A", SEX="1", DOB="01/01/2010", ETHNIC="WBRI"),
+            dict(CHILD="T", SEX="2", DOB="01/01/2010", ETHNIC="WBRI"),
+            dict(CHILD="B", SEX="1", DOB="01/06/2014", ETHNIC="WBRI"),
+            dict(CHILD="L", SEX="2", DOB="01/06/2001", ETHNIC="WBRI"),
         ],
         "episodes": [
             ep("A", "01/05/2019", "S", "C1", "U4", "01/07/2019", "X1", PL_POST="AA1"),
@@ -89,20 +89,27 @@ def both(*changes):
 
 # rule code -> (the change that breaks it once, the child whose row must be found)
 BREAKS = {
+    "101": (setv("header", "A", 0, SEX=None), "A"),
+    "103": (setv("header", "A", 0, ETHNIC=None), "A"),
+    "143": (setv("episodes", "A", 2, RNE=None), "A"),
+    "144": (setv("episodes", "A", 2, LS=None), "A"),
+    "145": (setv("episodes", "A", 2, CIN=None), "A"),
+    "146": (setv("episodes", "A", 2, PLACE=None), "A"),
+    "place_provider_blank": (setv("episodes", "A", 2, PLACE_PROVIDER=None), "A"),
     "356": (setv("episodes", "A", 0, DEC="01/04/2019"), "A"),
     "148": (setv("episodes", "A", 0, REC=None), "A"),
     "385": (setv("episodes", "A", 2, DEC="01/04/2020", REC="E8"), "A"),
     "episode_outside_year": (
         both(
             add("episodes", **ep("Z", "01/04/2020", "S", "C2", "U4")),
-            add("header", CHILD="Z", SEX="1", DOB="01/01/2010"),
+            add("header", CHILD="Z", SEX="1", DOB="01/01/2010", ETHNIC="WBRI"),
         ),
         "Z",
     ),
     "episode_ended_before_year": (
         both(
             add("episodes", **ep("Z", "01/01/2019", "S", "C2", "U4", "01/02/2019", "E8")),
-            add("header", CHILD="Z", SEX="1", DOB="01/01/2010"),
+            add("header", CHILD="Z", SEX="1", DOB="01/01/2010", ETHNIC="WBRI"),
         ),
         "Z",
     ),

@@ -165,6 +165,34 @@ def _by_child(frame: pd.DataFrame, other: pd.DataFrame, how: str, column: str) -
     return frame["CHILD"].map(agg).astype("datetime64[ns]")
 
 
+# ---- values not entered (invalid codes are reported while loading, rule invalid_code) -----------------
+
+
+def _blank_rule(code: str, table: str, column: str, message: str, when=None, dfe: bool = True) -> None:
+    def check(r: Return):
+        t = r[table]
+        mask = t[column].isna()
+        return mask if when is None else mask & when(t)
+
+    rule(code, table, column, message, dfe=dfe)(check)
+
+
+_blank_rule("101", "header", "SEX", "Gender code is not entered.")
+_blank_rule("103", "header", "ETHNIC", "The ethnicity code has not been entered.")
+_blank_rule("143", "episodes", "RNE", "The code for reason for new episode has not been entered.")
+_blank_rule("144", "episodes", "LS", "The legal status code has not been entered.")
+_blank_rule("145", "episodes", "CIN", "Category of need code has not been entered.")
+_blank_rule("146", "episodes", "PLACE", "Placement type code has not been entered.")
+_blank_rule(
+    "place_provider_blank",
+    "episodes",
+    "PLACE_PROVIDER",
+    "Placement provider is blank for a placement that needs one (all but temporary placements and P1/P2 with PR0).",
+    when=lambda t: ~t["PLACE"].isin(TEMPORARY + ("P1", "P2")),
+    dfe=False,
+)
+
+
 # ---- Episodes --------------------------------------------------------------------------------------
 
 
