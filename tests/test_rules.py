@@ -115,7 +115,7 @@ BREAKS = {
     ),
     "overlapping_episodes": (setv("episodes", "A", 0, DEC="01/08/2019"), "A"),
     "388": (setv("episodes", "T", 2, DEC="01/03/2020", REC="X1"), "T"),
-    "x1_gap": (setv("episodes", "A", 1, DECOM="02/07/2019"), "A"),
+    "388/continued": (setv("episodes", "A", 0, REC="E8"), "A"),
     "433": (setv("episodes", "A", 1, DECOM="02/07/2019"), "A"),
     "434": (setv("episodes", "A", 2, LS="C1"), "A"),
     "435": (setv("episodes", "A", 1, LS="C2"), "A"),
@@ -173,7 +173,7 @@ def findings_of(r: Return, scope: str) -> pd.DataFrame:
 
 
 def test_every_rule_has_a_break_once_case():
-    assert set(BREAKS) == set(RULES)
+    assert {code.split("/")[0] for code in BREAKS} == set(RULES)
 
 
 @pytest.mark.parametrize("scope", ["return", "history"])
@@ -185,6 +185,7 @@ def test_the_clean_return_passes_every_rule(scope):
 @pytest.mark.parametrize("code", sorted(BREAKS))
 def test_each_rule_breaks_once(code):
     change, child = BREAKS[code]
+    code = code.split("/")[0]  # 'code/case': a second way to break the rule
     rows = copy.deepcopy(base())
     change(rows)
     scope = "history" if RULES[code].scope == "history" else "return"

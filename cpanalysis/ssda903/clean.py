@@ -20,10 +20,10 @@ from cpanalysis.errors import InputError
 from cpanalysis.ssda903 import findings
 from cpanalysis.ssda903.schema import (
     TABLES,
-    collection_year,
     TEXT,
     Table,
     code_end_dates,
+    collection_year,
     valid_codes,
     year_end,
     year_label,

@@ -26,7 +26,7 @@ from cpanalysis.ssda903 import findings
 from cpanalysis.ssda903.clean import check_columns, clean, infer_year, year_fit
 from cpanalysis.ssda903.discover import Source, discover
 from cpanalysis.ssda903.read import read_csv, read_xlsx, read_xml
-from cpanalysis.ssda903.schema import FIRST_YEAR, TABLES, TEXT, year_end, year_label, year_start
+from cpanalysis.ssda903.schema import FIRST_YEAR, TABLES, year_end, year_label, year_start
 from cpanalysis.ssda903.validate import empty_table, validate_returns
 
 PER_YEAR_TABLES = ("oc2", "oc3")

@@ -15,7 +15,6 @@ import pandas as pd
 from cpanalysis.errors import InputError
 from cpanalysis.ssda903.schema import TABLES
 
-
 _SEPARATORS = re.compile(r"[\s\-.]+")
 
 

@@ -2,7 +2,7 @@
 where it has one (the code a 903 lead sees on the DfE portal), its table, severity, message and a
 vectorised check. The rule texts follow the DfE 903 validation rules as published in
 data-to-insight/csc-validator-be-903; the code is this project's own. Rules without a DfE code are
-named (e.g. `x1_gap`): checks the measures need that the DfE does not make in that form.
+named (e.g. `overlapping_episodes`): checks the measures need that the DfE does not make in that form.
 
 `validate_returns` applies every rule to each year's return as submitted (with the previous year's
 return at hand for cross-year rules) and to the merged history the measures use; a finding on the
@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-
 import pandas as pd
 
 from cpanalysis.categories import ADOPTED
@@ -74,12 +73,29 @@ class Return:
 
     def dob(self, frame: pd.DataFrame) -> pd.Series:
         """Each row's date of birth from Header (NaT when the child has none)."""
-        header = self.tables["header"].drop_duplicates("CHILD", keep="last").set_index("CHILD")["DOB"]
-        return frame["CHILD"].map(header).astype("datetime64[ns]")
+        if "dob" not in self._cache:
+            self._cache["dob"] = self["header"].drop_duplicates("CHILD", keep="last").set_index("CHILD")["DOB"]
+        return lookup(frame["CHILD"], self._cache["dob"])
+
+    def episode_age(self, when: str) -> pd.Series:
+        """Each episode's child's age in whole years on its DECOM or DEC."""
+        if ("age", when) not in self._cache:
+            eps = self["episodes"]
+            self._cache[("age", when)] = age_on(self.dob(eps), eps[when])
+        return self._cache[("age", when)]
 
 
 def empty_table(table: str) -> pd.DataFrame:
     """A canonical table with no rows."""
+    if table not in _EMPTY:
+        _EMPTY[table] = _empty_table(table)
+    return _EMPTY[table].copy()
+
+
+_EMPTY: dict[str, pd.DataFrame] = {}
+
+
+def _empty_table(table: str) -> pd.DataFrame:
     spec = TABLES[table]
     df = pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c in spec.dates else TEXT) for c in spec.columns})
     df["YEAR"] = pd.Series(dtype=int)
@@ -159,10 +175,14 @@ def _f(mask: pd.Series) -> pd.Series:
 
 def _by_child(frame: pd.DataFrame, other: pd.DataFrame, how: str, column: str) -> pd.Series:
     """For each row of `frame`, the min or max of `other[column]` over the child's rows of `other`."""
-    if other.empty:
-        return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-    agg = other.groupby("CHILD")[column].agg(how)
-    return frame["CHILD"].map(agg).astype("datetime64[ns]")
+    return lookup(frame["CHILD"], other.groupby("CHILD")[column].agg(how))
+
+
+def lookup(keys: pd.Series, dates: pd.Series) -> pd.Series:
+    """`dates` (indexed by child) for each of `keys`; NaT where there is none (also when `dates` is empty)."""
+    if dates.empty:
+        return pd.Series(pd.NaT, index=keys.index, dtype="datetime64[ns]")
+    return keys.map(dates.astype("datetime64[ns]")).astype("datetime64[ns]")
 
 
 # ---- values not entered (invalid codes are reported while loading, rule invalid_code) -----------------
@@ -258,25 +278,21 @@ def _overlap(r: Return):
 
 
 @rule(
-    "388", "episodes", "REC", "Reason episode ceased is coded new episode begins, but there is no continuation episode."
+    "388",
+    "episodes",
+    "REC",
+    "Reason episode ceased is coded new episode begins (X1), but there is no continuation episode on the same day; "
+    "or another reason is coded but a new episode begins that day.",
 )
 def _388(r: Return):
     e = r.episodes()
-    return e["REC"].eq("X1") & e["DEC"].notna() & ~e["HAS_NEXT"] & (e["DEC"] <= _year_end(e))
-
-
-@rule(
-    "x1_gap",
-    "episodes",
-    "REC",
-    "REC X1 but the next episode starts after this one ends: the period of care is broken.",
-    dfe=False,
-)
-def _x1_gap(r: Return):
-    e = r.episodes()
-    return e["REC"].eq("X1") & e["HAS_NEXT"] & (e["NEXT_DECOM"] > e["DEC"]), (
-        "ends " + _d(e["DEC"]) + ", next starts " + _d(e["NEXT_DECOM"])
+    x1 = e["REC"].eq("X1") & e["DEC"].notna()
+    no_continuation = x1 & (~e["HAS_NEXT"] | e["NEXT_DECOM"].ne(e["DEC"]))
+    continued = e["REC"].notna() & e["REC"].ne("X1") & e["DEC"].notna() & e["NEXT_DECOM"].eq(e["DEC"])
+    detail = ("ends " + _d(e["DEC"]) + ", next starts " + _d(e["NEXT_DECOM"])).where(
+        ~continued, "REC " + e["REC"].fillna("") + " but the next episode starts the same day"
     )
+    return no_continuation | continued, detail
 
 
 @rule(
@@ -468,7 +484,7 @@ def _age_rule(code: str, column: str, codes: tuple[str, ...], when: str, test: C
     def check(r: Return):
         eps = r["episodes"]
         dob = r.dob(eps)
-        age = age_on(dob, eps[when])
+        age = r.episode_age(when)
         hit = test(age, eps["YEAR"].to_numpy()) if test.__code__.co_argcount == 2 else test(age)
         return eps[column].isin(codes) & _f(pd.Series(hit, index=eps.index)), f"{column} " + eps[column].fillna(
             ""
@@ -601,7 +617,8 @@ def _331(r: Return):
     "334",
     "ad1",
     "DATE_INT",
-    "Date child started to be looked after in latest period of care must be on or prior to the date should be placed for adoption.",
+    "Date child started to be looked after in latest period of care must be on or prior to the date should be "
+    "placed for adoption.",
 )
 def _334(r: Return):
     eps = r["episodes"]
@@ -613,7 +630,8 @@ def _334(r: Return):
     "521",
     "episodes",
     "DECOM",
-    "Date of the decision that adoption is in the child's best interests must be on or prior to the date the child is placed for adoption.",
+    "Date of the decision that adoption is in the child's best interests must be on or prior to the date the child "
+    "is placed for adoption.",
 )
 def _521(r: Return):
     eps = r["episodes"]
@@ -637,7 +655,8 @@ def _pa_order(r: Return):
     "552",
     "episodes",
     "DECOM",
-    "Date of decision to place a child for adoption should be on or prior to the date the child was placed for adoption.",
+    "Date of decision to place a child for adoption should be on or prior to the date the child was placed for "
+    "adoption.",
 )
 def _552(r: Return):
     eps = r["episodes"]
@@ -714,7 +733,7 @@ def _in_care(r: Return) -> pd.Series:
 def _578(r: Return):
     mis, eps = r["missing"], r["episodes"]
     last_end = eps.groupby("CHILD")["DEC"].agg(lambda s: pd.NaT if s.isna().any() else s.max())
-    ended = mis["CHILD"].map(last_end)
+    ended = lookup(mis["CHILD"], last_end)
     return mis["MIS_START"] > ended
 
 
