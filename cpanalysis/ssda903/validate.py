@@ -304,7 +304,7 @@ def _388(r: Return):
 )
 def _433(r: Return):
     e = r.episodes()
-    return e["RNE"].isin(["L", "P", "T", "B", "U"]) & e["HAS_PREV"] & e["PREV_DEC"].notna() & e["DECOM"].ne(
+    return e["RNE"].isin(["L", "P", "T", "B", "U"]) & e["HAS_PREV"] & e["DECOM"].ne(
         e["PREV_DEC"]
     ), "previous ended " + _d(e["PREV_DEC"]) + ", this starts " + _d(e["DECOM"])
 
@@ -741,12 +741,11 @@ def _578(r: Return):
     "581",
     "missing",
     "MIS_START",
-    "Child is missing but has not yet started to be looked after (no episode holds the start date).",
+    "Child is missing but was not looked after that day (no episode holds the start date).",
 )
 def _581(r: Return):
-    mis, eps = r["missing"], r["episodes"]
-    first = _by_child(mis, eps, "min", "DECOM")
-    return mis["CHILD"].isin(eps["CHILD"]) & (mis["MIS_START"] < first)
+    mis = r["missing"]
+    return ~_in_care(r)
 
 
 @rule("586", "missing", "MIS_START", "Dates of missing periods are before the child's date of birth.")
