@@ -289,9 +289,13 @@ def _388(r: Return):
     x1 = e["REC"].eq("X1") & e["DEC"].notna()
     no_continuation = x1 & (~e["HAS_NEXT"] | e["NEXT_DECOM"].ne(e["DEC"]))
     continued = e["REC"].notna() & e["REC"].ne("X1") & e["DEC"].notna() & e["NEXT_DECOM"].eq(e["DEC"])
-    detail = ("ends " + _d(e["DEC"]) + ", next starts " + _d(e["NEXT_DECOM"])).where(
-        ~continued, "REC " + e["REC"].fillna("") + " but the next episode starts the same day"
-    )
+    detail = (
+        "ends "
+        + _d(e["DEC"])
+        + ", next starts "
+        + _d(e["NEXT_DECOM"])
+        + " (the measures take the period of care to end on the X1 date)"
+    ).where(~continued, "REC " + e["REC"].fillna("") + " but the next episode starts the same day")
     return no_continuation | continued, detail
 
 
@@ -515,7 +519,7 @@ _age_rule(
 _age_rule(
     "407",
     "REC",
-    ("E45", "E46", "E47", "E48"),
+    ("E43", "E44", "E45", "E46", "E47", "E48"),
     "DEC",
     lambda a: a >= 18,
     "Reason episode ceased is Special Guardianship Order, but child has reached age 18.",
@@ -744,7 +748,6 @@ def _578(r: Return):
     "Child is missing but was not looked after that day (no episode holds the start date).",
 )
 def _581(r: Return):
-    mis = r["missing"]
     return ~_in_care(r)
 
 
