@@ -137,7 +137,6 @@ BREAKS = {
     "407": (both(setv("episodes", "T", 2, DEC="01/03/2020", REC="E45"), setv("header", "T", 0, DOB="01/01/2001")), "T"),
     "460": (setv("episodes", "T", 2, DEC="01/03/2020", REC="E17"), "T"),
     "370": (setv("episodes", "A", 2, PLACE="P2"), "A"),
-    "371": (setv("episodes", "A", 2, PLACE="H5"), "A"),
     "372": (setv("episodes", "A", 2, PLACE="R5"), "A"),
     "373": (both(setv("episodes", "A", 2, PLACE="S1"), setv("header", "A", 0, DOB="01/01/2017")), "A"),
     "374": (setv("episodes", "A", 2, PLACE="P3"), "A"),

@@ -540,15 +540,6 @@ _age_rule(
     lambda a, y: a < np.where(y >= 2024, 16, 15),
     "Child in independent living should be at least 15 (16 from 2023/24).",
 )
-_age_rule(
-    "371",
-    "PLACE",
-    ("H5", "K3"),
-    "DECOM",
-    lambda a, y: a < np.where(y >= 2024, 16, 14),
-    "Child in semi-independent living or supported accommodation not subject to children's homes regulations should "
-    "be at least 14 (16 from 2023/24).",
-)
 _age_rule("372", "PLACE", ("R5",), "DECOM", lambda a: a < 10, "Child in youth custody or prison should be at least 10.")
 _age_rule("373", "PLACE", ("S1",), "DECOM", lambda a: a < 4, "Child placed in a school should be at least 4 years old.")
 _age_rule(

@@ -76,7 +76,7 @@ PLACE_CHOICES = {
             ("S1", "PR5"),
             ("P1", "PR0"),
             ("K1", "PR2"),
-            ("U4", "PR4"),  # not H5: semi-independent living needs the child to be 16 (DfE rule 371)
+            ("H5", "PR4"),
         ],
         [0.14, 0.13, 0.06, 0.17, 0.06, 0.13, 0.03, 0.02, 0.02, 0.12, 0.01, 0.08],
     ),
