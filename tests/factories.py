@@ -30,7 +30,7 @@ def episodes_frame(rows: list[dict], year: int = 2020) -> pd.DataFrame:
 
 
 def header_frame(rows: list[dict], year: int = 2020) -> pd.DataFrame:
-    return frame("header", [{"SEX": "1", **r} for r in rows], year)
+    return frame("header", [{"SEX": "1", "ETHNIC": "WBRI", **r} for r in rows], year)
 
 
 # Hand-made 903 histories shared by several test modules, reporting year 2023/24 (1 April 2023 - 31 March 2024).

@@ -189,7 +189,7 @@ def test_three_or_more_placements_do_not_count_same_carer_or_temporary_moves():
 
 def test_a_period_ending_x1_with_nothing_after_it_ends_there():
     """The child is not looked after after the X1 date (no open episode), so the period ends on it, reason X1
-    (grouped 'Other'): starts, endings and the looked-after count agree (validation reports the x1_gap)."""
+    (grouped 'Other'): starts, endings and the looked-after count agree (validation reports it as DfE rule 388)."""
     eps = episodes_frame(
         [dict(CHILD="Z", DECOM="01/05/2023", RNE="S", LS="V2", PLACE="U6", DEC="01/09/2023", REC="X1")], year=2024
     )

@@ -134,7 +134,7 @@ def test_corrections_and_rejections_are_recorded_and_rows_accounted(tmp_path):
     q = data.quality
     by_row = q[q["file"] == "2020-episodes.csv"].groupby("row")["rule"].apply(set).to_dict()
     assert by_row[2] == {"lower_case_code"}
-    assert by_row[3] == {"whitespace", "iso_date"}
+    assert by_row[3] == {"whitespace", "date_format"}
     assert by_row[4] == {"child_blank"}
     assert by_row[5] == {"date_unreadable"}
     assert by_row[6] == {"lower_case_code", "duplicate_row"}  # corrected, then found to repeat line 2
@@ -223,10 +223,15 @@ def test_external_data_sets_load_and_every_row_is_accounted_for(folder, external
     assert not data["episodes"].empty and not data["header"].empty
 
 
-def test_validator_fake_reports_its_invalid_placement_codes(d2i_validator):
+def test_validator_fake_placement_codes_are_valid_but_break_the_placement_rules(d2i_validator):
+    """Its PLACE codes are all in the 2017/18 list (P3, residential employment, included); their random
+    order breaks the temporary-placement and age rules instead."""
     data = load(d2i_validator)
+    assert data.years == [2018]
     invalid = data.quality[data.quality["rule"] == "invalid_code"]
-    assert (invalid["column"] == "PLACE").sum() > 50
+    assert (invalid["column"] == "PLACE").sum() == 0
+    counts = data.quality["rule"].value_counts()
+    assert counts["380"] > 50 and counts["374"] > 50
 
 
 def test_demand_model_sample_row_counts_add_up(d2i_sample):

@@ -244,7 +244,7 @@ def test_messy_output_produces_the_expected_findings(tmp_path):
     clean = generate(tmp_path / "clean", seed=3, first_year=2018, last_year=2020, scale=0.5)
     data = load(generate(tmp_path / "messy", seed=3, first_year=2018, last_year=2020, scale=0.5, messy=True))
     q = data.quality
-    rules = {"duplicate_row", "lower_case_code", "whitespace", "iso_date", "invalid_code", "superseded"}
+    rules = {"duplicate_row", "lower_case_code", "whitespace", "date_format", "invalid_code", "superseded"}
     assert rules <= set(q["rule"])
     # duplicates: 1% of each year's Episodes rows and 0.5% of its Header rows (at least one each), by messy's rule
     expected = 0

@@ -1,7 +1,9 @@
 """Clean one file's rows into the canonical form, recording every correction and rejection.
 
 Corrections (row kept, finding 'corrected'): stray spaces trimmed; lower-case codes upper-cased;
-ISO dates (yyyy-mm-dd) accepted as well as dd/mm/yyyy.
+dates written another common way read as the date they say (`date_format`: dd/mm/yyyy with a time,
+yyyy-mm-dd with or without a time, dd-mm-yyyy, dd.mm.yyyy, dd/mm/yy, an Excel day number). A date
+that is none of these (e.g. 31/02/2019, or the month-first 01/13/2018) is never guessed.
 Rejections (row left out, finding 'rejected'): blank CHILD; a key date (e.g. DECOM) blank or
 unparseable; an episode end date (DEC) that cannot be read; a repeat of an earlier row of the same file;
 a second row for the same key (e.g. CHILD + DECOM) in one file (the file's last one is kept).
@@ -21,13 +23,46 @@ from cpanalysis.ssda903.schema import (
     TEXT,
     Table,
     code_end_dates,
+    collection_year,
     valid_codes,
     year_end,
     year_label,
     year_start,
 )
 
-_ISO = r"^\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00)?)?$"
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+# (pattern, strptime format of the date part, description); dd/mm/yyyy, the 903's own, is tried first.
+_DATE_VARIANTS = [
+    (r"^(\d{1,2}/\d{1,2}/\d{4})" + _TIME, "%d/%m/%Y", "dd/mm/yyyy with a time"),
+    (r"^(\d{4}-\d{1,2}-\d{1,2})" + _TIME, "%Y-%m-%d", "yyyy-mm-dd"),
+    (r"^(\d{1,2}-\d{1,2}-\d{4})" + _TIME, "%d-%m-%Y", "dd-mm-yyyy"),
+    (r"^(\d{1,2}\.\d{1,2}\.\d{4})" + _TIME, "%d.%m.%Y", "dd.mm.yyyy"),
+    (r"^(\d{1,2}/\d{1,2}/\d{2})$", "%d/%m/%y", "dd/mm/yy"),
+]
+_EXCEL_DAY = r"^(\d{5})(?:\.0+)?$"  # an Excel day number (1 = 1 January 1900), 10000 = 18/05/1927
+
+
+def parse_dates(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Dates of a text column and, for each, how it was written when not dd/mm/yyyy ('' when it was, or
+    it is blank or unreadable: unreadable ones are NaT with a non-blank text)."""
+    text = text.astype(object).where(text.notna(), None)
+    parsed = pd.to_datetime(text, format="%d/%m/%Y", errors="coerce")
+    how = pd.Series("", index=text.index, dtype=object)
+    todo = text.notna() & parsed.isna()
+    if not todo.any():
+        return parsed, how
+    s = text[todo].astype(str)
+    for pattern, fmt, desc in _DATE_VARIANTS:
+        part = s.str.extract(pattern, expand=False)
+        got = pd.to_datetime(part, format=fmt, errors="coerce").dropna()
+        got = got[parsed[got.index].isna()]
+        parsed[got.index] = got
+        how[got.index] = desc
+    days = pd.to_numeric(s.str.extract(_EXCEL_DAY, expand=False), errors="coerce").dropna()
+    days = days[parsed[days.index].isna()]
+    parsed[days.index] = pd.Timestamp(1899, 12, 30) + pd.to_timedelta(days, unit="D")
+    how[days.index] = "an Excel day number"
+    return parsed, how
 
 
 def check_columns(raw: pd.DataFrame, spec: Table, file: str) -> None:
@@ -114,43 +149,44 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
     key_dates = [c for c in spec.key if c in spec.dates] + (["DEC"] if table == "episodes" else [])
     for col in spec.dates:
         text = df[col]
-        parsed = pd.to_datetime(text, format="%d/%m/%Y", errors="coerce")
+        parsed, how = parse_dates(text)
         bad = text.notna() & parsed.isna()
+        other = how.ne("")
+        if other.any():
+            note(
+                other,
+                col,
+                "date_format",
+                "info",
+                "corrected",
+                f"{col} '"
+                + text[other]
+                + "' read as "
+                + parsed[other].dt.strftime("%d/%m/%Y")
+                + " (written as "
+                + how[other]
+                + "; 903 dates are dd/mm/yyyy)",
+            )
         if bad.any():
-            iso_ok = bad & text.str.match(_ISO).fillna(False).astype(bool)
-            iso = pd.to_datetime(text[iso_ok].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
-            parsed[iso_ok] = iso
-            iso_ok &= parsed.notna()
-            if iso_ok.any():
+            if col in key_dates:
+                reject[bad & reject.eq("")] = f"unreadable {col}"
                 note(
-                    iso_ok,
+                    bad,
                     col,
-                    "iso_date",
-                    "info",
-                    "corrected",
-                    "ISO date '" + text[iso_ok] + "' read as yyyy-mm-dd (903 dates are dd/mm/yyyy)",
+                    "date_unreadable",
+                    "error",
+                    "rejected",
+                    f"{col} '" + text[bad] + "' is not a date (expected dd/mm/yyyy): row left out",
                 )
-            bad &= ~iso_ok
-            if bad.any():
-                if col in key_dates:
-                    reject[bad & reject.eq("")] = f"unreadable {col}"
-                    note(
-                        bad,
-                        col,
-                        "date_unreadable",
-                        "error",
-                        "rejected",
-                        f"{col} '" + text[bad] + "' is not a date (expected dd/mm/yyyy): row left out",
-                    )
-                else:
-                    note(
-                        bad,
-                        col,
-                        "date_unreadable",
-                        "error",
-                        "used",
-                        f"{col} '" + text[bad] + "' is not a date (expected dd/mm/yyyy): treated as blank",
-                    )
+            else:
+                note(
+                    bad,
+                    col,
+                    "date_unreadable",
+                    "error",
+                    "used",
+                    f"{col} '" + text[bad] + "' is not a date (expected dd/mm/yyyy): treated as blank",
+                )
         df[col] = parsed.astype("datetime64[ns]")
         if col in spec.key:
             blank = text.isna() & reject.eq("")
@@ -226,10 +262,7 @@ def _within(df: pd.DataFrame, live: pd.Series, columns: list[str], keep: str) ->
 
 
 def _episode_dates(raw_episodes: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    return tuple(
-        pd.to_datetime(raw_episodes[c].astype(str).str.strip(), format="%d/%m/%Y", errors="coerce")
-        for c in ("DECOM", "DEC")
-    )
+    return tuple(parse_dates(raw_episodes[c].astype(str).str.strip())[0] for c in ("DECOM", "DEC"))
 
 
 def year_fit(raw_episodes: pd.DataFrame, year: int) -> int:
@@ -240,18 +273,34 @@ def year_fit(raw_episodes: pd.DataFrame, year: int) -> int:
     return int(((decom <= end) & (dec.isna() | (dec >= start))).sum())
 
 
-def infer_year(raw_episodes: pd.DataFrame | None, others: list[pd.DataFrame]) -> int | None:
-    """Collection year of an undated extract: the one holding the latest episode date (DECOM or DEC),
-    or failing episodes, the latest date found in any table (future dates ignored)."""
-    frames = [raw_episodes[["DECOM", "DEC"]]] if raw_episodes is not None else others
-    latest = None
+def infer_year(raw_episodes: pd.DataFrame | None, others: list[pd.DataFrame]) -> tuple[int, str] | None:
+    """Collection year of an undated extract, by the weight of its dates, and how it was decided.
+
+    With episodes: the year in which most episodes were open (started by its 31 March, not ended before
+    its 1 April; on a tie the later), so a handful of episodes dated after the year cannot move it. Without
+    episodes: the collection year in which most of the other tables' event dates fall (birth dates and
+    future dates ignored). None when there are no readable dates."""
     today = pd.Timestamp(dt.date.today())
-    for frame in frames:
+    if raw_episodes is not None and len(raw_episodes):
+        decom, dec = _episode_dates(raw_episodes)
+        dates = pd.concat([decom, dec]).dropna()
+        dates = dates[dates <= today]
+        if dates.empty:
+            return None
+        candidates = sorted({collection_year(d) for d in dates.dt.date.unique()})
+        fits = {y: year_fit(raw_episodes, y) for y in candidates}
+        best = max(candidates, key=lambda y: (fits[y], y))
+        return best, f"{fits[best]} of {len(raw_episodes)} episodes were open in it"
+    counts: pd.Series = pd.Series(dtype=int)
+    for frame in others:
         for col in frame.columns:
-            d = pd.to_datetime(frame[col].astype(str).str.strip(), format="%d/%m/%Y", errors="coerce")
+            if col in ("DOB", "MC_DOB", "DUC"):
+                continue
+            d = parse_dates(frame[col].astype(str).str.strip())[0].dropna()
             d = d[d <= today]
-            if not d.empty and (latest is None or d.max() > latest):
-                latest = d.max()
-    if latest is None:
+            years = d.dt.year + (d.dt.month > 3).astype(int)
+            counts = counts.add(years.value_counts(), fill_value=0)
+    if counts.empty:
         return None
-    return latest.year if latest.month <= 3 else latest.year + 1
+    best = int(counts[counts == counts.max()].index.max())
+    return best, f"{int(counts[best])} of {int(counts.sum())} dates fall in it"

@@ -1,7 +1,8 @@
 """Find the 903 tables in what an analyst points at: a flat folder of year-prefixed files
 (`2019-episodes.csv`), per-year sub-folders (`2019/episodes.csv`), one year's folder (`episodes.csv`),
-name variants (`SSDA903_2019_Episodes.csv`, `PlacedAdoption.csv`, any case) or a DfE XML return.
-Tables that cannot be named from the file name are recognised by their columns."""
+name variants (`SSDA903_2019_Episodes.csv`, `PlacedAdoption.csv`, any case), Excel workbooks (`.xlsx`:
+one table a file, or one table a sheet named for it) or a DfE XML return. Tables that cannot be named
+from the file (or sheet) name are recognised by their columns."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cpanalysis.errors import InputError
+from cpanalysis.ssda903.read import column_name, xlsx_sheets
 from cpanalysis.ssda903.schema import TABLE_ALIASES, TABLES
 
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
@@ -19,12 +21,14 @@ _NOISE = re.compile(r"ssda903|903|(?<!\d)20\d\d(?!\d)|[^a-z0-9]")
 @dataclass(frozen=True)
 class Source:
     """One input file: its path, the table it holds (None for XML: it holds several), its collection
-    year (None when neither its name nor its folder says) and its format ('csv' or 'xml')."""
+    year (None when neither its name nor its folder says), its format ('csv', 'xlsx' or 'xml') and, for a
+    workbook, the sheet."""
 
     path: Path
     table: str | None
     year: int | None
     fmt: str
+    sheet: str | None = None
 
 
 def year_from_name(path: Path, root: Path) -> int | None:
@@ -50,7 +54,7 @@ def table_from_name(path: Path) -> str | None:
 
 def table_from_columns(columns: list[str]) -> str | None:
     """The table whose required columns are all present, preferring the one with most columns matched."""
-    cols = {c.strip().upper() for c in columns}
+    cols = {column_name(c) for c in columns}
     best, best_score = None, 0
     for table in TABLES.values():
         if set(table.required) <= cols:
@@ -66,7 +70,25 @@ def _header_columns(path: Path) -> list[str]:
             first = fh.readline()
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from exc
-    return [c.strip().strip('"') for c in first.split(",")] if first.strip() else []
+    return [column_name(c) for c in first.split(",")] if first.strip() else []
+
+
+def _xlsx_sources(f: Path, base: Path) -> tuple[list[Source], list[tuple[Path, str]]]:
+    """The 903 tables of a workbook: the table its file name names (when it has one sheet of data), or one
+    table a sheet, named by the sheet's name or recognised by its columns."""
+    sheets = {name: cols for name, cols in xlsx_sheets(f).items() if cols}
+    year = year_from_name(f, base)
+    named = table_from_name(f)
+    if named and len(sheets) == 1:
+        return [Source(f, named, year, "xlsx", next(iter(sheets)))], []
+    sources, skipped = [], []
+    for name, cols in sheets.items():
+        table = table_from_name(Path(name)) or table_from_columns(cols)
+        if table is None:
+            skipped.append((f, f"sheet '{name}' not recognised as a 903 table by its name or its columns"))
+        else:
+            sources.append(Source(f, table, year, "xlsx", name))
+    return sources, skipped
 
 
 def discover(path: str | Path) -> tuple[list[Source], list[tuple[Path, str]]]:  # noqa: C901 - the loader is being rewritten (#12): split there
@@ -89,10 +111,20 @@ def discover(path: str | Path) -> tuple[list[Source], list[tuple[Path, str]]]:  
     xmls: list[Path] = []
     for f in files:
         suffix = f.suffix.lower()
-        if f.name.startswith(".") or suffix not in (".csv", ".xml"):
+        if f.name.startswith(".") or f.name.startswith("~$") or suffix not in (".csv", ".xml", ".xlsx"):
+            reason = "not a .csv, .xlsx or .xml file"
+            if suffix in (".xls", ".xlsb", ".ods"):
+                reason = f"a {suffix} workbook cannot be read: save it as .xlsx or .csv"
             if root.is_file():
-                raise InputError(f"{f}: not a 903 file (expected a .csv table or a .xml return)")
-            skipped.append((f, "not a .csv or .xml file"))
+                raise InputError(f"{f}: not a 903 file ({reason}; expected a .csv or .xlsx table or a .xml return)")
+            skipped.append((f, reason))
+            continue
+        if suffix == ".xlsx":
+            found, skip = _xlsx_sources(f, base)
+            if root.is_file() and not found:
+                raise InputError(f"{f}: no sheet recognised as a 903 table")
+            sources += found
+            skipped += skip
             continue
         if suffix == ".xml":
             xmls.append(f)

@@ -25,9 +25,9 @@ from cpanalysis.errors import InputError
 from cpanalysis.ssda903 import findings
 from cpanalysis.ssda903.clean import check_columns, clean, infer_year, year_fit
 from cpanalysis.ssda903.discover import Source, discover
-from cpanalysis.ssda903.read import read_csv, read_xml
-from cpanalysis.ssda903.schema import FIRST_YEAR, TABLES, TEXT, year_end, year_label, year_start
-from cpanalysis.ssda903.validate import validate, year_rules
+from cpanalysis.ssda903.read import read_csv, read_xlsx, read_xml
+from cpanalysis.ssda903.schema import FIRST_YEAR, TABLES, year_end, year_label, year_start
+from cpanalysis.ssda903.validate import empty_table, validate_returns
 
 PER_YEAR_TABLES = ("oc2", "oc3")
 
@@ -91,13 +91,54 @@ def _read(sources: list[Source], root: Path) -> list[_Part]:
         label = str(src.path.relative_to(root)) if src.path != root else src.path.name
         if src.fmt == "csv":
             parts.append(_Part(src, label, src.table, read_csv(src.path), src.year))
+        elif src.fmt == "xlsx":
+            parts.append(_Part(src, f"{label} [{src.sheet}]", src.table, read_xlsx(src.path, src.sheet), src.year))
         else:
             for table, raw in read_xml(src.path).items():
                 if len(raw):
                     parts.append(_Part(src, label, table, raw, src.year))
     for p in parts:
         check_columns(p.raw, TABLES[p.table], p.label)
+        if p.table == "episodes" and p.raw.empty:
+            raise InputError(
+                f"{p.label}: the episodes table has no data rows (only its header): read as it stands, every "
+                "episode open at the end of the previous year would count as withdrawn; remove the file or "
+                "export the year's episodes again"
+            )
     return parts
+
+
+def _content(p: _Part) -> pd.DataFrame:
+    return p.raw.drop(columns="SOURCE_ROW").reset_index(drop=True)
+
+
+def _conflicts(parts: list[_Part]) -> tuple[list[_Part], list[pd.DataFrame]]:
+    """One source per table and year: an identical second copy is left out (and said); two different
+    ones stop the load, naming both (never a silent choice)."""
+    kept: dict[tuple[str, int], _Part] = {}
+    notes = []
+    for p in parts:
+        first = kept.get((p.table, p.year))
+        if first is None:
+            kept[(p.table, p.year)] = p
+        elif _content(first).equals(_content(p)):
+            notes.append(
+                findings.file_level(
+                    p.label,
+                    p.year,
+                    p.table,
+                    "",
+                    "duplicate_file",
+                    "info",
+                    f"the same {p.table} rows as {first.label}: left out as a second copy",
+                )
+            )
+        else:
+            raise InputError(
+                f"two different {p.table} tables for the {year_label(p.year)} collection: {first.label} and "
+                f"{p.label}; keep the one that was submitted (or put them in separate folders by year)"
+            )
+    return list(kept.values()), notes
 
 
 def _assign_years(parts: list[_Part]) -> list[pd.DataFrame]:
@@ -107,12 +148,13 @@ def _assign_years(parts: list[_Part]) -> list[pd.DataFrame]:
     for folder in folders:
         group = [p for p in parts if p.year is None and p.source.path.parent == folder]
         eps = next((p.raw for p in group if p.table == "episodes"), None)
-        year = infer_year(eps, [p.raw[[c for c in TABLES[p.table].dates if c in p.raw]] for p in group])
-        if year is None:
+        inferred = infer_year(eps, [p.raw[[c for c in TABLES[p.table].dates if c in p.raw]] for p in group])
+        if inferred is None:
             raise InputError(
                 f"{folder}: cannot tell which collection year {', '.join(p.label for p in group)} "
                 "belong to (no readable dates): put the year in the file or folder name, e.g. 2019-episodes.csv"
             )
+        year, why = inferred
         for p in group:
             p.year = year
             notes.append(
@@ -123,8 +165,7 @@ def _assign_years(parts: list[_Part]) -> list[pd.DataFrame]:
                     "",
                     "year_inferred",
                     "info",
-                    f"collection year {year_label(year)} inferred from the latest episode date "
-                    "(the file name does not say)",
+                    f"collection year {year_label(year)} inferred from the dates: {why} (the file name does not say)",
                 )
             )
     notes += _check_named_years(parts)
@@ -221,6 +262,8 @@ def _merge_years(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Data
 
 def _withdrawn(eps: pd.DataFrame, years_with_episodes: set[int]) -> pd.Series:
     """Kept episodes open at the end of their year that the next year's return, which exists, left out."""
+    if eps.empty:
+        return pd.Series(False, index=eps.index)
     next_exists = (eps["YEAR"] + 1).isin(years_with_episodes)
     end = eps["YEAR"].map(lambda y: pd.Timestamp(year_end(int(y))))
     return next_exists & (eps["DEC"].isna() | (eps["DEC"] > end))
@@ -237,24 +280,29 @@ def load(path: str | Path) -> Dataset:
     base = root.parent if root.is_file() else root
     parts = _read(sources, base)
     found = _assign_years(parts)
+    parts, dup_notes = _conflicts(parts)
+    found += dup_notes
     found += [
         findings.file_level(str(p.relative_to(base)), None, "", "", "file_skipped", "info", reason)
         for p, reason in skipped
     ]
 
     by_table: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
+    returns: dict[int, dict[str, pd.DataFrame]] = {}
     read_counts = []
     for p in parts:
         rows, notes = clean(p.raw, p.table, p.label, p.year)
         found.append(notes)
-        if p.table == "episodes":
-            found.append(year_rules(rows, p.year))
         by_table[p.table].append(rows)
+        returns.setdefault(p.year, {})[p.table] = rows
         read_counts.append((p.label, p.table, p.year, len(p.raw)))
+    for tables_of_year in returns.values():
+        for name in TABLES:
+            tables_of_year.setdefault(name, empty_table(name))
 
     tables = {}
     for name, frames in by_table.items():
-        frame = pd.concat(frames, ignore_index=True) if frames else _empty(name)
+        frame = pd.concat(frames, ignore_index=True) if frames else empty_table(name)
         tables[name], notes = _merge_years(name, frame)
         found.append(notes)
     eps = tables["episodes"]
@@ -279,22 +327,13 @@ def load(path: str | Path) -> Dataset:
         )
     )
     tables["episodes"] = eps[~gone].reset_index(drop=True)
-    found.append(validate(tables))
+    found.append(validate_returns(returns, tables))
     quality = findings.concat(found)
     files = pd.DataFrame(
         [(p.label, p.table, p.year, len(p.raw), _sha256(p.source.path)) for p in parts],
         columns=["file", "table", "year", "rows", "sha256"],
     )
     return Dataset(tables, quality, _accounting(read_counts, quality), files, root)
-
-
-def _empty(table: str) -> pd.DataFrame:
-    spec = TABLES[table]
-    df = pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c in spec.dates else TEXT) for c in spec.columns})
-    df["YEAR"] = pd.Series(dtype=int)
-    df["SOURCE_FILE"] = pd.Series(dtype=object)
-    df["SOURCE_ROW"] = pd.Series(dtype=int)
-    return df
 
 
 def _accounting(read_counts: list[tuple], quality: pd.DataFrame) -> pd.DataFrame:

@@ -6,6 +6,7 @@ in an XML return (the n-th CHILD element, n-th EPISODE, ...).
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -14,9 +15,28 @@ import pandas as pd
 from cpanalysis.errors import InputError
 from cpanalysis.ssda903.schema import TABLES
 
+_SEPARATORS = re.compile(r"[\s\-.]+")
+
+
+def column_name(name: object) -> str:
+    """The 903 spelling of a column name as exports write it: `Place Provider`, `place-provider` and
+    ` PLACE_PROVIDER` all give `PLACE_PROVIDER` (byte-order mark, case and separators ignored)."""
+    return _SEPARATORS.sub("_", str(name).replace("\ufeff", "").strip().strip('"').strip()).upper()
+
+
+def _columns(df: pd.DataFrame, path: Path) -> pd.DataFrame:
+    names = [column_name(c) for c in df.columns]
+    seen = {n for n in names if names.count(n) > 1 and n}
+    if seen:
+        raise InputError(
+            f"{path}: column {', '.join(sorted(seen))} appears more than once (after ignoring case and spaces)"
+        )
+    df.columns = names
+    return df
+
 
 def read_csv(path: Path) -> pd.DataFrame:
-    """All cells as text ('' for blank), column names stripped and upper-cased."""
+    """All cells as text ('' for blank), column names in their 903 spelling (see `column_name`)."""
     if path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty (expected a header line of 903 column names)")
     last_error: Exception | None = None
@@ -30,10 +50,40 @@ def read_csv(path: Path) -> pd.DataFrame:
             raise InputError(f"{path}: cannot be read as CSV ({str(exc).strip()})") from exc
     else:
         raise InputError(f"{path}: cannot be decoded as UTF-8 or Windows-1252 text ({last_error})")
-    df.columns = [str(c).strip().upper() for c in df.columns]
-    df = df.astype(object).fillna("")
+    df = _columns(df, path).astype(object).fillna("")
     df["SOURCE_ROW"] = range(2, len(df) + 2)
     return df
+
+
+def read_xlsx(path: Path, sheet: str) -> pd.DataFrame:
+    """One sheet of an Excel workbook, as `read_csv` reads a CSV (row numbers as Excel shows them; date
+    cells as ISO text, which cleaning reads)."""
+    try:
+        df = pd.read_excel(path, sheet_name=sheet, dtype=str, keep_default_na=False, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise InputError(f"{path} [{sheet}]: cannot be read as an Excel workbook ({exc})") from exc
+    df = df.loc[:, [not str(c).startswith("Unnamed:") for c in df.columns]]
+    df = _columns(df, path).astype(object).fillna("")
+    df["SOURCE_ROW"] = range(2, len(df) + 2)
+    return df
+
+
+def xlsx_sheets(path: Path) -> dict[str, list[str]]:
+    """Each sheet's name and its first row (the column names), without reading the data."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True)
+    except Exception as exc:
+        raise InputError(f"{path}: cannot be read as an Excel workbook ({exc})") from exc
+    try:
+        out = {}
+        for ws in wb.worksheets:
+            first = next(ws.iter_rows(max_row=1, values_only=True), ())
+            out[ws.title] = [column_name(c) for c in first if c is not None]
+        return out
+    finally:
+        wb.close()
 
 
 # XML element -> 903 column, where they differ.

@@ -78,6 +78,7 @@ PLACEMENT = (
             ("K1", "Secure children's home"),
             ("K2", "Children's home subject to children's homes regulations"),
             ("P1", "Placed with own parent(s) or other person(s) with parental responsibility"),
+            ("P3", "Residential employment"),
             ("R1", "Residential care home"),
             ("R2", "NHS/health trust or other establishment providing medical or nursing care"),
             ("R3", "Family centre or mother and baby unit"),

@@ -24,7 +24,7 @@ from cpanalysis.synth.extract import cut_year
 from cpanalysis.synth.messy import messify
 from cpanalysis.synth.simulate import Settings, histories
 
-GENERATOR_VERSION = "6"
+GENERATOR_VERSION = "7"
 DEFAULT_SEED = 903
 MARKER = "SYNTHETIC"
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2030

@@ -63,21 +63,32 @@ def _birthday(dob: pd.Series, years: int) -> pd.Series:
 def cut_year(h: dict[str, pd.DataFrame], year: int) -> dict[str, pd.DataFrame]:
     """The 903 tables of collection `year`, cut from `histories(...)` (dates as datetime64; see module doc)."""
     start, end = pd.Timestamp(year_start(year)), pd.Timestamp(year_end(year))
-    eps = h["episodes"]
+    eps = h["episodes"].sort_values(["CHILD", "DECOM"], kind="mergesort")
+    eps = eps.assign(PLACEMENT_START=eps["DECOM"].where(eps["RNE"].ne("L")).groupby(eps["CHILD"]).ffill())
+    eps["PLACEMENT_START"] = eps["PLACEMENT_START"].fillna(eps["DECOM"])
     eps = eps[(eps["DECOM"] <= end) & (eps["DEC"].isna() | (eps["DEC"] >= start))].copy()
     still_open = eps["DEC"] > end
     eps.loc[still_open, "DEC"] = pd.NaT
     eps.loc[still_open, "REC"] = np.nan
     if year < SGO_SPLIT_YEAR:  # the older code list: E43 former foster carer, E44 other carer
         eps["REC"] = eps["REC"].replace(OLDER_SGO)
-    key = _key(eps["CHILD"], eps["DECOM"])
+    key = _key(eps["CHILD"], eps["PLACEMENT_START"])  # a change of legal status only (RNE L) keeps the placement
     own = eps["PLACE_PROVIDER"].eq("PR1")
     eps["HOME_POST"] = HOME_POSTCODES[_key(eps["CHILD"]) % len(HOME_POSTCODES)]
-    eps["PL_POST"] = np.where(
-        own | eps["PLACE"].eq("P1"),
-        HOME_POSTCODES[key % len(HOME_POSTCODES)],
-        AWAY_POSTCODES[key % len(AWAY_POSTCODES)],
-    )
+    letters = np.array(list("ABDEFGHJLNPQRSTUWXYZ"))
+    inward = pd.Series(key % 10, index=eps.index).astype(str) + letters[key // 10 % 20] + letters[key // 200 % 20]
+    eps["PL_POST"] = (
+        pd.Series(
+            np.where(
+                own | eps["PLACE"].eq("P1"),
+                HOME_POSTCODES[key % len(HOME_POSTCODES)],
+                AWAY_POSTCODES[key % len(AWAY_POSTCODES)],
+            ),
+            index=eps.index,
+        )
+        + " "
+        + inward
+    )  # a full postcode, so two placements rarely share one (DfE rules 435/436 compare them)
     needs_urn = eps["PLACE"].str[0].isin(["K", "R", "S"]) | eps["PLACE"].isin(["U4", "U5", "U6"])
     eps["URN"] = np.where(needs_urn, "SC" + pd.Series(key % 900_000 + 100_000, index=eps.index).astype(str), "XXXXXXX")
     eps["PL_DISTANCE"] = _distance(eps)
@@ -116,7 +127,7 @@ def cut_year(h: dict[str, pd.DataFrame], year: int) -> dict[str, pd.DataFrame]:
     )
     return {
         "header": header,
-        "episodes": eps,
+        "episodes": eps.drop(columns="PLACEMENT_START"),
         "uasc": uasc,
         "reviews": _reviews(h, eps, start, end),
         "ad1": ad1,
@@ -334,6 +345,7 @@ def _oc3(h: dict[str, pd.DataFrame], dob: pd.Series, start: pd.Timestamp, end: p
     w = _u("accom", ids, yr)
     kinds = np.array(["B", "C", "D", "E", "G", "H", "K", "R", "S", "T", "U"])
     accom = kinds[(len(kinds) * _u("kind", ids, yr)).astype(int)] + np.where(w < 0.93, "1", "2")
+    accom = np.where(accom == "S1", "S2", accom)  # no fixed abode is always unsuitable (DfE rule 133)
     known = in_touch == "YES"
     return pd.DataFrame(
         {
