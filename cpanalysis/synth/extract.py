@@ -154,7 +154,7 @@ def _distance(eps: pd.DataFrame) -> np.ndarray:
     """Miles from home to placement, one decimal: placements in the LA's own area (HOME_POSTCODES) 0.5-15 miles,
     others 3-43 (about half of them over 20); placed with parents 0. Text, as the extract writes it."""
     u = _u("distance", eps["CHILD"], eps["DECOM"])
-    local = np.isin(eps["PL_POST"].to_numpy(), HOME_POSTCODES)
+    local = np.isin(eps["PL_POST"].str.partition(" ")[0].to_numpy(), HOME_POSTCODES)  # the outward code
     miles = np.where(local, 0.5 + 14.5 * u**1.5, 3 + 40 * u**1.3)
     miles = np.where(eps["PLACE"].eq("P1"), 0.0, miles)
     return np.char.mod("%.1f", np.round(miles, 1))
@@ -267,7 +267,10 @@ def _missing(eps: pd.DataFrame, dob: pd.Series, start: pd.Timestamp, end: pd.Tim
             "MIS_END": mis_end.to_numpy(),
         }
     )
-    return out.drop_duplicates(["CHILD", "MIS_START"]).sort_values(["CHILD", "MIS_START"]).reset_index(drop=True)
+    out = out.sort_values(["CHILD", "MIS_START"], kind="mergesort").reset_index(drop=True)
+    # a child is missing once at a time (DfE rule 574): leave out an episode starting before an earlier one ended
+    latest_end = out.groupby("CHILD")["MIS_END"].cummax().groupby(out["CHILD"]).shift(1)
+    return out[~(out["MIS_START"] <= latest_end)].reset_index(drop=True)
 
 
 # England's published rates the OC2 outcomes aim at (data/reference/synthetic_calibration.csv)
@@ -343,9 +346,8 @@ def _oc3(h: dict[str, pd.DataFrame], dob: pd.Series, start: pd.Timestamp, end: p
         np.array(["G4", "G5", "G6"])[(3 * (v - eet_share) / (1 - eet_share)).astype(int).clip(0, 2)],
     )
     w = _u("accom", ids, yr)
-    kinds = np.array(["B", "C", "D", "E", "G", "H", "K", "R", "S", "T", "U"])
+    kinds = np.array(["B", "C", "D", "E", "G", "H", "K", "R", "T", "U"])  # no S: S1 is invalid (DfE rule 133)
     accom = kinds[(len(kinds) * _u("kind", ids, yr)).astype(int)] + np.where(w < 0.93, "1", "2")
-    accom = np.where(accom == "S1", "S2", accom)  # no fixed abode is always unsuitable (DfE rule 133)
     known = in_touch == "YES"
     return pd.DataFrame(
         {
