@@ -309,76 +309,163 @@ class Simulation:
         return self.counts.sum(axis=2)
 
 
+_CELL_BITS = 16  # a cell id (age cell x months in care x category) fits in 16 bits; the simulation goes above
+
+
 def simulate(
     f: Fit, months: int = 36, sims: int = 500, seed: int = 903, scenario: Scenario | None = None
 ) -> Simulation:
     """Project the fit's stock and new entrants forward `months` month ends, `sims` times (see module doc).
-    The children of every simulation are held in flat arrays (simulation, category, age in months): each step
-    draws one uniform number u per child; u below the chance of staying keeps the child where they are, otherwise
-    u minus that chance picks among the other outcomes; those who left are dropped and the month's entrants
-    appended."""
+
+    Counts, not children: a state is a cell (age in completed months, or unknown; months in care, capped at 24
+    where the last time-in-care band begins; placement category) in one simulation, with the number of children
+    in it. Exact age in months carries each child's month of birth, so leaving at 18 and moving up an age band
+    happen in the right month. Each month the children of a cell move with one multinomial draw on the cell's
+    chances (a binomial for those who do not stay, then each of them placed among the other outcomes by their
+    relative chances): the same distribution as moving each child alone (tests/test_projection_counts.py), at a
+    cost set by the number of occupied cells, not of children. Then every child is one month older and longer in
+    care, those turning 18 leave, and the month's entrants (Poisson; ages and first placements drawn from the
+    window's entrants) come in with 0 months in care. States are sorted keys (simulation << 16 | cell): ageing
+    keeps their order, so each month only the movers and entrants are sorted in."""
     scenario = scenario or Scenario()
     if months < 1 or sims < 1:
         raise InputError(f"a projection needs at least 1 month and 1 simulation (got {months} and {sims})")
     rng = np.random.default_rng(seed)
     choice = np.random.default_rng([seed, 1])  # the scenarios' own draws: the baseline's chances stay the same
-    n_cat, n_dur = len(CATEGORIES), len(DURATIONS)
-    n_rows = len(BANDS) * n_dur * n_cat
+    entrant = np.random.default_rng([seed, 2])  # who comes in: the same in every scenario, whatever else moves
+    n_cat = len(CATEGORIES)
+    n_rows = len(BANDS) * len(DURATIONS) * n_cat
     probs = _redirect(_posterior_rates(f, sims, rng), scenario.in_house_share).reshape(sims * n_rows, -1)
-    same = np.tile(np.arange(n_cat), sims * len(BANDS) * n_dur)  # each row's own category
-    stay = probs[np.arange(len(probs)), same]
+    same = np.tile(np.arange(n_cat), sims * len(BANDS) * len(DURATIONS))  # each row's own category
+    leave = 1 - probs[np.arange(len(probs)), same]  # chance of not staying in the cell's category
     probs[np.arange(len(probs)), same] = 0
     move = np.cumsum(probs[:, :-1], axis=1)  # cumulative over the other categories; beyond the last: left care
     rate = rng.gamma(f.entries.sum() + 0.5, 1 / max(len(f.entries), 1), size=sims)
     arrivals = rng.poisson(rate[:, None] * (1 + scenario.entry_change_pct / 100), size=(sims, months))
     if len(f.entrants) == 0:
         arrivals[:] = 0
-    pool_cat = f.entrants["category"].to_numpy().astype(np.int8)
-    pool_age = f.entrants["age_months"].to_numpy().astype(np.int16)
-    band_of = np.append(band_index(np.arange(ADULT_MONTHS + 1)), len(BANDS) - 1)  # index age; -1 -> Unknown
-    dur_of = duration_index(np.arange(_DURATION_LIMITS[-1] + 1))  # index min(months in care, the last limit)
-    sim = np.repeat(np.arange(sims, dtype=np.int32), len(f.stock))
-    cat = np.tile(f.stock["category"].to_numpy().astype(np.int8), sims)
-    age = np.tile(f.stock["age_months"].to_numpy().astype(np.int16), sims)
-    dur = np.tile(np.minimum(f.stock["months_in_care"].to_numpy(), _DURATION_LIMITS[-1]).astype(np.int16), sims)
-    _step_down(sim, cat, sims, scenario, choice)
+    pool_cat = f.entrants["category"].to_numpy().astype(np.int64)
+    pool_cell = _cell(f.entrants["age_months"].to_numpy(), 0, pool_cat)
+    row_of, next_of, cat_of = _cell_tables()
+    stock = _cell(
+        f.stock["age_months"].to_numpy(),
+        np.minimum(f.stock["months_in_care"].to_numpy(), _DURATION_LIMITS[-1]),
+        f.stock["category"].to_numpy(),
+    )
+    cells, per_cell = np.unique(stock, return_counts=True)
+    key, n = _step_down(cells, per_cell, sims, scenario, choice)
+    mask = (1 << _CELL_BITS) - 1
     counts = np.zeros((sims, months + 1, n_cat), dtype=np.int32)
-    counts[:, 0] = np.bincount(sim * n_cat + cat, minlength=sims * n_cat).reshape(sims, n_cat)
+    counts[:, 0] = _by_category(key, n, sims, cat_of)
     for step in range(1, months + 1):
-        row = sim * n_rows + (band_of[age] * n_dur + dur_of[dur]) * n_cat + cat
-        u = rng.random(len(sim))
-        p = stay[row]
-        moving = np.flatnonzero(u >= p)  # most children stay: only movers need their whole row
-        to = cat.astype(np.int16)
-        to[moving] = ((u[moving] - p[moving])[:, None] >= move[row[moving]]).sum(axis=1)
-        age = np.where(age >= 0, age + 1, age)
-        kept = (to < n_cat) & (age < ADULT_MONTHS)
-        sim, cat, age = sim[kept], to[kept].astype(np.int8), age[kept]
-        dur = np.minimum(dur[kept] + 1, _DURATION_LIMITS[-1])
+        cell, s = key & mask, key >> _CELL_BITS
+        flat = s * n_rows + row_of[cell]
+        p = leave[flat]
+        movers = (rng.random(len(n)) < p).astype(np.int64)  # one child in the cell: a Bernoulli draw
+        many = np.flatnonzero(n > 1)
+        movers[many] = rng.binomial(n[many], p[many])
+        who = np.repeat(np.arange(len(n)), movers)
+        u = rng.random(len(who)) * p[who]  # uniform over the chance of moving, placed on the other outcomes
+        to = (u[:, None] >= move[flat[who]]).sum(axis=1)
+        aged = next_of[cell] - cell  # the key's step to the same category one month on; next_of < 0: 18
+        stay_n = n - movers
+        keep = (next_of[cell] >= 0) & (stay_n > 0)
+        stay_key, stay_n = key[keep] + aged[keep], stay_n[keep]
+        go = (to < n_cat) & (next_of[cell[who]] >= 0)
+        w = who[go]
+        moved = key[w] + aged[w] + to[go] - cat_of[cell[w]]
         new = arrivals[:, step - 1]
-        if new.sum():
-            pick = rng.integers(0, len(pool_cat), size=int(new.sum()))
-            new_cat = pool_cat[pick].copy()
-            if scenario.in_house_share:
-                new_cat[(new_cat == IFA) & (choice.random(len(pick)) < scenario.in_house_share)] = IN_HOUSE
-            sim = np.concatenate([sim, np.repeat(np.arange(sims, dtype=np.int32), new)])
-            cat, age = np.concatenate([cat, new_cat]), np.concatenate([age, pool_age[pick]])
-            dur = np.concatenate([dur, np.zeros(len(pick), dtype=np.int16)])  # 0 months in care at entry
-        counts[:, step] = np.bincount(sim * n_cat + cat, minlength=sims * n_cat).reshape(sims, n_cat)
+        pick = entrant.integers(0, max(len(pool_cat), 1), size=int(new.sum()))
+        new_cell = pool_cell[pick] if len(pool_cat) else pick
+        if scenario.in_house_share and len(pick):
+            redirected = (pool_cat[pick] == IFA) & (choice.random(len(pick)) < scenario.in_house_share)
+            new_cell = np.where(redirected, new_cell - IFA + IN_HOUSE, new_cell)
+        arrived = (np.repeat(np.arange(sims, dtype=np.int64), new) << _CELL_BITS) + new_cell
+        key, n = _merge(stay_key, stay_n, np.concatenate([moved, arrived]))
+        counts[:, step] = _by_category(key, n, sims, cat_of)
     dates = _month_end(np.arange(months + 1) + _month_of(f.end))
     return Simulation(pd.DatetimeIndex(dates), counts, scenario)
 
 
-def _step_down(sim: np.ndarray, cat: np.ndarray, sims: int, scenario: Scenario, rng: np.random.Generator) -> None:
-    """Move up to scenario.step_down children per simulation from residential to scenario.step_down_to (in place),
-    chosen at random."""
-    if not scenario.step_down:
-        return
-    res = np.flatnonzero(cat == RESIDENTIAL)
-    order = res[np.lexsort((rng.random(len(res)), sim[res]))]  # by simulation, shuffled within each
-    first = np.searchsorted(sim[order], np.arange(sims))
-    rank = np.arange(len(order)) - first[sim[order]]
-    cat[order[rank < scenario.step_down]] = CATEGORIES.index(scenario.step_down_to)
+def _cell(age_months: np.ndarray, months_in_care: np.ndarray | int, category: np.ndarray) -> np.ndarray:
+    """Cell ids: (age cell x 25 + months in care capped at 24) x categories + category, where the age cell is the
+    age in completed months (0 to 215) or ADULT_MONTHS for an unknown age. Ordered by age, then time in care."""
+    cap = int(_DURATION_LIMITS[-1])
+    age = np.asarray(age_months).astype(np.int64)
+    age = np.where(age < 0, ADULT_MONTHS, age)
+    dur = np.minimum(np.asarray(months_in_care).astype(np.int64), cap)
+    return (age * (cap + 1) + dur) * len(CATEGORIES) + np.asarray(category).astype(np.int64)
+
+
+def _cell_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For every cell id: its rate row (age band x time-in-care band x category, as _posterior_rates), the cell a
+    child staying in it is in one month on (-1 for a child turning 18), and its category."""
+    cap = int(_DURATION_LIMITS[-1])
+    age, dur, cat = (
+        g.ravel()
+        for g in np.meshgrid(np.arange(ADULT_MONTHS + 1), np.arange(cap + 1), np.arange(len(CATEGORIES)), indexing="ij")
+    )
+    cell = _cell(np.where(age == ADULT_MONTHS, -1, age), dur, cat)
+    band = np.where(age == ADULT_MONTHS, len(BANDS) - 1, band_index(age))
+    size = 1 << _CELL_BITS
+    row_of, next_of, cat_of = np.zeros(size, np.int64), np.full(size, -1, np.int64), np.zeros(size, np.int64)
+    row_of[cell] = (band * len(DURATIONS) + duration_index(dur)) * len(CATEGORIES) + cat
+    older = np.where(age == ADULT_MONTHS, -1, age + 1)  # the unknown age never ages
+    nxt = _cell(older, dur + 1, cat)
+    next_of[cell] = np.where(age == ADULT_MONTHS - 1, -1, nxt)
+    cat_of[cell] = cat
+    return row_of, next_of, cat_of
+
+
+def _merge(key: np.ndarray, n: np.ndarray, extra: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted (key, count) after ageing (sorted; equal neighbours where months in care reach the cap), with one
+    child more for each key in `extra` (unsorted): equal keys summed."""
+    if len(key) > 1 and (dup := key[1:] == key[:-1]).any():
+        first = np.flatnonzero(np.r_[True, ~dup])
+        key, n = key[first], np.add.reduceat(n, first)
+    extra, extra_n = np.unique(extra, return_counts=True)
+    at = np.searchsorted(key, extra)
+    hit = at < len(key)
+    hit[hit] = key[at[hit]] == extra[hit]
+    n = n.copy()
+    n[at[hit]] += extra_n[hit]
+    return np.insert(key, at[~hit], extra[~hit]), np.insert(n, at[~hit], extra_n[~hit])
+
+
+def _by_category(key: np.ndarray, n: np.ndarray, sims: int, cat_of: np.ndarray) -> np.ndarray:
+    """Children by simulation and category [sim, category] from (key, count)."""
+    n_cat = len(CATEGORIES)
+    where = (key >> _CELL_BITS) * n_cat + cat_of[key & ((1 << _CELL_BITS) - 1)]
+    return np.bincount(where, weights=n, minlength=sims * n_cat).reshape(sims, n_cat)
+
+
+def _step_down(
+    cells: np.ndarray, per_cell: np.ndarray, sims: int, scenario: Scenario, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """The starting stock as sorted (key, count) in every simulation, with up to scenario.step_down children per
+    simulation moved from residential to scenario.step_down_to, chosen at random (a multivariate hypergeometric
+    draw over the residential cells)."""
+    held = np.repeat(per_cell[:, None], sims, axis=1)  # [cell, simulation]
+    res = np.flatnonzero(cells % len(CATEGORIES) == RESIDENTIAL)
+    if scenario.step_down and len(res):
+        picked = np.stack(
+            [
+                rng.multivariate_hypergeometric(per_cell[res], min(scenario.step_down, per_cell[res].sum()))
+                for _ in range(sims)
+            ],
+            axis=1,
+        )
+        to = cells[res] - RESIDENTIAL + CATEGORIES.index(scenario.step_down_to)
+        cells = np.concatenate([cells, to])
+        held = np.concatenate([held - np.pad(picked, ((0, 0), (0, 0))) * 0, picked])
+        held[res] -= picked
+    key = (np.arange(sims, dtype=np.int64)[None, :] << _CELL_BITS) + cells[:, None]
+    key, n = key.T.ravel(), held.T.ravel()
+    order = np.argsort(key, kind="stable")
+    key, n = key[order], n[order]
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, np.int64)
+    key, n = key[first], np.add.reduceat(n, first) if len(first) else n
+    return key[n > 0], n[n > 0]
 
 
 def summarise(sim: Simulation, level: float = 0.9) -> pd.DataFrame:
