@@ -33,6 +33,7 @@ re-entries within a month (a child who leaves and returns between two month ends
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -53,6 +54,7 @@ _DURATION_LIMITS = np.array([6, 24])
 IN_HOUSE, IFA = CATEGORIES.index("In-house foster"), CATEGORIES.index("External (IFA) foster")
 RESIDENTIAL = CATEGORIES.index("Residential")
 TOTAL = "Total"
+ENTRY_DAMPING: float | None = 1.0  # entries follow a log-linear trend (fit), chosen by the backtest (README)
 
 
 def _month(dates: pd.Series) -> np.ndarray:
@@ -139,6 +141,47 @@ def actual_counts(states: pd.DataFrame) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
+class EntryTrend:
+    """Monthly entries as log E[entries] = level + growth x t, t in months from the window's last month end
+    (quasi-Poisson regression, see entry_trend), extrapolated with a damped trend: h months on, the growth counts
+    damping + damping^2 + ... + damping^h times (1: a straight log-linear trend)."""
+
+    coef: np.ndarray  # level (log entries a month at the window's last month end), growth (log, a month)
+    cov: np.ndarray  # their covariance (2 x 2), scaled by the overdispersion
+    damping: float = 1.0
+
+    def steps(self, months: int) -> np.ndarray:
+        """The damped number of months of growth at 1..months months on."""
+        return np.cumsum(self.damping ** np.arange(1, months + 1))
+
+    def mean(self, months: int) -> np.ndarray:
+        """Expected entries a month at 1..months months on, at the estimate."""
+        return np.exp(self.coef[0] + self.coef[1] * self.steps(months))
+
+
+def entry_trend(entries: np.ndarray, damping: float = 1.0) -> EntryTrend | None:
+    """A log-linear trend in monthly entries: Poisson regression log E[y_t] = level + growth x t (t = months from
+    the last month, so the level is the fitted rate now) by Newton-Raphson, with the covariance of the estimates
+    scaled by the Pearson dispersion when entries vary more than Poisson (quasi-Poisson; McCullagh and Nelder,
+    Generalized Linear Models, 1989, ch. 6). None with fewer than 3 months or no entries (nothing to trend)."""
+    y = np.asarray(entries, dtype=float)
+    if len(y) < 3 or y.sum() == 0:
+        return None
+    x = np.column_stack([np.ones(len(y)), np.arange(len(y)) - (len(y) - 1.0)])
+    beta = np.array([np.log(y.mean()), 0.0])
+    for _ in range(50):
+        mu = np.exp(x @ beta)
+        info = x.T @ (mu[:, None] * x)
+        step = np.linalg.solve(info, x.T @ (y - mu))
+        beta = beta + step
+        if np.abs(step).max() < 1e-10:
+            break
+    mu = np.exp(x @ beta)
+    dispersion = max(float(((y - mu) ** 2 / mu).sum() / (len(y) - 2)), 1.0)
+    return EntryTrend(beta, np.linalg.inv(x.T @ (mu[:, None] * x)) * dispersion, damping)
+
+
+@dataclass(frozen=True)
 class Fit:
     """What the model learnt from a reference window ending at `end` (a month end)."""
 
@@ -148,6 +191,7 @@ class Fit:
     entries: np.ndarray  # children entering at each month end of the window
     entrants: pd.DataFrame  # age_months, category of each entrant in the window
     stock: pd.DataFrame  # CHILD, category, age_months, months_in_care of each child looked after at `end`
+    trend: EntryTrend | None = None  # entries with a trend (entry_trend); None: the window's mean rate
 
     @property
     def entry_rate(self) -> float:
@@ -155,8 +199,9 @@ class Fit:
         return float(self.entries.mean()) if len(self.entries) else 0.0
 
 
-def fit(states: pd.DataFrame, end: pd.Timestamp, window_months: int = 24) -> Fit:
-    """Count moves and entries over the `window_months` month ends up to `end` (see the module doc)."""
+def fit(states: pd.DataFrame, end: pd.Timestamp, window_months: int = 24, entry_damping: float | None = None) -> Fit:
+    """Count moves and entries over the `window_months` month ends up to `end` (see the module doc). With
+    `entry_damping` (0 to 1), entries follow a damped trend (entry_trend) instead of the window's mean."""
     end = _last_month_end(end)
     last = _month_of(end)
     first = last - window_months
@@ -197,7 +242,8 @@ def fit(states: pd.DataFrame, end: pd.Timestamp, window_months: int = 24) -> Fit
     entrants = came[["age_months", "category"]].reset_index(drop=True)
     stock = window.loc[window["month"] == last, ["CHILD", "category", "age_months", "months_in_care"]]
     stock = stock.reset_index(drop=True)
-    return Fit(end, window_months, moves, entries, entrants, stock)
+    trend = entry_trend(entries, entry_damping) if entry_damping is not None else None
+    return Fit(end, window_months, moves, entries, entrants, stock, trend)
 
 
 def transition_rates(f: Fit) -> pd.DataFrame:
@@ -340,8 +386,7 @@ def simulate(
     leave = 1 - probs[np.arange(len(probs)), same]  # chance of not staying in the cell's category
     probs[np.arange(len(probs)), same] = 0
     move = np.cumsum(probs[:, :-1], axis=1)  # cumulative over the other categories; beyond the last: left care
-    rate = rng.gamma(f.entries.sum() + 0.5, 1 / max(len(f.entries), 1), size=sims)
-    arrivals = rng.poisson(rate[:, None] * (1 + scenario.entry_change_pct / 100), size=(sims, months))
+    arrivals = rng.poisson(_entry_rates(f, months, sims, rng) * (1 + scenario.entry_change_pct / 100))
     if len(f.entrants) == 0:
         arrivals[:] = 0
     pool_cat = f.entrants["category"].to_numpy().astype(np.int64)
@@ -385,6 +430,17 @@ def simulate(
         counts[:, step] = _by_category(key, n, sims, cat_of)
     dates = _month_end(np.arange(months + 1) + _month_of(f.end))
     return Simulation(pd.DatetimeIndex(dates), counts, scenario)
+
+
+def _entry_rates(f: Fit, months: int, sims: int, rng: np.random.Generator) -> np.ndarray:
+    """Expected entries [sim, month]: without a trend one rate a simulation from its posterior (Gamma: the window's
+    entries plus a half, over its months); with one (f.trend) a level and growth a simulation drawn from their
+    estimates' normal distribution, so the band carries the trend's own uncertainty, growing with the horizon."""
+    if f.trend is None:
+        rate = rng.gamma(f.entries.sum() + 0.5, 1 / max(len(f.entries), 1), size=sims)
+        return np.repeat(rate[:, None], months, axis=1)
+    coef = rng.multivariate_normal(f.trend.coef, f.trend.cov, size=sims)
+    return np.exp(coef[:, :1] + coef[:, 1:] * f.trend.steps(months)[None, :])
 
 
 def _cell(age_months: np.ndarray, months_in_care: np.ndarray | int, category: np.ndarray) -> np.ndarray:
@@ -457,7 +513,7 @@ def _step_down(
         )
         to = cells[res] - RESIDENTIAL + CATEGORIES.index(scenario.step_down_to)
         cells = np.concatenate([cells, to])
-        held = np.concatenate([held - np.pad(picked, ((0, 0), (0, 0))) * 0, picked])
+        held = np.concatenate([held, picked])
         held[res] -= picked
     key = (np.arange(sims, dtype=np.int64)[None, :] << _CELL_BITS) + cells[:, None]
     key, n = key.T.ravel(), held.T.ravel()
@@ -663,8 +719,10 @@ def backtest(
     sims: int = 200,
     seed: int = 903,
     level: float = 0.9,
+    entry_damping: float | None = None,
 ) -> pd.DataFrame:
-    """Fit on the data up to each cutoff, project, and compare with what the data show afterwards.
+    """Fit on the data up to each cutoff, project, and compare with what the data show afterwards (entries with
+    a damped trend if `entry_damping` is given, see fit).
 
     Cutoffs default to every quarter end from the first with a full window to the last with 6 months of data
     after it. Returns one row per cutoff x horizon x category (placement categories and 'Total') with data:
@@ -684,7 +742,7 @@ def backtest(
     for cutoff in cutoffs:
         dates = [cutoff + pd.offsets.MonthEnd(h) for h in horizons]
         kept = [(h, d) for h, d in zip(horizons, dates) if d <= last]
-        sim = simulate(fit(states, cutoff, window_months), max(h for h, _ in kept), sims, seed)
+        sim = simulate(fit(states, cutoff, window_months, entry_damping), max(h for h, _ in kept), sims, seed)
         summary = summarise(sim, level).set_index(["date", "category"])
         naive = baselines(actual, cutoff, [d for _, d in kept], window_months)
         for h, d in kept:
@@ -814,3 +872,142 @@ def rounded_comparison(compare: pd.DataFrame) -> pd.DataFrame:
     counts = [c for c in counts if c in compare.columns]
     money = [c for c in compare.columns if c.endswith("_gbp_m")]
     return compare.round({c: 0 for c in counts} | {c: 2 for c in money}).astype({c: int for c in counts})
+
+
+# --- the headline range: the model and the straight line, weighted by their track records --------------------
+
+HEADLINE_METHODS = ("model", "last_value", "linear_trend")
+
+
+def _headline(forecasts: pd.DataFrame, known: pd.DataFrame, level: float) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """The combined rule on `forecasts` (columns model, lower, upper, linear_trend) from `known` past points (the
+    same columns and actual): weights 1 / (mean squared relative error) of each method in HEADLINE_METHODS over
+    the known points (Bates and Granger, 'The combination of forecasts', 1969); central = the weighted forecast;
+    range = central x (1 +- t x s x sqrt(1 + 1/n)), the prediction interval of a new error from the n known relative
+    errors of the weighted forecast (actual / weighted - 1; s their root mean square, on n - 1 degrees of freedom;
+    t Student's quantile for `level`, by its Cornish-Fisher expansion), widened if need be to the simulation
+    band's distances from the model. Returns central, low, high."""
+    base = known[known["actual"] > 0]
+    mse = {m: float((((base[m] - base["actual"]) / base["actual"]) ** 2).mean()) for m in HEADLINE_METHODS}
+    w = {m: 1 / max(v, 1e-12) for m, v in mse.items()}
+    total = sum(w.values())
+    weighted = sum(w[m] * base[m] for m in HEADLINE_METHODS) / total
+    err = (base["actual"] / weighted.where(weighted > 0) - 1).dropna()
+    n = len(err)
+    z = float(NormalDist().inv_cdf((1 + level) / 2))
+    t = z * (1 + (z * z + 1) / (4 * max(n - 1, 1)))
+    half = t * np.sqrt((err**2).sum() / max(n - 1, 1)) * np.sqrt(1 + 1 / max(n, 1))
+    central = sum(w[m] * forecasts[m] for m in HEADLINE_METHODS) / total
+    low = np.fmin(central * (1 - half), central - (forecasts["model"] - forecasts["lower"]))
+    high = np.fmax(central * (1 + half), central + (forecasts["upper"] - forecasts["model"]))
+    return central, low.clip(lower=0), high
+
+
+def headline_points(points: pd.DataFrame, level: float = 0.9, min_points: int = 8) -> pd.DataFrame:
+    """The backtest's points with the headline forecast each cutoff would have given (the combined rule of
+    _headline, using only the points of the same horizon and category whose date had passed by that cutoff, at
+    least `min_points` of them; before that the model and its simulation band): headline, headline_low,
+    headline_high, judged (the track record was long enough), headline_inside."""
+    out = points.copy()
+    out[["headline", "headline_low", "headline_high"]] = out[["model", "lower", "upper"]].to_numpy()
+    out["judged"] = False
+    for _, g in out.groupby(["horizon", "category"], sort=False):
+        for i, p in g.iterrows():
+            known = g[g["date"] <= p["cutoff"]]
+            if (known["actual"] > 0).sum() >= min_points:
+                c, lo, hi = _headline(g.loc[[i]], known, level)
+                out.loc[i, ["headline", "headline_low", "headline_high", "judged"]] = [c[i], lo[i], hi[i], True]
+    out["headline_inside"] = (out["actual"] >= out["headline_low"]) & (out["actual"] <= out["headline_high"])
+    return out
+
+
+def _mape(points: pd.DataFrame, column: str) -> float:
+    """Mean absolute percentage error of `column` against actual (points with an actual above 0), NaN if none."""
+    base = points[points["actual"] > 0]
+    return float((100 * (base[column] - base["actual"]).abs() / base["actual"]).mean()) if len(base) else np.nan
+
+
+def headline_accuracy(points: pd.DataFrame, level: float = 0.9, min_points: int = 8) -> pd.DataFrame:
+    """How the headline forecast and range would have done (headline_points), by horizon and category: points,
+    judged (points with a track record to weigh by), MAPE of the headline and, on the judged points, of the model,
+    the last value and the linear trend (%), coverage_pct (the headline range's, judged points) and
+    band_coverage_pct (the simulation band's, the same points). Points whose actual is 0 are left out of MAPE."""
+    rows = []
+    for (h, cat), g in headline_points(points, level, min_points).groupby(["horizon", "category"], sort=False):
+        j = g[g["judged"]]
+        base = j[j["actual"] > 0]
+        rows.append(
+            {
+                "horizon": h,
+                "category": cat,
+                "points": len(g),
+                "judged": len(j),
+                "headline": _mape(base, "headline"),
+                **{m: _mape(base, m) for m in METHODS},
+                "coverage_pct": 100 * j["headline_inside"].mean() if len(j) else np.nan,
+                "band_coverage_pct": 100 * j["inside"].mean() if len(j) else np.nan,
+            }
+        )
+    return pd.DataFrame(rows).sort_values("horizon", kind="mergesort", ignore_index=True)
+
+
+def headline_projection(
+    summary: pd.DataFrame, points: pd.DataFrame, actual: pd.DataFrame, window_months: int = 24, level: float = 0.9
+) -> pd.DataFrame:
+    """The projection as the pack shows it: summarise's frame (date, category, central, lower, upper; the start
+    unchanged) with, at every later month end, the headline and its range (the combined rule of _headline on every
+    backtest point, all known by the projection's start). A month h uses the backtested horizon nearest to it (the
+    longer on a tie); beyond the longest, that horizon's relative range grows in proportion to h. The linear trend
+    is baselines' line through the window of `actual` (actual_counts). Categories without backtest points keep the
+    model and its band. The last value is the start's count, held."""
+    start = summary["date"].min()
+    out = summary.copy()
+    later = out["date"] > start
+    horizon = pd.Series(0, index=out.index)
+    horizon[later] = [(d.year - start.year) * 12 + d.month - start.month for d in out.loc[later, "date"]]
+    line = baselines(actual, start, sorted(out.loc[later, "date"].unique()), window_months)["linear_trend"]
+    out["linear_trend"] = np.nan
+    out["last_value"] = out["category"].map(out[~later].set_index("category")["central"])  # the start, held
+    out.loc[later, "linear_trend"] = [line.at[d, c] for d, c in zip(out.loc[later, "date"], out.loc[later, "category"])]
+    tested = np.array(sorted(points["horizon"].unique()))
+    for (h, cat), g in out[later].groupby([horizon[later], "category"]):
+        near = int(tested[np.argmin(np.abs(tested - h) - 1e-9 * tested)])
+        known = points[(points["horizon"] == near) & (points["category"] == cat)]
+        if (known["actual"] > 0).sum() < 2:
+            continue
+        c, lo, hi = _headline(g.rename(columns={"central": "model"}), known, level)
+        if h > near:  # beyond the longest horizon tested: the range grows with the horizon
+            lo, hi = c - (c - lo) * h / near, c + (hi - c) * h / near
+        out.loc[g.index, ["central", "lower", "upper"]] = np.column_stack([c, lo.clip(lower=0), hi])
+    return out[["date", "category", "central", "lower", "upper"]]
+
+
+def headline_table(
+    states: pd.DataFrame,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    months: int = 36,
+    sims: int = 500,
+    backtest_sims: int = 200,
+    seed: int = 903,
+) -> pd.DataFrame:
+    """`cpanalysis project`: the reference window is the month ends from `start` to `end`, the projection runs
+    `months` month ends from `end`; one row per month end and category (placement categories, then 'Total'):
+    date (YYYY-MM-DD), category, central, low, high (the headline and its 90% range, headline_projection, from a
+    backtest over the same window length; the simulation band alone if the data are too short for one)."""
+    start, end = _last_month_end(pd.Timestamp(start) + pd.offsets.MonthEnd(0)), _last_month_end(end)
+    window = (end.year - start.year) * 12 + end.month - start.month
+    if window < 1:
+        raise InputError(f"the reference window is empty: --start {start:%Y-%m-%d} is not before --end {end:%Y-%m-%d}")
+    summary = summarise(simulate(fit(states, end, window, ENTRY_DAMPING), months, sims, seed))
+    try:
+        points = backtest(states, window_months=window, sims=backtest_sims, seed=seed, entry_damping=ENTRY_DAMPING)
+    except InputError:
+        points = None
+    if points is not None and len(points):
+        summary = headline_projection(summary, points, actual_counts(states), window)
+    ahead = summary[summary["date"] > end].rename(columns={"lower": "low", "upper": "high"})
+    order = {c: i for i, c in enumerate([*CATEGORIES, TOTAL])}
+    out = ahead.sort_values(["date", "category"], key=lambda s: s.map(order) if s.name == "category" else s)
+    out = out.assign(date=out["date"].dt.strftime("%Y-%m-%d"))
+    return out[["date", "category", "central", "low", "high"]].round(2).reset_index(drop=True)

@@ -447,3 +447,25 @@ def test_combined_range_takes_the_wider_of_band_and_track_record():
     # lower: min(601, 631 x 0.968 = 610.8) = 601; upper: max(661, 631 x 1.06 = 668.86) = 668.86
     assert got.loc[pj.TOTAL, "lower"] == 601 and got.loc[pj.TOTAL, "upper"] == pytest.approx(668.86)
     assert got.loc["Secure", ["lower", "upper"]].tolist() == [0, 5]  # no track record: the band
+
+
+def test_overlapping_episodes_count_once_with_the_later_placement_as_cla_at_does():
+    """The starting-stock rule (issue 18): a child whose earlier episode is still open when a later one starts (an
+    overlap the validator flags) is one child, in the later episode's placement from its start: as
+    population.cla_at counts them, so the model's stock is the measures' number looked after."""
+    header = header_frame([dict(CHILD="E", DOB="01/01/2010")])
+    eps = episodes_frame(
+        [
+            dict(CHILD="E", DECOM="10/01/2019", RNE="S", LS="C2", PLACE="U4", PLACE_PROVIDER="PR4"),  # never closed
+            dict(CHILD="E", DECOM="15/02/2019", RNE="P", LS="C2", PLACE="K2", PLACE_PROVIDER="PR4"),
+        ]
+    )
+    st = pj.monthly_states(eps, header, T("2019-01-01"), T("2019-03-31"))
+    assert [(d.strftime("%m/%y"), pj.CATEGORIES[c]) for d, c in zip(st["date"], st["category"])] == [
+        ("01/19", "External (IFA) foster"),
+        ("02/19", "Residential"),
+        ("03/19", "Residential"),
+    ]
+    assert st["months_in_care"].tolist() == [0, 1, 2]  # one run of care, from the first episode
+    stock = pj.fit(st, T("2019-03-31"), 2).stock
+    assert len(stock) == len(population.cla_at(eps, T("2019-03-31"))) == 1
