@@ -412,11 +412,12 @@ def simulate(
         who = np.repeat(np.arange(len(n)), movers)
         u = rng.random(len(who)) * p[who]  # uniform over the chance of moving, placed on the other outcomes
         to = (u[:, None] >= move[flat[who]]).sum(axis=1)
-        aged = next_of[cell] - cell  # the key's step to the same category one month on; next_of < 0: 18
+        nxt = next_of[cell]  # the cell one month on, same category; < 0: 18 by then
+        aged = nxt - cell  # the key's step to it
         stay_n = n - movers
-        keep = (next_of[cell] >= 0) & (stay_n > 0)
+        keep = (nxt >= 0) & (stay_n > 0)
         stay_key, stay_n = key[keep] + aged[keep], stay_n[keep]
-        go = (to < n_cat) & (next_of[cell[who]] >= 0)
+        go = (to < n_cat) & (nxt[who] >= 0)
         w = who[go]
         moved = key[w] + aged[w] + to[go] - cat_of[cell[w]]
         new = arrivals[:, step - 1]
