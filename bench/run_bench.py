@@ -1,11 +1,15 @@
-"""Benchmarks: the batch run and the heavy functions, on the synthetic LA (scale 1) and at national size
-(scale 100), and a region of synthetic authorities on Dask with 1 and 2 workers. Prints seconds and peak memory
-(RSS) for each step. Run: make bench  (or add --scales 1); one part alone: python bench/run_bench.py la | region
-(region: --authorities 10 --region-scale 1 --simulations 200)."""
+"""Benchmarks (issue 17's figures): load + validate, `cpanalysis measures` for a year end to end, a 3-year monthly
+projection at 500 simulations, the backtest at 200 simulations, and the batch run, on the synthetic LA (scale 1)
+and at national size (scale 100), the data of each scale generated once and kept in the cache folder (default
+$TMPDIR/cpanalysis-bench); and a region of synthetic authorities on Dask with 1 and 2 workers. Prints seconds and
+peak memory (RSS) for each step. Run: make bench  (or add --scales 1); one part alone: python bench/run_bench.py la
+| region (region: --authorities 10 --region-scale 1 --simulations 200)."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import resource
 import tempfile
 import time
@@ -13,57 +17,75 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpanalysis import adoption, population
 from cpanalysis import projection as pj
+from cpanalysis.cli import main as cli
 from cpanalysis.ssda903 import load
 from cpanalysis.synth import generate
+
+CACHE = Path(tempfile.gettempdir()) / "cpanalysis-bench"
 
 
 def timed(label: str, fn, *args, **kwargs):
     t0 = time.perf_counter()
     result = fn(*args, **kwargs)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{label:<48} {time.perf_counter() - t0:8.1f} s   peak RSS {peak:8.0f} MB", flush=True)
+    print(f"{label:<56} {time.perf_counter() - t0:8.1f} s   peak RSS {peak:8.0f} MB", flush=True)
     return result
 
 
-def bench(scale: float, work: Path, batch: bool) -> None:
+def data_folder(scale: float, cache: Path) -> Path:
+    """The synthetic extracts at `scale`, generated on first use and kept (same seed: same bytes)."""
+    folder = cache / f"scale-{scale:g}"
+    if not (folder / "SYNTHETIC").exists():
+        timed(f"synth.generate (scale {scale:g}, once)", generate, folder, scale=scale)
+    return folder
+
+
+def measures(folder: Path, out: Path) -> None:
+    with contextlib.redirect_stdout(io.StringIO()):
+        code = cli(["measures", str(folder), "--start", "2020-04-01", "--end", "2021-03-31", "-o", str(out)])
+    if code:
+        raise RuntimeError(f"cpanalysis measures exited {code}")
+
+
+def projection(states: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
+    """What the pack and `cpanalysis project` run: fit, 36 months x 500 simulations, summarise."""
+    return pj.summarise(pj.simulate(pj.fit(states, end, 24, pj.ENTRY_DAMPING), 36, 500))
+
+
+def bench(scale: float, cache: Path, work: Path, batch: bool) -> None:
     print(f"\n== scale {scale:g}")
-    folder = timed("synth.generate (2012-2021)", generate, work / f"s{scale:g}", scale=scale)
-    data = timed("ssda903.load (load + validate)", load, folder)
-    eps, end = data["episodes"], pd.Timestamp(2021, 3, 31)
-    print(f"   {len(eps):,} episodes, {population.cla_count(eps, end):,} looked after at 31/03/2021")
-    timed(
-        "population.cla_series (40 quarter ends)",
-        population.cla_series,
-        eps,
-        list(pd.date_range("2011-06-30", end, freq="QE-MAR")),
-    )
-    timed("population.flows (4 quarters)", population.flows, eps, list(pd.date_range("2020-06-30", end, freq="QE-MAR")))
-    timed("population.stability_3plus", population.stability_3plus, eps, end)
-    timed("adoption.journeys (3 years)", adoption.journeys, eps, data["ad1"], pd.Timestamp(2018, 4, 1), end)
+    folder = data_folder(scale, cache)
+    end = pd.Timestamp(2021, 3, 31)
+    data = timed("load + validate (ssda903.load)", load, folder)
+    print(f"   {len(data['episodes']):,} episodes")
+    timed("cpanalysis measures, a year, end to end", measures, folder, work / f"measures-{scale:g}.csv")
     states = timed(
         "projection.monthly_states (120 month ends)",
         pj.monthly_states,
-        eps,
+        data["episodes"],
         data["header"],
         data.data_start,
         data.data_end,
     )
-    fitted = timed("projection.fit (24-month window)", pj.fit, states, end, 24)
-    for sims in (100, 500):
-        timed(f"projection.simulate (36 months, {sims} simulations)", pj.simulate, fitted, 36, sims)
-    timed("projection.backtest (quarterly cutoffs, 200 sims)", pj.backtest, states, window_months=24, sims=200)
+    print(f"   {int((states['month'] == states['month'].max()).sum()):,} looked after at the end")
+    timed("projection: 36 months, 500 simulations (fit+simulate)", projection, states, end)
+    timed(
+        "projection.backtest (quarterly cutoffs, 200 simulations)",
+        pj.backtest,
+        states,
+        window_months=24,
+        sims=200,
+        entry_damping=pj.ENTRY_DAMPING,
+    )
     if batch:
         from cpanalysis.batch import run
 
-        # national size: fewer Monte Carlo runs in the projection notebook (README, "The demand model")
-        few = {"03_cost_projections": {"simulations": "100", "backtest_simulations": "50"}} if scale >= 50 else None
         _, manifest = timed(
-            "batch.run (every notebook)", run, data_dir=folder, out=work / "runs", progress=False, overrides=few
+            "batch.run (every notebook, default settings)", run, data_dir=folder, out=work / "runs", progress=False
         )
         for nb in manifest["notebooks"]:
-            print(f"   {nb['name']:<44} {nb['seconds']:8.1f} s  {nb['status']}")
+            print(f"   {nb['name']:<52} {nb['seconds']:8.1f} s  {nb['status']}")
 
 
 def _peak_rss_mb() -> float:
@@ -116,6 +138,7 @@ def main() -> None:
     parser.add_argument("part", nargs="?", choices=["all", "la", "region"], default="all")
     parser.add_argument("--scales", type=float, nargs="+", default=[1, 100])
     parser.add_argument("--no-batch-at-scale", type=float, default=None, help="skip the batch run at this scale")
+    parser.add_argument("--cache", type=Path, default=CACHE, help="folder for the generated data (kept)")
     parser.add_argument("--authorities", type=int, default=10, help="region: number of synthetic authorities")
     parser.add_argument("--region-scale", type=float, default=1.0, help="region: scale of every authority")
     parser.add_argument("--simulations", type=int, default=200, help="region: projection runs per authority")
@@ -124,7 +147,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         if args.part in ("all", "la"):
             for scale in args.scales:
-                bench(scale, Path(tmp), batch=scale != args.no_batch_at_scale)
+                bench(scale, args.cache, Path(tmp), batch=scale != args.no_batch_at_scale)
         if args.part in ("all", "region"):
             bench_region(Path(tmp), args.authorities, args.region_scale, args.simulations, tuple(args.workers))
 

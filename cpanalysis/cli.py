@@ -48,6 +48,25 @@ def _measures(args: argparse.Namespace) -> int:
     return 0
 
 
+def _project(args: argparse.Namespace) -> int:
+    from cpanalysis import projection as pj
+    from cpanalysis.context import load_data, parse_date
+
+    start, end = parse_date(args.start, "--start"), parse_date(args.end, "--end")
+    if args.months < 1 or args.simulations < 1:
+        raise InputError(f"--months and --simulations must be at least 1 (got {args.months} and {args.simulations})")
+    data = load_data(args.data)
+    states = pj.monthly_states(data["episodes"], data["header"], data.data_start, data.data_end)
+    table = pj.headline_table(states, start, end, args.months, args.simulations, args.backtest_simulations)
+    text = table.to_csv(index=False, lineterminator="\n")
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        print(text, end="")
+    return 0
+
+
 def _synth(args: argparse.Namespace) -> int:
     from cpanalysis.synth import generate, generate_region
 
@@ -65,6 +84,7 @@ def _synth(args: argparse.Namespace) -> int:
         last_year=args.last_year,
         scale=args.scale,
         messy=args.messy,
+        entry_growth=args.entry_growth,
     )
     print(
         f"Synthetic 903 extracts ({args.first_year - 1}/{str(args.first_year)[2:]} to "
@@ -145,6 +165,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", "-o", help="write the CSV here instead of standard output")
     p.set_defaults(func=_measures)
 
+    p = sub.add_parser("project", help="the demand model's projection with its headline 90% range, as CSV")
+    p.add_argument("data", help="folder of 903 extracts or a 903 XML file")
+    p.add_argument("--start", required=True, help="first month end of the reference window, YYYY-MM-DD")
+    p.add_argument("--end", required=True, help="last month end of the reference window (the projection's start)")
+    p.add_argument("--months", type=int, default=36, help="month ends to project from --end (default 36)")
+    p.add_argument("--simulations", type=int, default=500, help="Monte Carlo runs (default 500)")
+    p.add_argument("--backtest-simulations", type=int, default=200, help="runs per backtest cutoff (default 200)")
+    p.add_argument("--output", "-o", help="write the CSV (date,category,central,low,high) here, not standard output")
+    p.set_defaults(func=_project)
+
     p = sub.add_parser("synth", help="write a synthetic local authority's 903 extracts")
     p.add_argument("out", help="output folder")
     p.add_argument("--seed", type=int, default=903)
@@ -160,6 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
         "each LA's population of children (--scale times) with their own rates and trends",
     )
     p.add_argument("--region", default="E12000002", help="with --authorities: the region whose LAs come first")
+    p.add_argument(
+        "--entry-growth", type=float, help="yearly growth of entries (default 0.025; e.g. -0.08: a declining authority)"
+    )
     p.set_defaults(func=_synth)
 
     p = sub.add_parser("run", help="the quarterly committee pack: run every notebook into outputs/<period-end>_<time>/")

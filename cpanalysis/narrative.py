@@ -303,3 +303,17 @@ def flows_title(year: pd.DataFrame) -> str:
         f"In the year to {row['period_end']:%d %B %Y}, {n(row['started'])} children came into care and "
         f"{n(row['ceased'])} left"
     )
+
+
+def headline_coverage_finding(accuracy: pd.DataFrame) -> str:
+    """How often the headline 90% range held in the backtest, from projection.headline_accuracy (Total rows): each
+    horizon's coverage and the number of past projections judged (those with a track record at their cutoff)."""
+    rows = accuracy[(accuracy["category"] == "Total") & (accuracy["judged"] > 0)].sort_values("horizon")
+    if rows.empty:
+        return "The data are too short to test this range on past projections: read it as the model's band only."
+    parts = [f"{r['coverage_pct']:.0f}% of {r['judged']} {r['horizon']}-month" for _, r in rows.iterrows()]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return (
+        f"Judged with only what was known at each past quarter end, this range held the actual number at {listed} "
+        "projections (a 90% range should hold about 90%)."
+    )

@@ -33,6 +33,7 @@ re-entries within a month (a child who leaves and returns between two month ends
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -53,6 +54,7 @@ _DURATION_LIMITS = np.array([6, 24])
 IN_HOUSE, IFA = CATEGORIES.index("In-house foster"), CATEGORIES.index("External (IFA) foster")
 RESIDENTIAL = CATEGORIES.index("Residential")
 TOTAL = "Total"
+ENTRY_DAMPING: float | None = 1.0  # entries follow a log-linear trend (fit), chosen by the backtest (README)
 
 
 def _month(dates: pd.Series) -> np.ndarray:
@@ -139,6 +141,47 @@ def actual_counts(states: pd.DataFrame) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
+class EntryTrend:
+    """Monthly entries as log E[entries] = level + growth x t, t in months from the window's last month end
+    (quasi-Poisson regression, see entry_trend), extrapolated with a damped trend: h months on, the growth counts
+    damping + damping^2 + ... + damping^h times (1: a straight log-linear trend)."""
+
+    coef: np.ndarray  # level (log entries a month at the window's last month end), growth (log, a month)
+    cov: np.ndarray  # their covariance (2 x 2), scaled by the overdispersion
+    damping: float = 1.0
+
+    def steps(self, months: int) -> np.ndarray:
+        """The damped number of months of growth at 1..months months on."""
+        return np.cumsum(self.damping ** np.arange(1, months + 1))
+
+    def mean(self, months: int) -> np.ndarray:
+        """Expected entries a month at 1..months months on, at the estimate."""
+        return np.exp(self.coef[0] + self.coef[1] * self.steps(months))
+
+
+def entry_trend(entries: np.ndarray, damping: float = 1.0) -> EntryTrend | None:
+    """A log-linear trend in monthly entries: Poisson regression log E[y_t] = level + growth x t (t = months from
+    the last month, so the level is the fitted rate now) by Newton-Raphson, with the covariance of the estimates
+    scaled by the Pearson dispersion when entries vary more than Poisson (quasi-Poisson; McCullagh and Nelder,
+    Generalized Linear Models, 1989, ch. 6). None with fewer than 3 months or no entries (nothing to trend)."""
+    y = np.asarray(entries, dtype=float)
+    if len(y) < 3 or y.sum() == 0:
+        return None
+    x = np.column_stack([np.ones(len(y)), np.arange(len(y)) - (len(y) - 1.0)])
+    beta = np.array([np.log(y.mean()), 0.0])
+    for _ in range(50):
+        mu = np.exp(x @ beta)
+        info = x.T @ (mu[:, None] * x)
+        step = np.linalg.solve(info, x.T @ (y - mu))
+        beta = beta + step
+        if np.abs(step).max() < 1e-10:
+            break
+    mu = np.exp(x @ beta)
+    dispersion = max(float(((y - mu) ** 2 / mu).sum() / (len(y) - 2)), 1.0)
+    return EntryTrend(beta, np.linalg.inv(x.T @ (mu[:, None] * x)) * dispersion, damping)
+
+
+@dataclass(frozen=True)
 class Fit:
     """What the model learnt from a reference window ending at `end` (a month end)."""
 
@@ -148,6 +191,7 @@ class Fit:
     entries: np.ndarray  # children entering at each month end of the window
     entrants: pd.DataFrame  # age_months, category of each entrant in the window
     stock: pd.DataFrame  # CHILD, category, age_months, months_in_care of each child looked after at `end`
+    trend: EntryTrend | None = None  # entries with a trend (entry_trend); None: the window's mean rate
 
     @property
     def entry_rate(self) -> float:
@@ -155,8 +199,9 @@ class Fit:
         return float(self.entries.mean()) if len(self.entries) else 0.0
 
 
-def fit(states: pd.DataFrame, end: pd.Timestamp, window_months: int = 24) -> Fit:
-    """Count moves and entries over the `window_months` month ends up to `end` (see the module doc)."""
+def fit(states: pd.DataFrame, end: pd.Timestamp, window_months: int = 24, entry_damping: float | None = None) -> Fit:
+    """Count moves and entries over the `window_months` month ends up to `end` (see the module doc). With
+    `entry_damping` (0 to 1), entries follow a damped trend (entry_trend) instead of the window's mean."""
     end = _last_month_end(end)
     last = _month_of(end)
     first = last - window_months
@@ -197,7 +242,8 @@ def fit(states: pd.DataFrame, end: pd.Timestamp, window_months: int = 24) -> Fit
     entrants = came[["age_months", "category"]].reset_index(drop=True)
     stock = window.loc[window["month"] == last, ["CHILD", "category", "age_months", "months_in_care"]]
     stock = stock.reset_index(drop=True)
-    return Fit(end, window_months, moves, entries, entrants, stock)
+    trend = entry_trend(entries, entry_damping) if entry_damping is not None else None
+    return Fit(end, window_months, moves, entries, entrants, stock, trend)
 
 
 def transition_rates(f: Fit) -> pd.DataFrame:
@@ -309,76 +355,174 @@ class Simulation:
         return self.counts.sum(axis=2)
 
 
+_CELL_BITS = 16  # a cell id (age cell x months in care x category) fits in 16 bits; the simulation goes above
+
+
 def simulate(
     f: Fit, months: int = 36, sims: int = 500, seed: int = 903, scenario: Scenario | None = None
 ) -> Simulation:
     """Project the fit's stock and new entrants forward `months` month ends, `sims` times (see module doc).
-    The children of every simulation are held in flat arrays (simulation, category, age in months): each step
-    draws one uniform number u per child; u below the chance of staying keeps the child where they are, otherwise
-    u minus that chance picks among the other outcomes; those who left are dropped and the month's entrants
-    appended."""
+
+    Counts, not children: a state is a cell (age in completed months, or unknown; months in care, capped at 24
+    where the last time-in-care band begins; placement category) in one simulation, with the number of children
+    in it. Exact age in months carries each child's month of birth, so leaving at 18 and moving up an age band
+    happen in the right month. Each month the children of a cell move with one multinomial draw on the cell's
+    chances (a binomial for those who do not stay, then each of them placed among the other outcomes by their
+    relative chances): the same distribution as moving each child alone (tests/test_projection_counts.py), at a
+    cost set by the number of occupied cells, not of children. Then every child is one month older and longer in
+    care, those turning 18 leave, and the month's entrants (Poisson; ages and first placements drawn from the
+    window's entrants) come in with 0 months in care. States are sorted keys (simulation << 16 | cell): ageing
+    keeps their order, so each month only the movers and entrants are sorted in."""
     scenario = scenario or Scenario()
     if months < 1 or sims < 1:
         raise InputError(f"a projection needs at least 1 month and 1 simulation (got {months} and {sims})")
     rng = np.random.default_rng(seed)
     choice = np.random.default_rng([seed, 1])  # the scenarios' own draws: the baseline's chances stay the same
-    n_cat, n_dur = len(CATEGORIES), len(DURATIONS)
-    n_rows = len(BANDS) * n_dur * n_cat
+    entrant = np.random.default_rng([seed, 2])  # who comes in: the same in every scenario, whatever else moves
+    n_cat = len(CATEGORIES)
+    n_rows = len(BANDS) * len(DURATIONS) * n_cat
     probs = _redirect(_posterior_rates(f, sims, rng), scenario.in_house_share).reshape(sims * n_rows, -1)
-    same = np.tile(np.arange(n_cat), sims * len(BANDS) * n_dur)  # each row's own category
-    stay = probs[np.arange(len(probs)), same]
+    same = np.tile(np.arange(n_cat), sims * len(BANDS) * len(DURATIONS))  # each row's own category
+    leave = 1 - probs[np.arange(len(probs)), same]  # chance of not staying in the cell's category
     probs[np.arange(len(probs)), same] = 0
     move = np.cumsum(probs[:, :-1], axis=1)  # cumulative over the other categories; beyond the last: left care
-    rate = rng.gamma(f.entries.sum() + 0.5, 1 / max(len(f.entries), 1), size=sims)
-    arrivals = rng.poisson(rate[:, None] * (1 + scenario.entry_change_pct / 100), size=(sims, months))
+    arrivals = rng.poisson(_entry_rates(f, months, sims, rng) * (1 + scenario.entry_change_pct / 100))
     if len(f.entrants) == 0:
         arrivals[:] = 0
-    pool_cat = f.entrants["category"].to_numpy().astype(np.int8)
-    pool_age = f.entrants["age_months"].to_numpy().astype(np.int16)
-    band_of = np.append(band_index(np.arange(ADULT_MONTHS + 1)), len(BANDS) - 1)  # index age; -1 -> Unknown
-    dur_of = duration_index(np.arange(_DURATION_LIMITS[-1] + 1))  # index min(months in care, the last limit)
-    sim = np.repeat(np.arange(sims, dtype=np.int32), len(f.stock))
-    cat = np.tile(f.stock["category"].to_numpy().astype(np.int8), sims)
-    age = np.tile(f.stock["age_months"].to_numpy().astype(np.int16), sims)
-    dur = np.tile(np.minimum(f.stock["months_in_care"].to_numpy(), _DURATION_LIMITS[-1]).astype(np.int16), sims)
-    _step_down(sim, cat, sims, scenario, choice)
+    pool_cat = f.entrants["category"].to_numpy().astype(np.int64)
+    pool_cell = _cell(f.entrants["age_months"].to_numpy(), 0, pool_cat)
+    row_of, next_of, cat_of = _cell_tables()
+    stock = _cell(
+        f.stock["age_months"].to_numpy(),
+        np.minimum(f.stock["months_in_care"].to_numpy(), _DURATION_LIMITS[-1]),
+        f.stock["category"].to_numpy(),
+    )
+    cells, per_cell = np.unique(stock, return_counts=True)
+    key, n = _step_down(cells, per_cell, sims, scenario, choice)
+    mask = (1 << _CELL_BITS) - 1
     counts = np.zeros((sims, months + 1, n_cat), dtype=np.int32)
-    counts[:, 0] = np.bincount(sim * n_cat + cat, minlength=sims * n_cat).reshape(sims, n_cat)
+    counts[:, 0] = _by_category(key, n, sims, cat_of)
     for step in range(1, months + 1):
-        row = sim * n_rows + (band_of[age] * n_dur + dur_of[dur]) * n_cat + cat
-        u = rng.random(len(sim))
-        p = stay[row]
-        moving = np.flatnonzero(u >= p)  # most children stay: only movers need their whole row
-        to = cat.astype(np.int16)
-        to[moving] = ((u[moving] - p[moving])[:, None] >= move[row[moving]]).sum(axis=1)
-        age = np.where(age >= 0, age + 1, age)
-        kept = (to < n_cat) & (age < ADULT_MONTHS)
-        sim, cat, age = sim[kept], to[kept].astype(np.int8), age[kept]
-        dur = np.minimum(dur[kept] + 1, _DURATION_LIMITS[-1])
+        cell, s = key & mask, key >> _CELL_BITS
+        flat = s * n_rows + row_of[cell]
+        p = leave[flat]
+        movers = (rng.random(len(n)) < p).astype(np.int64)  # one child in the cell: a Bernoulli draw
+        many = np.flatnonzero(n > 1)
+        movers[many] = rng.binomial(n[many], p[many])
+        who = np.repeat(np.arange(len(n)), movers)
+        u = rng.random(len(who)) * p[who]  # uniform over the chance of moving, placed on the other outcomes
+        to = (u[:, None] >= move[flat[who]]).sum(axis=1)
+        nxt = next_of[cell]  # the cell one month on, same category; < 0: 18 by then
+        aged = nxt - cell  # the key's step to it
+        stay_n = n - movers
+        keep = (nxt >= 0) & (stay_n > 0)
+        stay_key, stay_n = key[keep] + aged[keep], stay_n[keep]
+        go = (to < n_cat) & (nxt[who] >= 0)
+        w = who[go]
+        moved = key[w] + aged[w] + to[go] - cat_of[cell[w]]
         new = arrivals[:, step - 1]
-        if new.sum():
-            pick = rng.integers(0, len(pool_cat), size=int(new.sum()))
-            new_cat = pool_cat[pick].copy()
-            if scenario.in_house_share:
-                new_cat[(new_cat == IFA) & (choice.random(len(pick)) < scenario.in_house_share)] = IN_HOUSE
-            sim = np.concatenate([sim, np.repeat(np.arange(sims, dtype=np.int32), new)])
-            cat, age = np.concatenate([cat, new_cat]), np.concatenate([age, pool_age[pick]])
-            dur = np.concatenate([dur, np.zeros(len(pick), dtype=np.int16)])  # 0 months in care at entry
-        counts[:, step] = np.bincount(sim * n_cat + cat, minlength=sims * n_cat).reshape(sims, n_cat)
+        pick = entrant.integers(0, max(len(pool_cat), 1), size=int(new.sum()))
+        new_cell = pool_cell[pick] if len(pool_cat) else pick
+        if scenario.in_house_share and len(pick):
+            redirected = (pool_cat[pick] == IFA) & (choice.random(len(pick)) < scenario.in_house_share)
+            new_cell = np.where(redirected, new_cell - IFA + IN_HOUSE, new_cell)
+        arrived = (np.repeat(np.arange(sims, dtype=np.int64), new) << _CELL_BITS) + new_cell
+        key, n = _merge(stay_key, stay_n, np.concatenate([moved, arrived]))
+        counts[:, step] = _by_category(key, n, sims, cat_of)
     dates = _month_end(np.arange(months + 1) + _month_of(f.end))
     return Simulation(pd.DatetimeIndex(dates), counts, scenario)
 
 
-def _step_down(sim: np.ndarray, cat: np.ndarray, sims: int, scenario: Scenario, rng: np.random.Generator) -> None:
-    """Move up to scenario.step_down children per simulation from residential to scenario.step_down_to (in place),
-    chosen at random."""
-    if not scenario.step_down:
-        return
-    res = np.flatnonzero(cat == RESIDENTIAL)
-    order = res[np.lexsort((rng.random(len(res)), sim[res]))]  # by simulation, shuffled within each
-    first = np.searchsorted(sim[order], np.arange(sims))
-    rank = np.arange(len(order)) - first[sim[order]]
-    cat[order[rank < scenario.step_down]] = CATEGORIES.index(scenario.step_down_to)
+def _entry_rates(f: Fit, months: int, sims: int, rng: np.random.Generator) -> np.ndarray:
+    """Expected entries [sim, month]: without a trend one rate a simulation from its posterior (Gamma: the window's
+    entries plus a half, over its months); with one (f.trend) a level and growth a simulation drawn from their
+    estimates' normal distribution, so the band carries the trend's own uncertainty, growing with the horizon."""
+    if f.trend is None:
+        rate = rng.gamma(f.entries.sum() + 0.5, 1 / max(len(f.entries), 1), size=sims)
+        return np.repeat(rate[:, None], months, axis=1)
+    coef = rng.multivariate_normal(f.trend.coef, f.trend.cov, size=sims)
+    return np.exp(coef[:, :1] + coef[:, 1:] * f.trend.steps(months)[None, :])
+
+
+def _cell(age_months: np.ndarray, months_in_care: np.ndarray | int, category: np.ndarray) -> np.ndarray:
+    """Cell ids: (age cell x 25 + months in care capped at 24) x categories + category, where the age cell is the
+    age in completed months (0 to 215) or ADULT_MONTHS for an unknown age. Ordered by age, then time in care."""
+    cap = int(_DURATION_LIMITS[-1])
+    age = np.asarray(age_months).astype(np.int64)
+    age = np.where(age < 0, ADULT_MONTHS, age)
+    dur = np.minimum(np.asarray(months_in_care).astype(np.int64), cap)
+    return (age * (cap + 1) + dur) * len(CATEGORIES) + np.asarray(category).astype(np.int64)
+
+
+def _cell_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For every cell id: its rate row (age band x time-in-care band x category, as _posterior_rates), the cell a
+    child staying in it is in one month on (-1 for a child turning 18), and its category."""
+    cap = int(_DURATION_LIMITS[-1])
+    age, dur, cat = (
+        g.ravel()
+        for g in np.meshgrid(np.arange(ADULT_MONTHS + 1), np.arange(cap + 1), np.arange(len(CATEGORIES)), indexing="ij")
+    )
+    cell = _cell(np.where(age == ADULT_MONTHS, -1, age), dur, cat)
+    band = np.where(age == ADULT_MONTHS, len(BANDS) - 1, band_index(age))
+    size = 1 << _CELL_BITS
+    row_of, next_of, cat_of = np.zeros(size, np.int64), np.full(size, -1, np.int64), np.zeros(size, np.int64)
+    row_of[cell] = (band * len(DURATIONS) + duration_index(dur)) * len(CATEGORIES) + cat
+    older = np.where(age == ADULT_MONTHS, -1, age + 1)  # the unknown age never ages
+    nxt = _cell(older, dur + 1, cat)
+    next_of[cell] = np.where(age == ADULT_MONTHS - 1, -1, nxt)
+    cat_of[cell] = cat
+    return row_of, next_of, cat_of
+
+
+def _merge(key: np.ndarray, n: np.ndarray, extra: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted (key, count) after ageing (sorted; equal neighbours where months in care reach the cap), with one
+    child more for each key in `extra` (unsorted): equal keys summed."""
+    if len(key) > 1 and (dup := key[1:] == key[:-1]).any():
+        first = np.flatnonzero(np.r_[True, ~dup])
+        key, n = key[first], np.add.reduceat(n, first)
+    extra, extra_n = np.unique(extra, return_counts=True)
+    at = np.searchsorted(key, extra)
+    hit = at < len(key)
+    hit[hit] = key[at[hit]] == extra[hit]
+    n = n.copy()
+    n[at[hit]] += extra_n[hit]
+    return np.insert(key, at[~hit], extra[~hit]), np.insert(n, at[~hit], extra_n[~hit])
+
+
+def _by_category(key: np.ndarray, n: np.ndarray, sims: int, cat_of: np.ndarray) -> np.ndarray:
+    """Children by simulation and category [sim, category] from (key, count)."""
+    n_cat = len(CATEGORIES)
+    where = (key >> _CELL_BITS) * n_cat + cat_of[key & ((1 << _CELL_BITS) - 1)]
+    return np.bincount(where, weights=n, minlength=sims * n_cat).reshape(sims, n_cat)
+
+
+def _step_down(
+    cells: np.ndarray, per_cell: np.ndarray, sims: int, scenario: Scenario, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """The starting stock as sorted (key, count) in every simulation, with up to scenario.step_down children per
+    simulation moved from residential to scenario.step_down_to, chosen at random (a multivariate hypergeometric
+    draw over the residential cells)."""
+    held = np.repeat(per_cell[:, None], sims, axis=1)  # [cell, simulation]
+    res = np.flatnonzero(cells % len(CATEGORIES) == RESIDENTIAL)
+    if scenario.step_down and len(res):
+        picked = np.stack(
+            [
+                rng.multivariate_hypergeometric(per_cell[res], min(scenario.step_down, per_cell[res].sum()))
+                for _ in range(sims)
+            ],
+            axis=1,
+        )
+        to = cells[res] - RESIDENTIAL + CATEGORIES.index(scenario.step_down_to)
+        cells = np.concatenate([cells, to])
+        held = np.concatenate([held, picked])
+        held[res] -= picked
+    key = (np.arange(sims, dtype=np.int64)[None, :] << _CELL_BITS) + cells[:, None]
+    key, n = key.T.ravel(), held.T.ravel()
+    order = np.argsort(key, kind="stable")
+    key, n = key[order], n[order]
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, np.int64)
+    key, n = key[first], np.add.reduceat(n, first) if len(first) else n
+    return key[n > 0], n[n > 0]
 
 
 def summarise(sim: Simulation, level: float = 0.9) -> pd.DataFrame:
@@ -576,8 +720,10 @@ def backtest(
     sims: int = 200,
     seed: int = 903,
     level: float = 0.9,
+    entry_damping: float | None = None,
 ) -> pd.DataFrame:
-    """Fit on the data up to each cutoff, project, and compare with what the data show afterwards.
+    """Fit on the data up to each cutoff, project, and compare with what the data show afterwards (entries with
+    a damped trend if `entry_damping` is given, see fit).
 
     Cutoffs default to every quarter end from the first with a full window to the last with 6 months of data
     after it. Returns one row per cutoff x horizon x category (placement categories and 'Total') with data:
@@ -597,7 +743,7 @@ def backtest(
     for cutoff in cutoffs:
         dates = [cutoff + pd.offsets.MonthEnd(h) for h in horizons]
         kept = [(h, d) for h, d in zip(horizons, dates) if d <= last]
-        sim = simulate(fit(states, cutoff, window_months), max(h for h, _ in kept), sims, seed)
+        sim = simulate(fit(states, cutoff, window_months, entry_damping), max(h for h, _ in kept), sims, seed)
         summary = summarise(sim, level).set_index(["date", "category"])
         naive = baselines(actual, cutoff, [d for _, d in kept], window_months)
         for h, d in kept:
@@ -727,3 +873,142 @@ def rounded_comparison(compare: pd.DataFrame) -> pd.DataFrame:
     counts = [c for c in counts if c in compare.columns]
     money = [c for c in compare.columns if c.endswith("_gbp_m")]
     return compare.round({c: 0 for c in counts} | {c: 2 for c in money}).astype({c: int for c in counts})
+
+
+# --- the headline range: the model and the straight line, weighted by their track records --------------------
+
+HEADLINE_METHODS = ("model", "last_value", "linear_trend")
+
+
+def _headline(forecasts: pd.DataFrame, known: pd.DataFrame, level: float) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """The combined rule on `forecasts` (columns model, lower, upper, linear_trend) from `known` past points (the
+    same columns and actual): weights 1 / (mean squared relative error) of each method in HEADLINE_METHODS over
+    the known points (Bates and Granger, 'The combination of forecasts', 1969); central = the weighted forecast;
+    range = central x (1 +- t x s x sqrt(1 + 1/n)), the prediction interval of a new error from the n known relative
+    errors of the weighted forecast (actual / weighted - 1; s their root mean square, on n - 1 degrees of freedom;
+    t Student's quantile for `level`, by its Cornish-Fisher expansion), widened if need be to the simulation
+    band's distances from the model. Returns central, low, high."""
+    base = known[known["actual"] > 0]
+    mse = {m: float((((base[m] - base["actual"]) / base["actual"]) ** 2).mean()) for m in HEADLINE_METHODS}
+    w = {m: 1 / max(v, 1e-12) for m, v in mse.items()}
+    total = sum(w.values())
+    weighted = sum(w[m] * base[m] for m in HEADLINE_METHODS) / total
+    err = (base["actual"] / weighted.where(weighted > 0) - 1).dropna()
+    n = len(err)
+    z = float(NormalDist().inv_cdf((1 + level) / 2))
+    t = z * (1 + (z * z + 1) / (4 * max(n - 1, 1)))
+    half = t * np.sqrt((err**2).sum() / max(n - 1, 1)) * np.sqrt(1 + 1 / max(n, 1))
+    central = sum(w[m] * forecasts[m] for m in HEADLINE_METHODS) / total
+    low = np.fmin(central * (1 - half), central - (forecasts["model"] - forecasts["lower"]))
+    high = np.fmax(central * (1 + half), central + (forecasts["upper"] - forecasts["model"]))
+    return central, low.clip(lower=0), high
+
+
+def headline_points(points: pd.DataFrame, level: float = 0.9, min_points: int = 8) -> pd.DataFrame:
+    """The backtest's points with the headline forecast each cutoff would have given (the combined rule of
+    _headline, using only the points of the same horizon and category whose date had passed by that cutoff, at
+    least `min_points` of them; before that the model and its simulation band): headline, headline_low,
+    headline_high, judged (the track record was long enough), headline_inside."""
+    out = points.copy()
+    out[["headline", "headline_low", "headline_high"]] = out[["model", "lower", "upper"]].to_numpy()
+    out["judged"] = False
+    for _, g in out.groupby(["horizon", "category"], sort=False):
+        for i, p in g.iterrows():
+            known = g[g["date"] <= p["cutoff"]]
+            if (known["actual"] > 0).sum() >= min_points:
+                c, lo, hi = _headline(g.loc[[i]], known, level)
+                out.loc[i, ["headline", "headline_low", "headline_high", "judged"]] = [c[i], lo[i], hi[i], True]
+    out["headline_inside"] = (out["actual"] >= out["headline_low"]) & (out["actual"] <= out["headline_high"])
+    return out
+
+
+def _mape(points: pd.DataFrame, column: str) -> float:
+    """Mean absolute percentage error of `column` against actual (points with an actual above 0), NaN if none."""
+    base = points[points["actual"] > 0]
+    return float((100 * (base[column] - base["actual"]).abs() / base["actual"]).mean()) if len(base) else np.nan
+
+
+def headline_accuracy(points: pd.DataFrame, level: float = 0.9, min_points: int = 8) -> pd.DataFrame:
+    """How the headline forecast and range would have done (headline_points), by horizon and category: points,
+    judged (points with a track record to weigh by), MAPE of the headline and, on the judged points, of the model,
+    the last value and the linear trend (%), coverage_pct (the headline range's, judged points) and
+    band_coverage_pct (the simulation band's, the same points). Points whose actual is 0 are left out of MAPE."""
+    rows = []
+    for (h, cat), g in headline_points(points, level, min_points).groupby(["horizon", "category"], sort=False):
+        j = g[g["judged"]]
+        base = j[j["actual"] > 0]
+        rows.append(
+            {
+                "horizon": h,
+                "category": cat,
+                "points": len(g),
+                "judged": len(j),
+                "headline": _mape(base, "headline"),
+                **{m: _mape(base, m) for m in METHODS},
+                "coverage_pct": 100 * j["headline_inside"].mean() if len(j) else np.nan,
+                "band_coverage_pct": 100 * j["inside"].mean() if len(j) else np.nan,
+            }
+        )
+    return pd.DataFrame(rows).sort_values("horizon", kind="mergesort", ignore_index=True)
+
+
+def headline_projection(
+    summary: pd.DataFrame, points: pd.DataFrame, actual: pd.DataFrame, window_months: int = 24, level: float = 0.9
+) -> pd.DataFrame:
+    """The projection as the pack shows it: summarise's frame (date, category, central, lower, upper; the start
+    unchanged) with, at every later month end, the headline and its range (the combined rule of _headline on every
+    backtest point, all known by the projection's start). A month h uses the backtested horizon nearest to it (the
+    longer on a tie); beyond the longest, that horizon's relative range grows in proportion to h. The linear trend
+    is baselines' line through the window of `actual` (actual_counts). Categories without backtest points keep the
+    model and its band. The last value is the start's count, held."""
+    start = summary["date"].min()
+    out = summary.copy()
+    later = out["date"] > start
+    horizon = pd.Series(0, index=out.index)
+    horizon[later] = [(d.year - start.year) * 12 + d.month - start.month for d in out.loc[later, "date"]]
+    line = baselines(actual, start, sorted(out.loc[later, "date"].unique()), window_months)["linear_trend"]
+    out["linear_trend"] = np.nan
+    out["last_value"] = out["category"].map(out[~later].set_index("category")["central"])  # the start, held
+    out.loc[later, "linear_trend"] = [line.at[d, c] for d, c in zip(out.loc[later, "date"], out.loc[later, "category"])]
+    tested = np.array(sorted(points["horizon"].unique()))
+    for (h, cat), g in out[later].groupby([horizon[later], "category"]):
+        near = int(tested[np.argmin(np.abs(tested - h) - 1e-9 * tested)])
+        known = points[(points["horizon"] == near) & (points["category"] == cat)]
+        if (known["actual"] > 0).sum() < 2:
+            continue
+        c, lo, hi = _headline(g.rename(columns={"central": "model"}), known, level)
+        if h > near:  # beyond the longest horizon tested: the range grows with the horizon
+            lo, hi = c - (c - lo) * h / near, c + (hi - c) * h / near
+        out.loc[g.index, ["central", "lower", "upper"]] = np.column_stack([c, lo.clip(lower=0), hi])
+    return out[["date", "category", "central", "lower", "upper"]]
+
+
+def headline_table(
+    states: pd.DataFrame,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    months: int = 36,
+    sims: int = 500,
+    backtest_sims: int = 200,
+    seed: int = 903,
+) -> pd.DataFrame:
+    """`cpanalysis project`: the reference window is the month ends from `start` to `end`, the projection runs
+    `months` month ends from `end`; one row per month end and category (placement categories, then 'Total'):
+    date (YYYY-MM-DD), category, central, low, high (the headline and its 90% range, headline_projection, from a
+    backtest over the same window length; the simulation band alone if the data are too short for one)."""
+    start, end = _last_month_end(pd.Timestamp(start) + pd.offsets.MonthEnd(0)), _last_month_end(end)
+    window = (end.year - start.year) * 12 + end.month - start.month
+    if window < 1:
+        raise InputError(f"the reference window is empty: --start {start:%Y-%m-%d} is not before --end {end:%Y-%m-%d}")
+    summary = summarise(simulate(fit(states, end, window, ENTRY_DAMPING), months, sims, seed))
+    try:
+        points = backtest(states, window_months=window, sims=backtest_sims, seed=seed, entry_damping=ENTRY_DAMPING)
+    except InputError:
+        points = None
+    if points is not None and len(points):
+        summary = headline_projection(summary, points, actual_counts(states), window)
+    ahead = summary[summary["date"] > end].rename(columns={"lower": "low", "upper": "high"})
+    order = {c: i for i, c in enumerate([*CATEGORIES, TOTAL])}
+    out = ahead.sort_values(["date", "category"], key=lambda s: s.map(order) if s.name == "category" else s)
+    out = out.assign(date=out["date"].dt.strftime("%Y-%m-%d"))
+    return out[["date", "category", "central", "low", "high"]].round(2).reset_index(drop=True)

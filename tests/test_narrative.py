@@ -162,3 +162,19 @@ def test_titles_state_the_finding():
     assert narrative.cla_title(s) == "Children looked after rose 5.7% in the year to 609 (31 March 2021)"
     year = pd.DataFrame({"period_end": pd.to_datetime(["2021-03-31"]), "started": [198], "ceased": [3]})
     assert narrative.flows_title(year) == "In the year to 31 March 2021, 198 children came into care and <5 left"
+
+
+def test_headline_coverage_finding():
+    acc = pd.DataFrame(
+        {
+            "horizon": [12, 6, 6, 24],
+            "category": ["Total", "Total", "Residential", "Total"],
+            "judged": [17, 21, 21, 9],
+            "coverage_pct": [94.1, 95.24, 50.0, 88.9],
+        }
+    )
+    assert narrative.headline_coverage_finding(acc) == (
+        "Judged with only what was known at each past quarter end, this range held the actual number at 95% of 21 "
+        "6-month, 94% of 17 12-month and 89% of 9 24-month projections (a 90% range should hold about 90%)."
+    )
+    assert "too short" in narrative.headline_coverage_finding(acc.assign(judged=0))

@@ -435,3 +435,21 @@ def test_histories_hold_the_journeys_the_issue_asks_for(data):
     ad1 = data["ad1"]
     assert ad1["FOSTER_CARE"].eq("1").any() and (ad1["DATE_INT"] <= ad1["DATE_MATCH"]).all()
     assert eps["PLACE"].isin(FOSTER).mean() > 0.5
+
+
+def test_entry_growth_makes_a_declining_authority(tmp_path):
+    """--entry-growth sets the yearly growth of entries: at -15% a year the last year has far fewer new periods of
+    care than at the default +2.5%; the default data are untouched by the option's existence (its marker neither)."""
+    from cpanalysis.synth import generate
+
+    def starts(folder) -> int:
+        eps = pd.read_csv(folder / "2020-episodes.csv", dtype=str)
+        return int((eps["RNE"] == "S").sum())
+
+    usual = generate(tmp_path / "usual", seed=7, first_year=2019, last_year=2020, scale=0.5)
+    falling = generate(tmp_path / "falling", seed=7, first_year=2019, last_year=2020, scale=0.5, entry_growth=-0.15)
+    assert starts(falling) < 0.5 * starts(usual)
+    assert "entry growth -0.15" in (falling / "SYNTHETIC").read_text()
+    assert "entry growth" not in (usual / "SYNTHETIC").read_text()
+    with pytest.raises(InputError, match="entry growth"):
+        generate(tmp_path / "bad", entry_growth=-2)

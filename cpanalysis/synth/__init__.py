@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -62,6 +63,7 @@ def generate(
     scale: float = 1.0,
     messy: bool = False,
     settings: Settings | None = None,
+    entry_growth: float | None = None,
 ) -> Path:
     """Write yearly 903 extracts of a synthetic LA (YYYY-header.csv, YYYY-episodes.csv, YYYY-uasc.csv,
     YYYY-reviews.csv, YYYY-ad1.csv, YYYY-placed_adoption.csv, YYYY-prev_perm.csv, YYYY-missing.csv,
@@ -70,10 +72,15 @@ def generate(
     scale 1 is a mid-sized English authority (about 550 looked after by 2020); scale 100 is about 55,000.
     messy=True injects duplicate rows, lower-case codes, stray spaces, ISO dates, invalid codes and
     corrections made by the following year's return (see `cpanalysis.synth.messy`). settings: volumes and trends
-    other than the default's (`Settings`; the region generator varies them by authority)."""
+    other than the default's (`Settings`; the region generator varies them by authority). entry_growth sets the
+    yearly growth of entries over those settings (default +2.5%; e.g. -0.08 for a declining authority)."""
     out = Path(out_dir).expanduser()
     _check(out, seed, first_year, last_year, scale)
     out.mkdir(parents=True, exist_ok=True)
+    if entry_growth is not None:
+        if not -0.5 < entry_growth < 1:
+            raise InputError(f"synth: entry growth must be between -0.5 and 1 (a yearly share); got {entry_growth}")
+        settings = replace(settings or Settings(), entry_growth=entry_growth)
     h = histories(seed, first_year, last_year, scale, settings)
     rng = np.random.default_rng([seed, 1])
     for year in range(first_year, last_year + 1):
@@ -85,7 +92,7 @@ def generate(
     (out / MARKER).write_text(
         "SYNTHETIC DATA made by cpanalysis.synth (a simulation: no real child is in these files).\n"
         f"generator {GENERATOR_VERSION}, seed {seed}, years {first_year}-{last_year}, scale {scale:g}, "
-        f"messy {messy}\n",
+        f"messy {messy}" + (f", entry growth {entry_growth:g}" if entry_growth is not None else "") + "\n",
         encoding="utf-8",
     )
     return out

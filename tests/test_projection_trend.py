@@ -1,0 +1,126 @@
+"""Demand that moves (issue 18): the entries' trend, the band with the trend's uncertainty, the headline rule."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cpanalysis import projection as pj
+
+T = pd.Timestamp
+IN_HOUSE = pj.CATEGORIES.index("In-house foster")
+
+
+def test_entry_trend_recovers_a_known_trend():
+    """Entries growing 2% a month from 40 (Poisson): over 200 simulated 24-month series the estimated growth is
+    right on average and its 95% interval holds the truth about 95% of the time; the level is the last month's."""
+    rng = np.random.default_rng(4)
+    t = np.arange(24)
+    growth, inside = [], 0
+    for _ in range(200):
+        y = rng.poisson(40 * np.exp(0.02 * t))
+        tr = pj.entry_trend(y)
+        growth.append(tr.coef[1])
+        inside += abs(tr.coef[1] - 0.02) <= 1.96 * np.sqrt(tr.cov[1, 1])
+    assert np.mean(growth) == pytest.approx(0.02, abs=0.001)
+    assert 0.88 <= inside / 200 <= 0.99
+    exact = pj.entry_trend(np.round(100 * np.exp(0.05 * t)))  # a smooth series: the fit is the series
+    assert exact.coef[1] == pytest.approx(0.05, abs=1e-3)
+    assert np.exp(exact.coef[0]) == pytest.approx(100 * np.exp(0.05 * 23), rel=0.01)
+    assert pj.entry_trend(np.zeros(12)) is None
+
+
+def test_damped_trend_by_hand():
+    tr = pj.EntryTrend(np.array([np.log(10), 0.1]), np.zeros((2, 2)), damping=0.5)
+    # growth counts 0.5, then 0.5 + 0.25, then 0.875 months
+    np.testing.assert_allclose(tr.steps(3), [0.5, 0.75, 0.875])
+    np.testing.assert_allclose(tr.mean(2), 10 * np.exp(0.1 * np.array([0.5, 0.75])))
+
+
+def _no_exit_fit(trend: pj.EntryTrend | None) -> pj.Fit:
+    m = np.zeros((len(pj.BANDS), len(pj.DURATIONS), len(pj.CATEGORIES), len(pj.OUTCOMES)))
+    m[:, :, IN_HOUSE, IN_HOUSE] = 10_000  # nobody moves or leaves: the total is the entrants
+    return pj.Fit(
+        T("2020-03-31"),
+        24,
+        m,
+        np.full(24, 20),
+        pd.DataFrame({"age_months": [60], "category": [IN_HOUSE]}),
+        pd.DataFrame({"CHILD": [], "category": [], "age_months": [], "months_in_care": []}),
+        trend,
+    )
+
+
+def test_band_widens_with_horizon_when_the_trend_is_uncertain():
+    """The same expected entries (20 a month, no growth); with the growth uncertain (sd 0.02 a month) the band of
+    the cumulative entrants widens faster than with the growth known, and ever more with the horizon."""
+    known = pj.EntryTrend(np.array([np.log(20), 0.0]), np.zeros((2, 2)))
+    unsure = pj.EntryTrend(np.array([np.log(20), 0.0]), np.diag([0.0, 0.02**2]))
+    widths = {}
+    for name, tr in (("known", known), ("unsure", unsure)):
+        s = pj.summarise(pj.simulate(_no_exit_fit(tr), 24, 2000, seed=8))
+        total = s[s["category"] == pj.TOTAL].set_index("date")
+        widths[name] = (total["upper"] - total["lower"]).to_numpy()
+    ratio = {h: widths["unsure"][h] / widths["known"][h] for h in (6, 12, 24)}
+    assert ratio[6] > 1.1 and ratio[24] > ratio[12] > ratio[6]
+    assert widths["unsure"][24] > 2 * widths["unsure"][6]
+
+
+def test_headline_rule_by_hand():
+    """Three past 12-month projections: the model and the last value each 10% under, 10% over and right; the
+    straight line 5% under, 5% over and right. Weights 1 / mean squared relative error: 1 / (0.02 / 3) twice and
+    1 / (0.005 / 3), i.e. 1/6, 1/6 and 2/3. The weighted past forecasts were 93.33, 106.67 and 100 against 100."""
+    known = pd.DataFrame(
+        {
+            "actual": [100, 100, 100],
+            "model": [90.0, 110.0, 100.0],
+            "lower": [80.0, 100.0, 90.0],
+            "upper": [100.0, 120.0, 110.0],
+            "last_value": [90.0, 110.0, 100.0],
+            "linear_trend": [95.0, 105.0, 100.0],
+        }
+    )
+    now = pd.DataFrame(
+        {"model": [200.0], "lower": [190.0], "upper": [206.0], "last_value": [190.0], "linear_trend": [210.0]}
+    )
+    central, low, high = pj._headline(now, known, 0.9)
+    assert central[0] == pytest.approx(200 / 6 + 190 / 6 + 210 * 2 / 3)  # 205
+    # errors 100/93.33 - 1 = 7.14%, 100/106.67 - 1 = -6.25%, 0; root mean square on 2 degrees of freedom 6.71%;
+    # t(90%, 2 d.f.) by Cornish-Fisher 1.6449 x (1 + (1.6449^2 + 1) / 8) = 2.4068; x sqrt(1 + 1/3): 18.65%
+    half = 2.4068 * np.sqrt(((100 / 93.3333 - 1) ** 2 + (100 / 106.6667 - 1) ** 2) / 2) * np.sqrt(4 / 3)
+    assert half == pytest.approx(0.1865, abs=1e-4)
+    assert low[0] == pytest.approx(205 * (1 - half), rel=1e-4) and high[0] == pytest.approx(205 * (1 + half), rel=1e-4)
+    # a wider simulation band wins: its distances from the model (100 below, 100 above) around the headline
+    _, low, high = pj._headline(now.assign(lower=100.0, upper=300.0), known, 0.9)
+    assert (low[0], high[0]) == (pytest.approx(105), pytest.approx(305))
+
+
+def test_headline_points_use_only_what_each_cutoff_knew():
+    cutoffs = pd.date_range("2015-03-31", periods=6, freq="QE-MAR")
+    points = pd.DataFrame(
+        {
+            "cutoff": cutoffs,
+            "horizon": 6,
+            "date": cutoffs + pd.offsets.MonthEnd(6),
+            "category": pj.TOTAL,
+            "actual": 110,
+            "model": 100.0,
+            "lower": 95.0,
+            "upper": 105.0,
+            "last_value": 100.0,
+            "linear_trend": 110.0,
+        }
+    )
+    points["inside"] = points["actual"].between(points["lower"], points["upper"])
+    got = pj.headline_points(points, min_points=2)
+    # cutoff k (from 0) knows the projections dated (6 months, two quarters, on) by it: k - 1 of them from k = 2;
+    # the line was always right, so it takes (almost) all the weight once two are known
+    assert got["judged"].tolist() == [False, False, False, True, True, True]
+    assert got.loc[3:, "headline"].round(6).tolist() == [110.0] * 3
+    assert got.loc[:2, "headline"].tolist() == [100.0] * 3
+    acc = pj.headline_accuracy(points, min_points=2).iloc[0]
+    assert (
+        acc["judged"] == 3 and acc["headline"] == pytest.approx(0, abs=1e-6) and acc["model"] == pytest.approx(100 / 11)
+    )
+    assert acc["coverage_pct"] == 100 and acc["band_coverage_pct"] == 0
