@@ -125,9 +125,7 @@ def cohort(
         }
     )
     dob = rows["CHILD"].map(h["DOB"])
-    out["age_band"] = "Unknown"
-    for o, idx in out.groupby("origin").groups.items():
-        out.loc[idx, "age_band"] = age_band(dob.loc[idx], pd.Timestamp(o)).to_numpy()
+    out["age_band"] = age_band(dob, out["origin"]).to_numpy()
     out["uasc"] = out["uasc"].map({True: "UASC", False: "Not UASC"})
     return out[list(COHORT_COLUMNS)]
 
@@ -555,8 +553,76 @@ def exits_by_route(exits: pd.DataFrame) -> pd.DataFrame:
     return suppress(out[["route", "children", "percent", "median_days"]], ["children"], ["percent", "median_days"])
 
 
-def entry_years(data_first_year: int, data_end: pd.Timestamp) -> list[int]:
-    """Years ending 31 March with entries in the data: the first collection year to the one holding data_end."""
-    end = pd.Timestamp(data_end)
-    last = end.year + (1 if end.month >= 4 else 0)
+def cohort_years(data_first_year: int, period_end: pd.Timestamp) -> list[int]:
+    """Years ending 31 March a cohort can be drawn for: from the first collection year in the data to the last 31
+    March on or before `period_end`."""
+    end = pd.Timestamp(period_end)
+    last = end.year if (end.month, end.day) >= (3, 31) else end.year - 1
     return list(range(int(data_first_year), last + 1))
+
+
+def default_year(years: list[int], year: int = 0, back: int = 3) -> int:
+    """The cohort year to use: `year` if given (it must be one of `years`), else `back` years before the last one
+    (so the cohort has that long to be followed), or the first year when the data are shorter."""
+    if not years:
+        raise InputError("the data hold no complete year ending 31 March to draw a cohort from")
+    if year:
+        if int(year) not in years:
+            raise InputError(f"cohort year {year} is not in the data (years ending 31 March {years[0]}-{years[-1]})")
+        return int(year)
+    return max(years[0], years[-1] - back)
+
+
+def permanence_by_entry_year(
+    episodes: pd.DataFrame, header: pd.DataFrame, years: list[int], period_end: pd.Timestamp
+) -> pd.DataFrame:
+    """For each entry cohort (entered_in_year): year_ending_march, children, permanent (left to PERMANENCE by
+    period_end), median_days (median_time_to_permanence; blank when not reached while 5+ are at risk). Counts of
+    1-4 suppressed and the median with them."""
+    rows = []
+    for y in years:
+        c = cohort(episodes, header, None, "entered_in_year", y, period_end)
+        m = median_time_to_permanence(exit_durations(c)) if len(c) else {"children": 0, "permanent": 0}
+        rows.append((y, m["children"], m["permanent"], m.get("median_days")))
+    out = pd.DataFrame(rows, columns=["year_ending_march", "children", "permanent", "median_days"])
+    out["median_days"] = out["median_days"].astype(float)
+    return suppress(out, ["children", "permanent"], ["median_days"])
+
+
+def caveats(quality: pd.DataFrame, cohort_: pd.DataFrame, moves_: pd.DataFrame | None = None) -> list[str]:
+    """Data-quality points a deep dive's reader should know, from the loader's data-quality table and the cohort:
+    rejected episode and header rows, children without a date of birth, moves without a recorded reason, and
+    children whose follow-up is short because the data end."""
+    out = []
+    if quality is not None and len(quality):
+        rejected = quality[(quality["outcome"] == "rejected") & quality["table"].isin(["episodes", "header"])]
+        if len(rejected):
+            out.append(
+                f"{len(rejected):,} episode or header rows were rejected on loading (see the data-quality notebook); "
+                "the children they belong to may be missing from the cohort or miscounted."
+            )
+    unknown = int((cohort_["age_band"] == "Unknown").sum())
+    if unknown:
+        from cpanalysis.narrative import n
+
+        out.append(f"{n(unknown)} children in the cohort have no date of birth: their age band is 'Unknown'.")
+    if moves_ is not None and len(moves_):
+        missing = int(moves_["reason"].isna().sum() + (moves_["reason"] == "").sum())
+        if missing:
+            out.append(
+                f"{100 * missing / len(moves_):.0f}% of moves have no reason for the placement change recorded "
+                "(REASON_PLACE_CHANGE, collected from 2016/17): the reasons table speaks for the rest only."
+            )
+    followed = (cohort_["follow_end"] - cohort_["origin"]).dt.days
+    short = int(((followed < 365) & ~cohort_["left_care"]).sum())
+    if short:
+        out.append(
+            f"{short:,} children were still looked after but followed for less than a year when the data end; they "
+            "count in the curves for as long as they were followed (censored), not as children who never moved or "
+            "left."
+        )
+    out.append(
+        "Curves stop where fewer than 5 children remain at risk, and groups of fewer than 10 children are not drawn, "
+        "so that no step reveals a single child; counts of 1 to 4 are shown as [c]."
+    )
+    return out

@@ -31,10 +31,12 @@ def _no_short_breaks(episodes: pd.DataFrame) -> pd.DataFrame:
     return episodes[~episodes["LS"].isin(SHORT_BREAK_LS)]
 
 
-def age_band(dob: pd.Series, date: pd.Timestamp) -> pd.Series:
-    """Age band at `date` (completed years): under 1, 1-4, 5-9, 10-15, 16 and over."""
-    not_yet = (dob.dt.month > date.month) | ((dob.dt.month == date.month) & (dob.dt.day > date.day))
-    years = date.year - dob.dt.year - not_yet.astype(int)
+def age_band(dob: pd.Series, date: pd.Timestamp | pd.Series) -> pd.Series:
+    """Age band at `date` (completed years; one date, or a Series of dates aligned with `dob`): under 1, 1-4, 5-9,
+    10-15, 16 and over."""
+    on = date.dt if isinstance(date, pd.Series) else date
+    not_yet = (dob.dt.month > on.month) | ((dob.dt.month == on.month) & (dob.dt.day > on.day))
+    years = on.year - dob.dt.year - not_yet.astype(int)
     bins = pd.cut(years, [-np.inf, 0, 4, 9, 15, np.inf], labels=AGE_BANDS)
     return bins.astype(object).where(dob.notna(), "Unknown")
 

@@ -135,3 +135,14 @@ def demand_by_age_band(summary: pd.DataFrame, states: pd.DataFrame, end: pd.Time
         for b, share in mix.loc[r["category"]].items():
             rows.append((r["date"], r["category"], b, r["central"] * share))
     return pd.DataFrame(rows, columns=["date", "category", "age_band", "children"])
+
+
+def age_band_table(by_band: pd.DataFrame) -> pd.DataFrame:
+    """demand_by_age_band as one row per placement category and age band, one column per 31 March (whole
+    children, central projection)."""
+    wide = by_band.assign(date=by_band["date"].dt.strftime("%d/%m/%Y")).pivot_table(
+        index=["category", "age_band"], columns="date", values="children", aggfunc="sum"
+    )
+    wide = wide.round().astype(int).reset_index()
+    order = {c: i for i, c in enumerate(CATEGORIES)}
+    return wide.sort_values(["category", "age_band"], key=lambda s: s.map(order) if s.name == "category" else s)
