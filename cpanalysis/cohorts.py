@@ -33,7 +33,7 @@ from cpanalysis.categories import (
 from cpanalysis.disclosure import THRESHOLD, suppress, suppress_counts, suppress_derived, suppress_with_totals
 from cpanalysis.errors import InputError
 from cpanalysis.periods import episodes_with_periods
-from cpanalysis.population import _stability_placements, age_band, cla_at
+from cpanalysis.population import AGE_BANDS, _stability_placements, age_band, cla_at
 
 COHORT_KINDS = ("looked_after_at", "entered_in_year")
 GROUPS = ("all", "age_band", "sex", "placement", "provider", "legal_status", "uasc")
@@ -153,6 +153,12 @@ def moves(episodes: pd.DataFrame, cohort_: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _names(g: pd.Series) -> list[str]:
+    """A group's values in reading order: age bands youngest first, anything else alphabetically."""
+    order = {b: i for i, b in enumerate([*AGE_BANDS, "Unknown"])}
+    return sorted(g.unique(), key=lambda v: (order.get(v, len(order)), v))
+
+
 def _group(cohort_: pd.DataFrame, by: str) -> pd.Series:
     if by not in GROUPS:
         raise InputError(f"group '{by}' is not one of {', '.join(GROUPS)}")
@@ -169,7 +175,7 @@ def moves_by_group(cohort_: pd.DataFrame, moves_: pd.DataFrame, by: str = "all",
         lo, hi = 365 * (y - 1), 365 * y
         followed = (cohort_["follow_end"] - cohort_["origin"]).dt.days > lo
         in_year = moves_[(moves_["days"] > lo) & (moves_["days"] <= hi)]
-        for name in sorted(g.unique()):
+        for name in _names(g):
             kids = cohort_.loc[followed & g.eq(name), "CHILD"]
             m = in_year[in_year["CHILD"].isin(kids)]
             n, moved = len(kids), m["CHILD"].nunique()
@@ -222,7 +228,8 @@ def young_into_residential(
 ) -> pd.DataFrame:
     """Children who started a residential placement (PLACE K2 children's home or R1 residential care home) aged
     under `under_age` at its start, in each year ending 31 March: year_ending_march, children (distinct), of whom
-    under_5 / 5_to_9 / 10_to_under (age bands at the start, cut at `under_age`). Counts of 1-4 suppressed."""
+    under_5 / 5_to_9 / 10_to_under (age bands at the start, cut at `under_age`). Counts of 1-4 suppressed, and one
+    more cell where the row total would give a suppressed one away."""
     eps = _eps(episodes)
     first = eps.groupby(["CHILD", "stability_placement"]).agg(start=("DECOM", "first"), place=("PLACE", "first"))
     first = first[first["place"].isin(RESIDENTIAL_PLACES)].reset_index()
@@ -244,8 +251,8 @@ def young_into_residential(
             )
         )
     cols = ["children", "under_5", "aged_5_to_9", f"aged_10_to_{under_age - 1}"]
-    out = pd.DataFrame(rows, columns=["year_ending_march", *cols])
-    return suppress(out, cols)
+    out = pd.DataFrame(rows, columns=["year_ending_march", *cols]).set_index("year_ending_march")
+    return suppress_with_totals(out, cols[1:], total_col="children").reset_index()
 
 
 # --- survival ---------------------------------------------------------------------------------------------------
@@ -276,7 +283,7 @@ def kaplan_meier(
 
     g = _group(durations, by)
     frames = []
-    for name in sorted(g.unique()):
+    for name in _names(g):
         d = durations[g.eq(name)]
         if len(d) < min_group:
             continue

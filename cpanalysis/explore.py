@@ -219,7 +219,7 @@ def stability_explorer(
                     source=source,
                 )
             )
-        items.append(narrative.show(at.rename(columns={"group": GROUP_LABELS[by]})))
+        items.append(narrative.show(narrative.survival_table(at, GROUP_LABELS[by])))
         return View(items, {"curves": km, "at": at, "cohort_size": pd.DataFrame({"children": [len(c)]})})
 
     def make():

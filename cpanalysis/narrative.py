@@ -444,3 +444,22 @@ def permanence_summary(median: dict, who: str, routes: pd.DataFrame, c1: pd.Data
             f"{med_text}; {_count(row['over_26_weeks'])} of {_count(row['orders'])} went past 26 weeks."
         )
     return text
+
+
+def _after(days: int) -> str:
+    return {91: "3 months", 182: "6 months", 365: "1 year"}.get(days, f"{days / 365:g} years")
+
+
+def survival_table(at: pd.DataFrame, group: str = "Group") -> pd.DataFrame:
+    """cohorts.survival_at as a committee reads it: group, after (3 months, 1 year...), % not yet moved with its
+    95% confidence interval as 'low to high'; blank where the curve has stopped (fewer than 5 at risk)."""
+    return pd.DataFrame(
+        {
+            group: at["group"],
+            "After": at["days"].map(_after),
+            "% still in first placement": at["percent_no_move"],
+            "95% confidence interval": [
+                "" if pd.isna(lo) else f"{lo:.0f}% to {hi:.0f}%" for lo, hi in zip(at["lower"], at["upper"])
+            ],
+        }
+    )
