@@ -453,8 +453,9 @@ def interim_care_orders(episodes: pd.DataFrame, data_start: pd.Timestamp, data_e
 
 def interim_care_order_summary(runs: pd.DataFrame) -> pd.DataFrame:
     """Interim care orders by the year they started: year_ending_march, orders, ended, median_days (of those
-    ended), over_26_weeks (ended or still open after 26 weeks), still_open. Counts of 1-4 suppressed and the
-    median with them."""
+    ended), over_26_weeks (ended or still open after 26 weeks), still_open. Counts of 1-4 suppressed, the median
+    with them, and one more of orders / ended / still_open where orders = ended + still_open would give a
+    suppressed one away."""
     rows = []
     for y, r in runs.groupby("year_ending_march"):
         done = r[~r["open"]]
@@ -470,7 +471,8 @@ def interim_care_order_summary(runs: pd.DataFrame) -> pd.DataFrame:
         )
     cols = ["year_ending_march", "orders", "ended", "median_days", "over_26_weeks", "still_open"]
     out = suppress_derived(pd.DataFrame(rows, columns=cols), "ended", ["median_days"])
-    return suppress_counts(out, ["orders", "ended", "over_26_weeks", "still_open"])
+    out = suppress_counts(out, ["over_26_weeks"]).set_index("year_ending_march")
+    return suppress_with_totals(out, ["ended", "still_open"], total_col="orders").reset_index()
 
 
 def placed_with_parents_on_orders(episodes: pd.DataFrame, date: pd.Timestamp) -> pd.DataFrame:

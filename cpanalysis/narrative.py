@@ -350,11 +350,13 @@ def permanence_finding(median: dict, who: str) -> str:
 
 def sufficiency_table(gap: pd.DataFrame) -> pd.DataFrame:
     """sufficiency.sufficiency_gap as a committee reads it: one row per need and 31 March; whole children with the
-    90% range as 'low to high'; the external cost in GBP million."""
-    return pd.DataFrame(
+    90% range as 'low to high'; the external cost in GBP million; counts of 1-4 suppressed."""
+    from cpanalysis.disclosure import suppress
+
+    table = pd.DataFrame(
         {
             "Need": gap["need"],
-            "31 March": gap["date"].dt.strftime("%d/%m/%Y"),
+            "Year (31 March)": gap["date"].dt.year,
             "Projected children": gap["demand"].round().astype(int),
             "90% range": [f"{lo:,.0f} to {hi:,.0f}" for lo, hi in zip(gap["demand_lower"], gap["demand_upper"])],
             "In-house places": gap["in_house_places"].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}"),
@@ -364,6 +366,10 @@ def sufficiency_table(gap: pd.DataFrame) -> pd.DataFrame:
                 lambda v: "" if pd.isna(v) else f"{v:,.2f}"
             ),
         }
+    )
+    # the first year is today's actual count: a count of 1-4 there (or projected) is shown as [c], with its cost
+    return suppress(
+        table, ["Projected children", "Gap (children placed externally)"], ["External cost of the gap, GBP m a year"]
     )
 
 

@@ -138,11 +138,18 @@ def demand_by_age_band(summary: pd.DataFrame, states: pd.DataFrame, end: pd.Time
 
 
 def age_band_table(by_band: pd.DataFrame) -> pd.DataFrame:
-    """demand_by_age_band as one row per placement category and age band, one column per 31 March (whole
-    children, central projection)."""
-    wide = by_band.assign(date=by_band["date"].dt.strftime("%d/%m/%Y")).pivot_table(
+    """demand_by_age_band as one row per placement category and age band (youngest first; rows that are 0 in every
+    year left out), one column per 31 March (whole children, central projection). The first column is today's
+    actual count, so counts of 1-4 are suppressed in every column (disclosure.suppress)."""
+    from cpanalysis.disclosure import suppress
+    from cpanalysis.projection import BANDS
+
+    wide = by_band.assign(date=by_band["date"].dt.strftime("31 March %Y")).pivot_table(
         index=["category", "age_band"], columns="date", values="children", aggfunc="sum"
     )
-    wide = wide.round().astype(int).reset_index()
-    order = {c: i for i, c in enumerate(CATEGORIES)}
-    return wide.sort_values(["category", "age_band"], key=lambda s: s.map(order) if s.name == "category" else s)
+    wide = wide.round().astype(int)
+    wide = wide[(wide > 0).any(axis=1)].reset_index().rename_axis(None, axis=1)
+    cat, band = {c: i for i, c in enumerate(CATEGORIES)}, {b: i for i, b in enumerate(BANDS)}
+    wide = wide.sort_values(["category", "age_band"], key=lambda s: s.map(cat if s.name == "category" else band))
+    years = [c for c in wide.columns if c not in ("category", "age_band")]
+    return suppress(wide.reset_index(drop=True), years)

@@ -212,3 +212,19 @@ def test_long_term_fostering_counts_u1_and_u4(episodes):
     # in-house foster on 30/11/2019: child 1 (U4, long-term), child 3 (U6), child 5 (U4)
     assert table.loc["In-house foster", "children"] == "[c]"
     assert table.loc["External (IFA) foster", "children"] == 0
+
+
+def test_interim_care_order_summary_protects_a_small_count_from_subtraction():
+    # 2020: 7 orders, 5 ended, 2 still open -> the 2 is suppressed, and so must be one of 7 / 5 (else 7 - 5 = 2);
+    # the smaller, 5, goes; the median of the 5 ended orders (100, 120, 140, 160, 300 -> 140) stays: 5 is not small
+    runs = pd.DataFrame(
+        {
+            "CHILD": list("ABCDEFG"),
+            "days": [100, 120, 140, 160, 300, 200, 250],
+            "open": [False] * 5 + [True] * 2,
+            "year_ending_march": 2020,
+        }
+    )
+    row = co.interim_care_order_summary(runs).iloc[0]
+    assert (row["orders"], row["ended"], row["still_open"], row["median_days"]) == (7, "[c]", "[c]", 140.0)
+    assert row["over_26_weeks"] == "[c]"  # 300, 200, 250: 3 of them
