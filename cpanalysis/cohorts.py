@@ -75,7 +75,7 @@ def _eps(episodes: pd.DataFrame) -> pd.DataFrame:
 
 
 def cohort(
-    data_episodes: pd.DataFrame,
+    episodes: pd.DataFrame,
     header: pd.DataFrame,
     uasc: pd.DataFrame | None,
     kind: str,
@@ -89,12 +89,12 @@ def cohort(
     if kind not in COHORT_KINDS:
         raise InputError(f"cohort kind '{kind}' is not one of {', '.join(COHORT_KINDS)}")
     data_end = pd.Timestamp(data_end)
-    eps = _eps(data_episodes)
+    eps = _eps(episodes)
     if kind == "looked_after_at":
         origin = pd.Timestamp(when)
         if origin > data_end:
             raise InputError(f"cohort date {origin:%Y-%m-%d} is after the data end {data_end:%Y-%m-%d}")
-        at = cla_at(data_episodes, origin)[["CHILD", "DECOM"]]
+        at = cla_at(episodes, origin)[["CHILD", "DECOM"]]
         rows = eps.merge(at, on=["CHILD", "DECOM"])
         rows["origin"] = origin
     else:
