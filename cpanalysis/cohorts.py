@@ -7,8 +7,9 @@ A *cohort* is a set of children followed from an *origin* date:
 Each child is described at the origin (age band, sex, placement category, provider, legal status, UASC) and is
 followed in that period of care until it ends or the data end (`Dataset.data_end`), whichever is first.
 
-Moves are counted as the DfE counts placements for stability (population._stability_placements): a new placement
-at each episode with RNE P, B, T or U, except a move to placement for adoption with the current carer (A3/A5).
+Moves are counted as the DfE counts placements for stability (population._stability_placements, its one
+definition): a change of carer (RNE P or B); a change with the same carer (RNE T/U, e.g. to adoption by the foster
+carer) and temporary placements (T0-T4) with the return from them are not moves.
 
 Survival estimates use `lifelines`: Kaplan-Meier (time to first move, children who leave care or reach the data's
 end without a move censored then) and Aalen-Johansen (exit routes as competing risks, children still looked after
