@@ -78,6 +78,7 @@ def bench(scale: float, cache: Path, work: Path, batch: bool) -> None:
         sims=200,
         entry_damping=pj.ENTRY_DAMPING,
     )
+    bench_explorers(data, pj.fit(states, end, 24, entry_damping=pj.ENTRY_DAMPING), end)
     if batch:
         from cpanalysis.batch import run
 
@@ -131,6 +132,44 @@ def bench_region(work: Path, authorities: int, scale: float, simulations: int, w
     if len(seconds) > 1:
         first, last = min(seconds), max(seconds)
         print(f"   speed-up {first} -> {last} workers: {seconds[first] / seconds[last]:.2f}x")
+
+
+def bench_explorers(data, fitted: pj.Fit, end: pd.Timestamp) -> None:
+    """The live what-if in notebook 03 (each slider change re-simulates: this is the wait an analyst sees) and the
+    deep dives' heaviest steps."""
+    from cpanalysis import cohorts, costs, explore
+
+    unit = costs.load_unit_costs()
+    spend = costs.spend_by_year(data["episodes"], ["2019-20", "2020-21"], unit)
+    explorer = timed("explore.scenario_explorer (build, 200 sims)", explore.scenario_explorer, fitted, unit, spend)
+    controls = explorer.controls()
+    for name, value in (
+        ("entry_change_pct", 20.0),
+        ("in_house_share", 0.5),
+        ("step_down", 5),
+        ("cost_inflation_pct", 5.0),
+    ):
+        timed(f"   scenario explorer redraw: {name} = {value:g}", setattr, controls[name], "value", value)
+    eps, header = data["episodes"], data["header"]
+    cohort = timed(
+        "cohorts.cohort (looked after at 31/03/2018)",
+        cohorts.cohort,
+        eps,
+        header,
+        data["uasc"],
+        "looked_after_at",
+        pd.Timestamp(2018, 3, 31),
+        end,
+    )
+    moves = timed("cohorts.moves", cohorts.moves, eps, cohort)
+    timed(
+        "cohorts.kaplan_meier (by age band)",
+        cohorts.kaplan_meier,
+        cohorts.time_to_first_move(cohort, moves),
+        "age_band",
+    )
+    entrants = cohorts.exit_durations(cohorts.cohort(eps, header, None, "entered_in_year", 2018, end))
+    timed("cohorts.cumulative_incidence (6 routes)", cohorts.cumulative_incidence, entrants)
 
 
 def main() -> None:

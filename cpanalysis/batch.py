@@ -4,12 +4,15 @@
         committee_pack.html      the committee notebooks stitched into one page (code hidden, contents)
         committee_tables.xlsx    every committee table, a sheet each
         html/ notebooks/ figures/ tables/         committee material (small numbers suppressed)
+        deep_dives/              the deep-dive papers (html/, notebooks/, figures/, tables/), small numbers suppressed
         analyst/                 ANALYST ONLY: child-level data-quality material, never for the committee
         manifest.json            parameters, input hashes, versions, the constraints file's sha256, git commit,
                                  times, each notebook's status
 
-A notebook is analyst-only when its metadata says `"cpanalysis": {"audience": "analyst"}`. A failing
-notebook does not stop the run: its status, the failing cell and the error go into the manifest, the
+A notebook is analyst-only when its metadata says `"cpanalysis": {"audience": "analyst"}`. A deep dive
+(`"audience": "deep-dive"`, notebooks 06-08) is a paper of its own: it goes to deep_dives/ (its HTML in
+deep_dives/html/, its tables in deep_dives/tables/), disclosure-controlled like the pack but not stitched into
+it. A failing notebook does not stop the run: its status, the failing cell and the error go into the manifest, the
 other notebooks still run, and the exit code is 1.
 """
 
@@ -21,6 +24,7 @@ import datetime as dt
 import hashlib
 import html
 import importlib.metadata as md
+import itertools
 import json
 import os
 import re
@@ -68,8 +72,11 @@ class NotebookResult:
     parameters: dict = field(default_factory=dict)
 
 
+DEEP_DIVE = "deep-dive"
+
+
 def audience(nb_path: Path) -> str:
-    """'analyst' or 'committee', from the notebook's metadata."""
+    """'analyst', 'committee' or 'deep-dive', from the notebook's metadata (committee when it says nothing)."""
     meta = nbformat.read(nb_path, as_version=4).metadata.get("cpanalysis", {})
     return meta.get("audience", "committee")
 
@@ -371,11 +378,12 @@ def run(
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
     run_dir = Path(out or OUTPUTS).expanduser().resolve() / f"{end:%Y-%m-%d}_{stamp}"
     analyst_dir = run_dir / "analyst"
-    base_of = {p: analyst_dir if audiences[p] == "analyst" else run_dir for p in nb_paths}
+    deep_dir = run_dir / "deep_dives"
+    base_of = {p: {"analyst": analyst_dir, DEEP_DIVE: deep_dir}.get(audiences[p], run_dir) for p in nb_paths}
     params = check_overrides(nb_paths, shared, overrides or {}, {p: str(base_of[p]) for p in nb_paths})
     # every parameter is good: only now is the run folder made
-    for d in (run_dir / "notebooks", run_dir / "html", analyst_dir / "notebooks", analyst_dir / "html"):
-        d.mkdir(parents=True, exist_ok=True)
+    for base, sub in itertools.product({run_dir, analyst_dir, *base_of.values()}, ("notebooks", "html")):
+        (base / sub).mkdir(parents=True, exist_ok=True)
     (analyst_dir / "ANALYST_ONLY.txt").write_text(ANALYST_WARNING)
     results: list[NotebookResult] = []
     failed_sections: dict[str, str] = {}
@@ -394,7 +402,7 @@ def run(
             base = analyst_dir
         if executed.exists():
             nb = nbformat.read(executed, as_version=4)
-            if base == run_dir:
+            if base in (run_dir, deep_dir):
                 nb = _committee_safe(nb)
             export_html(nb, base / "html" / f"{executed.stem}.html", _title(nb, nb_path.stem))
         results.append(res)

@@ -426,6 +426,38 @@ def comparison_chart(
     return _finish(fig, ax, title, xlabel, "", source, synthetic, zero=False)
 
 
+def step_chart(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    lower: str,
+    upper: str,
+    hue: str,
+    title: str,
+    ylabel: str,
+    xlabel: str = "",
+    source: str = "",
+    percent: bool = True,
+    synthetic: bool = False,
+) -> Figure:
+    """Step curves of y over x, one per hue, each with its confidence band shaded (survival curves, cumulative
+    incidence); percent=True shows y (a proportion 0-1) as 0-100%."""
+    _check(df, [x, y, lower, upper, hue])
+    apply_style()
+    fig, ax = plt.subplots(figsize=SIZE)
+    scale = 100 if percent else 1
+    for k, (name, g) in enumerate(df.groupby(hue, sort=False)):
+        colour = PALETTE[k % len(PALETTE)]
+        g = g.sort_values(x)
+        ax.step(g[x], g[y] * scale, where="post", color=colour, linewidth=2.2, label=str(name))
+        ax.fill_between(g[x], g[lower] * scale, g[upper] * scale, step="post", color=colour, alpha=0.15, linewidth=0)
+    if percent:
+        ax.set_ylim(0, 100)
+    ax.set_xlim(left=0)
+    _legend(ax)
+    return _finish(fig, ax, title, xlabel, ylabel, source, synthetic)
+
+
 def save_figure(fig: Figure | None, out_dir: str | Path, name: str) -> list[Path]:
     """Write the figure as `name`.png (150 dpi) and `name`.svg into out_dir (created if need be); returns the
     two paths (none for no figure). The figure stays open (a notebook still shows it); close it with

@@ -148,6 +148,21 @@ def _region(args: argparse.Namespace) -> int:
     return 0
 
 
+def _deep_dive(args: argparse.Namespace) -> int:
+    from cpanalysis.batch import parse_overrides
+    from cpanalysis.deep_dive import PAPERS, write_paper
+
+    overrides = parse_overrides(args.p)
+    stem = PAPERS.get(args.name, args.name)
+    if "*" in overrides:  # -p NAME VALUE: for this deep dive
+        overrides[stem] = {**overrides.pop("*"), **overrides.get(stem, {})}
+    html = write_paper(args.name, args.data, args.period_end, args.la_code, args.out, overrides)
+    print(f"Deep-dive paper: {html}")
+    pdf = html.with_suffix(".pdf")
+    print(f"PDF: {pdf}" if pdf.exists() else "PDF: not written (no PDF route installed: HTML only)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cpanalysis", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -222,6 +237,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--packs", action="store_true", help="also each authority's committee pack (cpanalysis run)")
     p.add_argument("--out", help="folder for the region_<timestamp>/ folder (default: outputs/)")
     p.set_defaults(func=_region)
+
+    p = sub.add_parser("deep-dive", help="one deep dive (stability, permanence, sufficiency) as a standalone paper")
+    p.add_argument("name", help="stability | permanence | sufficiency")
+    p.add_argument("--data", help="903 data folder (default: the embedded synthetic data set)")
+    p.add_argument("--period-end", help="YYYY-MM-DD: the date the paper is as at (default: last 31 March in the data)")
+    p.add_argument("--la-code", default="E06000049", help="LA code")
+    p.add_argument("--out", help="folder for the paper's folder (default: outputs/)")
+    p.add_argument(
+        "-p", nargs=2, action="append", metavar=("NAME", "VALUE"), help="a parameter of the deep dive, e.g. cohort_year"
+    )
+    p.set_defaults(func=_deep_dive)
 
     return parser
 

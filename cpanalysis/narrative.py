@@ -317,3 +317,169 @@ def headline_coverage_finding(accuracy: pd.DataFrame) -> str:
         f"Judged with only what was known at each past quarter end, this range held the actual number at {listed} "
         "projections (a 90% range should hold about 90%)."
     )
+
+
+# --- deep dives ---------------------------------------------------------------------------------------------------
+
+
+def _pct(value: float) -> str:
+    return f"{value:.0f}%"
+
+
+def km_finding(at: pd.DataFrame, who: str, children: int, days: int = 365) -> str:
+    """'Of the 506 children looked after at 31 March 2018, 70% (95% CI 66% to 74%) had not moved placement a year
+    on; the fewest among 1 to 4 (49%), the most among 5 to 9 (69%).' from cohorts.survival_at output."""
+    rows = at[(at["days"] == days)].dropna(subset=["percent_no_move"])
+    when = "a year on" if days == 365 else f"{days} days on"
+    text = f"Of the **{n(children)} {who}**"
+    if rows.empty:
+        return text + f", too few were still followed {when} to say how many had moved (fewer than 5 at risk)."
+    if len(rows) == 1:
+        r = rows.iloc[0]
+        return (
+            text + f", **{_pct(r['percent_no_move'])}** (95% confidence interval {_pct(r['lower'])} to "
+            f"{_pct(r['upper'])}) were still in their first placement {when}, counting those who left care or "
+            "reached the end of the data without a move as far as they were followed."
+        )
+    low, high = rows.loc[rows["percent_no_move"].idxmin()], rows.loc[rows["percent_no_move"].idxmax()]
+    return (
+        text + f", the share still in their first placement {when} ranged from **{_pct(low['percent_no_move'])}** "
+        f"({low['group']}) to **{_pct(high['percent_no_move'])}** ({high['group']}); groups too small to show "
+        "(fewer than 10 children) are left out."
+    )
+
+
+def permanence_finding(median: dict, who: str) -> str:
+    """The median time to permanence (cohorts.median_time_to_permanence) in a sentence."""
+    text = f"Of the **{n(median['children'])} {who}**, {n(median['permanent'])} have left care to permanence "
+    text += "(adoption, special guardianship, a child arrangements order or a return home)"
+    if median["median_days"] is None:
+        return text + "; half had not yet done so while enough children were still followed to say when."
+    months = median["median_days"] / 30.44
+    return text + (
+        f". Counting the children still looked after and those who left in other ways, half had reached permanence "
+        f"within **{median['median_days']:,} days** (about {months:.0f} months) of entering care."
+    )
+
+
+def sufficiency_table(gap: pd.DataFrame) -> pd.DataFrame:
+    """sufficiency.sufficiency_gap as a committee reads it: one row per need and 31 March; whole children with the
+    90% range as 'low to high'; the external cost in GBP million; counts of 1-4 suppressed."""
+    from cpanalysis.disclosure import suppress
+
+    table = pd.DataFrame(
+        {
+            "Need": gap["need"],
+            "Year (31 March)": gap["date"].dt.year,
+            "Projected children": gap["demand"].round().astype(int),
+            "90% range": [f"{lo:,.0f} to {hi:,.0f}" for lo, hi in zip(gap["demand_lower"], gap["demand_upper"])],
+            "In-house places": gap["in_house_places"].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}"),
+            "Gap (children placed externally)": gap["gap"].round().astype(int),
+            "Gap: 90% range": [f"{lo:,.0f} to {hi:,.0f}" for lo, hi in zip(gap["gap_lower"], gap["gap_upper"])],
+            "External cost of the gap, GBP m a year": gap["external_cost_gbp_m"].map(
+                lambda v: "" if pd.isna(v) else f"{v:,.2f}"
+            ),
+        }
+    )
+    # the first year is today's actual count: a count of 1-4 there (or projected) is shown as [c], with its cost
+    return suppress(
+        table, ["Projected children", "Gap (children placed externally)"], ["External cost of the gap, GBP m a year"]
+    )
+
+
+def sufficiency_finding(gap: pd.DataFrame, extra_foster: int = 0, extra_residential: int = 0) -> str:
+    """The last projected year's gaps and their external cost in a sentence (sufficiency.sufficiency_gap)."""
+    last = gap[gap["date"] == gap["date"].max()].set_index("need")
+    date = gap["date"].max()
+    parts = []
+    for need, r in last.iterrows():
+        if pd.isna(r["in_house_places"]):
+            parts.append(f"{need.lower()}: no in-house capacity recorded")
+            continue
+        parts.append(
+            f"{need.lower()}: {r['demand']:,.0f} children (90% range {r['demand_lower']:,.0f} to "
+            f"{r['demand_upper']:,.0f}) against {r['in_house_places']:,.0f} in-house places, a gap of "
+            f"**{r['gap']:,.0f}** costing about **GBP {r['external_cost_gbp_m']:,.1f} million** a year externally"
+        )
+    what_if = ""
+    if extra_foster or extra_residential:
+        what_if = f" (with {extra_foster} extra in-house foster places and {extra_residential} extra beds)"
+    return f"By {date:%d %B %Y} the model projects{what_if}: " + "; ".join(parts) + "."
+
+
+def what_if_finding(compare: pd.DataFrame, scenario) -> str:
+    """The live what-if in a sentence: children and spend in the last full financial year against the baseline."""
+    if compare.empty:
+        return "The projection is too short to hold a full financial year."
+    r = compare.iloc[-1]
+    return (
+        f"With entries {scenario.entry_change_pct:+g}%, {scenario.in_house_share:.0%} of new foster placements "
+        f"in-house, {scenario.step_down} children stepped down from residential and unit costs "
+        f"{scenario.cost_inflation_pct:+g}% a year, the model projects **{r['children_what_if']:,} children** at the "
+        f"end of {r['financial_year']} (baseline {r['children_baseline']:,}) and placement spend of "
+        f"**GBP {r['spend_what_if_gbp_m']:,.2f} million** in that year, {r['change_gbp_m']:+,.2f} million against "
+        "the baseline."
+    )
+
+
+def bullets(lines: list[str]) -> str:
+    """Markdown bullet points."""
+    return "\n".join(f"- {line}" for line in lines)
+
+
+def stability_summary(who: str, children: int, at: pd.DataFrame, long_ended: pd.DataFrame, young: pd.DataFrame) -> str:
+    """The stability deep dive's opening paragraph, from cohorts.survival_at (group 'All children'),
+    cohorts.long_placements_ended and cohorts.young_into_residential (their last rows)."""
+    text = km_finding(at, who, children)
+    last = long_ended.iloc[-1]
+    year = f"{int(last['year_ending_march']) - 1}/{str(int(last['year_ending_march']))[2:]}"
+    text += (
+        f" In {year}, {_count(last['long_ended'])} placements that had lasted a year or more ended with a move, of "
+        f"{_count(last['ended'])} placement moves in all"
+    )
+    y = young.iloc[-1]
+    text += f"; {_count(y['children'])} children under 12 started in a children's home or residential care home."
+    return text
+
+
+def _count(value) -> str:
+    return value if isinstance(value, str) else n(value)
+
+
+def permanence_summary(median: dict, who: str, routes: pd.DataFrame, c1: pd.DataFrame) -> str:
+    """The permanence deep dive's opening paragraph, from cohorts.median_time_to_permanence, cohorts.exits_by_route
+    and cohorts.interim_care_order_summary (its last complete row)."""
+    text = permanence_finding(median, who)
+    r = routes.set_index("route")
+    still = r.loc["Still looked after", "children"]
+    text += f" {_count(still).capitalize() if isinstance(still, str) else n(still)} are still looked after."
+    done = c1[c1["ended"].map(lambda v: not isinstance(v, str) and v > 0)]
+    if len(done):
+        row = done.iloc[-1]
+        y = int(row["year_ending_march"])
+        med = row["median_days"]
+        med_text = f"a median of {med:,.0f} days" if not isinstance(med, str) else "a median we cannot show"
+        text += (
+            f" Interim care orders (the proxy for care proceedings) begun in {y - 1}/{str(y)[2:]} lasted "
+            f"{med_text}; {_count(row['over_26_weeks'])} of {_count(row['orders'])} went past 26 weeks."
+        )
+    return text
+
+
+def _after(days: int) -> str:
+    return {91: "3 months", 182: "6 months", 365: "1 year"}.get(days, f"{days / 365:g} years")
+
+
+def survival_table(at: pd.DataFrame, group: str = "Group") -> pd.DataFrame:
+    """cohorts.survival_at as a committee reads it: group, after (3 months, 1 year...), % not yet moved with its
+    95% confidence interval as 'low to high'; blank where the curve has stopped (fewer than 5 at risk)."""
+    return pd.DataFrame(
+        {
+            group: at["group"],
+            "After": at["days"].map(_after),
+            "% still in first placement": at["percent_no_move"],
+            "95% confidence interval": [
+                "" if pd.isna(lo) else f"{lo:.0f}% to {hi:.0f}%" for lo, hi in zip(at["lower"], at["upper"])
+            ],
+        }
+    )

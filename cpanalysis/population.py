@@ -40,9 +40,10 @@ def age_in_years(dob: pd.Series, date: pd.Timestamp | pd.Series) -> pd.Series:
     return date.dt.year - dob.dt.year - not_yet.astype(int)
 
 
-def age_band(dob: pd.Series, date: pd.Timestamp) -> pd.Series:
-    """Age band at `date` (completed years, age_in_years): under 1, 1-4, 5-9, 10-15, 16 and over."""
-    years = age_in_years(dob, pd.Timestamp(date))
+def age_band(dob: pd.Series, date: pd.Timestamp | pd.Series) -> pd.Series:
+    """Age band at `date` (completed years, age_in_years; one date, or a Series of dates aligned with `dob`): under
+    1, 1-4, 5-9, 10-15, 16 and over."""
+    years = age_in_years(dob, date if isinstance(date, pd.Series) else pd.Timestamp(date))
     bins = pd.cut(years, [-np.inf, 0, 4, 9, 15, np.inf], labels=AGE_BANDS)
     return bins.astype(object).where(dob.notna(), "Unknown")
 

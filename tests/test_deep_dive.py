@@ -1,0 +1,73 @@
+"""Deep dives as papers of their own: in the batch run (deep_dives/, not the committee pack) and alone
+(`cpanalysis deep-dive`), static, checked for identifiers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from cpanalysis.batch import run
+from cpanalysis.cli import main
+from cpanalysis.deep_dive import notebook_for, write_paper
+from cpanalysis.errors import InputError
+
+
+def notebook(path: Path, code: str, audience: str) -> Path:
+    params = nbformat.v4.new_code_cell(
+        'data_dir = ""\nperiod_end = ""\nla_code = ""\nperiod = "quarter"\noutput_dir = "."\ncohort_year = 0'
+    )
+    params.metadata["tags"] = ["parameters"]
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell(f"# {path.stem} title"), params, nbformat.v4.new_code_cell(code)]
+    )
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["cpanalysis"] = {"audience": audience}
+    nbformat.write(nb, path)
+    return path
+
+
+STATIC = "import os\nprint('static' if os.environ.get('CPANALYSIS_STATIC') else 'live', 'cohort', cohort_year)"
+
+
+@pytest.fixture()
+def notebooks(tmp_path):
+    d = tmp_path / "notebooks"
+    d.mkdir()
+    notebook(d / "05_pack.ipynb", "print('pack part')", "committee")
+    notebook(d / "06_deep_dive_stability.ipynb", STATIC, "deep-dive")
+    return d
+
+
+def test_the_batch_writes_deep_dives_apart_from_the_pack(notebooks, tmp_path, d2i_sample):
+    run_dir, manifest = run(data_dir=d2i_sample, out=tmp_path / "out", notebooks_dir=notebooks, progress=False)
+    assert manifest["failed"] == []
+    assert {nb["name"]: nb["audience"] for nb in manifest["notebooks"]}["06_deep_dive_stability"] == "deep-dive"
+    assert (run_dir / "deep_dives" / "html" / "06_deep_dive_stability.html").exists()
+    assert not (run_dir / "notebooks" / "06_deep_dive_stability.ipynb").exists()
+    pack = (run_dir / "committee_pack.html").read_text()
+    assert "pack part" in pack and "06_deep_dive_stability title" not in pack
+
+
+def test_a_paper_alone_runs_static_with_its_parameters(notebooks, tmp_path, d2i_sample):
+    html = write_paper(
+        "stability",
+        d2i_sample,
+        "2020-12-31",
+        out=tmp_path / "papers",
+        overrides={"06_deep_dive_stability": {"cohort_year": "2018"}},
+        notebooks_dir=notebooks,
+    )
+    assert html.name == "stability.html" and html.parent.name.startswith("deep_dive_stability_2020-12-31_")
+    text = html.read_text()
+    assert "static cohort 2018" in text and "cohort_year = 0" not in text  # code and parameters hidden
+    assert (html.parent / "notebook.ipynb").exists()
+
+
+def test_an_unknown_deep_dive_is_a_readable_error(notebooks, capsys):
+    with pytest.raises(InputError, match="no deep dive called 'costs'"):
+        notebook_for("costs", notebooks)
+    assert notebook_for("stability", notebooks).name == "06_deep_dive_stability.ipynb"
+    assert main(["deep-dive", "nonsense"]) == 2
+    assert "no deep dive called 'nonsense'" in capsys.readouterr().err
