@@ -483,3 +483,9 @@ def survival_table(at: pd.DataFrame, group: str = "Group") -> pd.DataFrame:
             ],
         }
     )
+
+
+def period_intro(start: pd.Timestamp, end: pd.Timestamp, source_note: str, blank_notes: list[str]) -> str:
+    """A section's opening line: the period, the source and why any rows are blank (scorecard.blank_notes)."""
+    blanks = " ".join(f"Blank rows: {note}." for note in blank_notes)
+    return f"Period: **{start:%d %B %Y} to {end:%d %B %Y}**. {source_note} {blanks}".rstrip()

@@ -178,3 +178,14 @@ def test_headline_coverage_finding():
         "6-month, 94% of 17 12-month and 89% of 9 24-month projections (a 90% range should hold about 90%)."
     )
     assert "too short" in narrative.headline_coverage_finding(acc.assign(judged=0))
+
+
+def test_period_intro_states_the_period_source_and_blank_rows():
+    start, end = pd.Timestamp("2021-01-01"), pd.Timestamp("2021-03-31")
+    assert (
+        narrative.period_intro(start, end, "Source: X.", [])
+        == "Period: **01 January 2021 to 31 March 2021**. Source: X."
+    )
+    assert narrative.period_intro(start, end, "Source: X.", ["no Reviews table"]).endswith(
+        "Source: X. Blank rows: no Reviews table."
+    )
