@@ -10,8 +10,12 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from cpanalysis.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -28,6 +32,17 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write_csv(table: pd.DataFrame, output: str | None) -> int:
+    """The table as CSV (LF line ends, UTF-8) to `output`, or to standard output; exit code 0."""
+    text = table.to_csv(index=False, lineterminator="\n")
+    if output:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        print(text, end="")
+    return 0
+
+
 def _measures(args: argparse.Namespace) -> int:
     from cpanalysis.context import parse_date
     from cpanalysis.measures import measures_table
@@ -39,13 +54,7 @@ def _measures(args: argparse.Namespace) -> int:
     table = measures_table(load(args.data), start, end, la_code=args.la_code)
     for measure, note in table.attrs.get("notes", {}).items():
         print(f"note: {measure}: {note}", file=sys.stderr)
-    text = table.to_csv(index=False, lineterminator="\n")
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    else:
-        print(text, end="")
-    return 0
+    return _write_csv(table, args.output)
 
 
 def _project(args: argparse.Namespace) -> int:
@@ -58,13 +67,7 @@ def _project(args: argparse.Namespace) -> int:
     data = load_data(args.data)
     states = pj.monthly_states(data["episodes"], data["header"], data.data_start, data.data_end)
     table = pj.headline_table(states, start, end, args.months, args.simulations, args.backtest_simulations)
-    text = table.to_csv(index=False, lineterminator="\n")
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    else:
-        print(text, end="")
-    return 0
+    return _write_csv(table, args.output)
 
 
 def _synth(args: argparse.Namespace) -> int:
