@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import nbformat
 import pandas as pd
 
 from cpanalysis.ssda903.schema import TABLES, TEXT
@@ -192,3 +195,19 @@ def adoption_ad1() -> pd.DataFrame:
         ],
         year=2024,
     )
+
+
+def notebook(path: Path, code: str, audience: str = "committee", extra_params: str = "") -> Path:
+    """A tiny notebook for the batch runner: a title, a `parameters` cell (the shared parameters but `period`, plus
+    `extra_params`) and one code cell, with its audience in the metadata."""
+    params = nbformat.v4.new_code_cell(
+        f'data_dir = ""\nperiod_end = ""\nla_code = ""\noutput_dir = "."\n{extra_params}'
+    )
+    params.metadata["tags"] = ["parameters"]
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell(f"# {path.stem} title"), params, nbformat.v4.new_code_cell(code)]
+    )
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["cpanalysis"] = {"audience": audience}
+    nbformat.write(nb, path)
+    return path

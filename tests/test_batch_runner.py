@@ -9,27 +9,13 @@ import os
 import re
 from pathlib import Path
 
-import nbformat
 import numpy as np
 import pandas as pd
 import pytest
+from factories import notebook
 
 from cpanalysis.batch import CONSTRAINTS_FILE, constraints, notebook_parameters, parse_overrides, run
 from cpanalysis.errors import InputError
-
-
-def notebook(path: Path, code: str, audience: str = "committee", extra_params: str = "") -> Path:
-    params = nbformat.v4.new_code_cell(
-        f'data_dir = ""\nperiod_end = ""\nla_code = ""\noutput_dir = "."\n{extra_params}'
-    )
-    params.metadata["tags"] = ["parameters"]
-    nb = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_markdown_cell(f"# {path.stem} title"), params, nbformat.v4.new_code_cell(code)]
-    )
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata["cpanalysis"] = {"audience": audience}
-    nbformat.write(nb, path)
-    return path
 
 
 @pytest.fixture()

@@ -3,29 +3,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import nbformat
 import pytest
+from factories import notebook
 
 from cpanalysis.batch import run
 from cpanalysis.cli import main
 from cpanalysis.deep_dive import notebook_for, write_paper
 from cpanalysis.errors import InputError
 
-
-def notebook(path: Path, code: str, audience: str) -> Path:
-    params = nbformat.v4.new_code_cell(
-        'data_dir = ""\nperiod_end = ""\nla_code = ""\nperiod = "quarter"\noutput_dir = "."\ncohort_year = 0'
-    )
-    params.metadata["tags"] = ["parameters"]
-    nb = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_markdown_cell(f"# {path.stem} title"), params, nbformat.v4.new_code_cell(code)]
-    )
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata["cpanalysis"] = {"audience": audience}
-    nbformat.write(nb, path)
-    return path
+DEEP_DIVE_PARAMS = 'period = "quarter"\ncohort_year = 0'  # beside the shared ones
 
 
 STATIC = "import os\nprint('static' if os.environ.get('CPANALYSIS_STATIC') else 'live', 'cohort', cohort_year)"
@@ -35,8 +21,8 @@ STATIC = "import os\nprint('static' if os.environ.get('CPANALYSIS_STATIC') else 
 def notebooks(tmp_path):
     d = tmp_path / "notebooks"
     d.mkdir()
-    notebook(d / "05_pack.ipynb", "print('pack part')", "committee")
-    notebook(d / "06_deep_dive_stability.ipynb", STATIC, "deep-dive")
+    notebook(d / "05_pack.ipynb", "print('pack part')", "committee", DEEP_DIVE_PARAMS)
+    notebook(d / "06_deep_dive_stability.ipynb", STATIC, "deep-dive", DEEP_DIVE_PARAMS)
     return d
 
 
