@@ -125,23 +125,11 @@ def _dropdown(description: str, options) -> Any:
     return w.Dropdown(description=description, options=options, style={"description_width": "initial"})
 
 
-def _int_slider(description: str, lo: int, hi: int, step: int = 1) -> Any:
+def _slider(description: str, lo: float, hi: float, step: float = 1, whole: bool = True) -> Any:
+    """A slider that redraws on release: whole numbers (IntSlider), or with whole=False any value (FloatSlider)."""
     import ipywidgets as w
 
-    return w.IntSlider(
-        description=description,
-        min=lo,
-        max=hi,
-        step=step,
-        continuous_update=False,
-        style={"description_width": "initial"},
-    )
-
-
-def _float_slider(description: str, lo: float, hi: float, step: float) -> Any:
-    import ipywidgets as w
-
-    return w.FloatSlider(
+    return (w.IntSlider if whole else w.FloatSlider)(
         description=description,
         min=lo,
         max=hi,
@@ -225,9 +213,9 @@ def stability_explorer(
     def make():
         return {
             "kind": _dropdown("Cohort", [(v, k) for k, v in KIND_LABELS.items()]),
-            "year": _int_slider("Year (to 31 March)", min(years), max(years)),
+            "year": _slider("Year (to 31 March)", min(years), max(years)),
             "by": _dropdown("Compare by", [(v, k) for k, v in GROUP_LABELS.items()]),
-            "follow_years": _int_slider("Years followed", 1, 5),
+            "follow_years": _slider("Years followed", 1, 5),
         }
 
     defaults = {"kind": kind, "year": year or years[-1], "by": by, "follow_years": follow_years}
@@ -281,8 +269,8 @@ def permanence_explorer(
 
     def make():
         return {
-            "year": _int_slider("Entered care in the year to 31 March", min(years), max(years)),
-            "follow_years": _int_slider("Years followed", 1, 5),
+            "year": _slider("Entered care in the year to 31 March", min(years), max(years)),
+            "follow_years": _slider("Years followed", 1, 5),
         }
 
     return Explorer(render, {"year": year or years[-1], "follow_years": follow_years}, make)
@@ -344,8 +332,8 @@ def sufficiency_explorer(
 
     def make():
         return {
-            "extra_foster": _int_slider("Extra in-house foster places", 0, 100, 5),
-            "extra_residential": _int_slider("Extra children's home beds", 0, 20),
+            "extra_foster": _slider("Extra in-house foster places", 0, 100, 5),
+            "extra_residential": _slider("Extra children's home beds", 0, 20),
         }
 
     return Explorer(render, {"extra_foster": extra_foster, "extra_residential": extra_residential}, make)
@@ -417,10 +405,10 @@ def scenario_explorer(
 
     def make():
         return {
-            "entry_change_pct": _float_slider("Entries change, %", -50, 50, 5),
-            "in_house_share": _float_slider("New foster placements in-house (share)", 0, 1, 0.05),
-            "step_down": _int_slider("Stepped down from residential", 0, 20),
-            "cost_inflation_pct": _float_slider("Unit-cost inflation, % a year", 0, 15, 0.5),
+            "entry_change_pct": _slider("Entries change, %", -50, 50, 5, whole=False),
+            "in_house_share": _slider("New foster placements in-house (share)", 0, 1, 0.05, whole=False),
+            "step_down": _slider("Stepped down from residential", 0, 20),
+            "cost_inflation_pct": _slider("Unit-cost inflation, % a year", 0, 15, 0.5, whole=False),
         }
 
     defaults = {
