@@ -1,0 +1,194 @@
+"""The rule registry's machinery: `Return` (the tables one run of the rules sees), `Rule`, the registry
+`RULES` and its decorator `rule`, the code lists the rules share, and the helpers rule checks use.
+
+To add a rule: write a function of a `Return` giving a boolean mask over the rule's table (or a mask and a
+Series of details), decorate it with `@rule(...)` in the module of its table (episodes, header, adoption,
+reviews, missing, leavers, ...), add its break-once case to tests/rule_breaks/ and regenerate
+docs/validation-rules.md (`python -m cpanalysis.ssda903.validate`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from cpanalysis.ssda903 import findings
+from cpanalysis.ssda903.schema import TABLES, TEXT, year_end, year_start
+
+TEMPORARY = ("T0", "T1", "T2", "T3", "T4")
+PLACED_FOR_ADOPTION = ("A3", "A4", "A5", "A6")
+OC3_IN_TOUCH = ("YES", "NO", "DIED", "REFU", "NREQ", "RHOM")
+OC3_ACTIV = ("F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5", "G4", "G5", "G6", "0")
+OC3_ACCOM = tuple(f"{a}{n}" for a in "BCDEGHKRTUVWYZ" for n in "12" if f"{a}{n}" not in ("S1", "X1")) + (
+    "S2",
+    "X2",
+    "0",
+)
+REVIEW_CODES = tuple(f"PN{i}" for i in range(8))
+
+
+@dataclass
+class Return:
+    """The tables one rule run sees: one year's return as submitted (`year` set, `prev` the previous
+    year's return when loaded) or the merged history (`year` None). Every row has its own YEAR."""
+
+    tables: dict[str, pd.DataFrame]
+    year: int | None = None
+    prev: dict[str, pd.DataFrame] | None = None
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    def __getitem__(self, table: str) -> pd.DataFrame:
+        """The table (an empty one of the right columns when this return has none)."""
+        if table not in self.tables:
+            self.tables[table] = empty_table(table)
+        return self.tables[table]
+
+    def episodes(self) -> pd.DataFrame:
+        """Episodes in (CHILD, DECOM) order with the neighbouring episode's columns: PREV_*, NEXT_*
+        (blank where the neighbour is another child's)."""
+        if "eps" not in self._cache:
+            eps = self.tables["episodes"].sort_values(["CHILD", "DECOM"], kind="mergesort")
+            same_prev = eps["CHILD"].eq(eps["CHILD"].shift(1))
+            same_next = eps["CHILD"].eq(eps["CHILD"].shift(-1))
+            out = eps.copy()
+            for c in ("DECOM", "DEC", "REC", "LS", "PLACE", "PLACE_PROVIDER", "PL_POST", "URN", "RNE"):
+                out["PREV_" + c] = eps[c].shift(1).where(same_prev)
+                out["NEXT_" + c] = eps[c].shift(-1).where(same_next)
+            out["HAS_PREV"], out["HAS_NEXT"] = same_prev, same_next
+            self._cache["eps"] = out.reindex(self.tables["episodes"].index)
+        return self._cache["eps"]
+
+    def dob(self, frame: pd.DataFrame) -> pd.Series:
+        """Each row's date of birth from Header (NaT when the child has none)."""
+        if "dob" not in self._cache:
+            self._cache["dob"] = self["header"].drop_duplicates("CHILD", keep="last").set_index("CHILD")["DOB"]
+        return lookup(frame["CHILD"], self._cache["dob"])
+
+    def episode_age(self, when: str) -> pd.Series:
+        """Each episode's child's age in whole years on its DECOM or DEC."""
+        if ("age", when) not in self._cache:
+            eps = self["episodes"]
+            self._cache[("age", when)] = age_on(self.dob(eps), eps[when])
+        return self._cache[("age", when)]
+
+
+def empty_table(table: str) -> pd.DataFrame:
+    """A canonical table with no rows."""
+    if table not in _EMPTY:
+        _EMPTY[table] = _empty_table(table)
+    return _EMPTY[table].copy()
+
+
+_EMPTY: dict[str, pd.DataFrame] = {}
+
+
+def _empty_table(table: str) -> pd.DataFrame:
+    spec = TABLES[table]
+    df = pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c in spec.dates else TEXT) for c in spec.columns})
+    df["YEAR"] = pd.Series(dtype=int)
+    df["SOURCE_FILE"] = pd.Series(dtype=object)
+    df["SOURCE_ROW"] = pd.Series(dtype=int)
+    return df
+
+
+Check = Callable[[Return], "pd.Series | tuple[pd.Series, pd.Series]"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One validation rule. `code` is the DfE code (or our own name when `dfe` is False)."""
+
+    code: str
+    table: str
+    column: str
+    severity: str
+    message: str
+    check: Check
+    dfe: bool = True
+    scope: str = "both"  # 'both', 'return' (each year's return only) or 'history' (merged only)
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(code: str, table: str, column: str, message: str, *, severity: str = "error", dfe: bool = True, scope="both"):
+    """Register the decorated check under `code`."""
+
+    def register(check: Check) -> Check:
+        if code in RULES:
+            raise ValueError(f"rule {code} registered twice")
+        assert table in TABLES and severity in findings.SEVERITIES
+        RULES[code] = Rule(code, table, column, severity, message, check, dfe, scope)
+        return check
+
+    return register
+
+
+# ---- helpers ---------------------------------------------------------------------------------------
+
+
+def show(s: pd.Series) -> pd.Series:
+    return s.dt.strftime("%d/%m/%Y").fillna("blank")
+
+
+def year_end_of(frame: pd.DataFrame) -> pd.Series:
+    return pd.to_datetime(frame["YEAR"].map(lambda y: year_end(int(y)))).astype("datetime64[ns]")
+
+
+def year_start_of(frame: pd.DataFrame) -> pd.Series:
+    return pd.to_datetime(frame["YEAR"].map(lambda y: year_start(int(y)))).astype("datetime64[ns]")
+
+
+def age_on(dob: pd.Series, date: pd.Series) -> pd.Series:
+    """Whole years of age on `date` (NaN where either is blank)."""
+    years = date.dt.year - dob.dt.year
+    before_birthday = (date.dt.month < dob.dt.month) | ((date.dt.month == dob.dt.month) & (date.dt.day < dob.dt.day))
+    return years - before_birthday.astype(float)
+
+
+def last_birthday(dob: pd.Series, date: pd.Series) -> pd.Series:
+    """The latest birthday on or before `date` (a 29 February birthday falls on 1 March in other years)."""
+    years = (dob.dt.year + age_on(dob, date)).astype("Int64")
+    text = years.astype(str) + "-" + dob.dt.strftime("%m-%d")
+    day = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    leap = day.isna() & dob.notna() & years.notna()
+    day[leap] = pd.to_datetime(years[leap].astype(str) + "-03-01", format="%Y-%m-%d")
+    return day.astype("datetime64[ns]")
+
+
+def flag(mask: pd.Series) -> pd.Series:
+    return mask.fillna(False).astype(bool)
+
+
+def by_child(frame: pd.DataFrame, other: pd.DataFrame, how: str, column: str) -> pd.Series:
+    """For each row of `frame`, the min or max of `other[column]` over the child's rows of `other`."""
+    return lookup(frame["CHILD"], other.groupby("CHILD")[column].agg(how))
+
+
+def lookup(keys: pd.Series, dates: pd.Series) -> pd.Series:
+    """`dates` (indexed by child) for each of `keys`; NaT where there is none (also when `dates` is empty)."""
+    if dates.empty:
+        return pd.Series(pd.NaT, index=keys.index, dtype="datetime64[ns]")
+    return keys.map(dates.astype("datetime64[ns]")).astype("datetime64[ns]")
+
+
+# ---- values not entered (invalid codes are reported while loading, rule invalid_code) -----------------
+
+
+def blank_rule(code: str, table: str, column: str, message: str, when=None, dfe: bool = True) -> None:
+    def check(r: Return):
+        t = r[table]
+        mask = t[column].isna()
+        return mask if when is None else mask & when(t)
+
+    rule(code, table, column, message, dfe=dfe)(check)
+
+
+def code_rule(code: str, table: str, column: str, codes: tuple[str, ...], message: str) -> None:
+    def check(r: Return):
+        t = r[table]
+        return ~t[column].isin(codes), f"{column} " + t[column].fillna("blank")
+
+    rule(code, table, column, message)(check)

@@ -1,0 +1,54 @@
+"""Break-once cases for cpanalysis/ssda903/rules/episodes.py: rule code (or code/case) -> (the change that breaks
+it once, the child whose row must be found)."""
+
+from rule_cases import add, both, ep, setv
+
+BREAKS = {
+    "143": (setv("episodes", "A", 2, RNE=None), "A"),
+    "144": (setv("episodes", "A", 2, LS=None), "A"),
+    "145": (setv("episodes", "A", 2, CIN=None), "A"),
+    "146": (setv("episodes", "A", 2, PLACE=None), "A"),
+    "place_provider_blank": (setv("episodes", "A", 2, PLACE_PROVIDER=None), "A"),
+    "356": (setv("episodes", "A", 0, DEC="01/04/2019"), "A"),
+    "148": (setv("episodes", "A", 0, REC=None), "A"),
+    "385": (setv("episodes", "A", 2, DEC="01/04/2020", REC="E8"), "A"),
+    "episode_outside_year": (
+        both(
+            add("episodes", **ep("Z", "01/04/2020", "S", "C2", "U4")),
+            add("header", CHILD="Z", SEX="1", DOB="01/01/2010", ETHNIC="WBRI"),
+        ),
+        "Z",
+    ),
+    "episode_ended_before_year": (
+        both(
+            add("episodes", **ep("Z", "01/01/2019", "S", "C2", "U4", "01/02/2019", "E8")),
+            add("header", CHILD="Z", SEX="1", DOB="01/01/2010", ETHNIC="WBRI"),
+        ),
+        "Z",
+    ),
+    "overlapping_episodes": (setv("episodes", "A", 0, DEC="01/08/2019"), "A"),
+    "388": (setv("episodes", "T", 2, DEC="01/03/2020", REC="X1"), "T"),
+    "388/continued": (setv("episodes", "A", 0, REC="E8"), "A"),
+    "433": (setv("episodes", "A", 1, DECOM="02/07/2019"), "A"),
+    "434": (setv("episodes", "A", 2, LS="C1"), "A"),
+    "435": (setv("episodes", "A", 1, LS="C2"), "A"),
+    "436": (setv("episodes", "B", 1, LS="C2"), "B"),
+    "380": (setv("episodes", "T", 1, RNE="S"), "T"),
+    "381": (setv("episodes", "T", 1, REC="E8"), "T"),
+    "383": (setv("episodes", "T", 2, PLACE="U6"), "T"),
+    "390": (setv("episodes", "B", 1, PLACE="U4"), "B"),
+    "437": (setv("episodes", "T", 0, REC="E2"), "T"),
+    "period_start_not_s": (setv("episodes", "A", 0, RNE="P"), "A"),
+    "s_mid_period": (setv("episodes", "A", 1, RNE="S"), "A"),
+    "302": (setv("header", "A", 0, DOB="01/06/2019"), "A"),
+    "352": (setv("header", "A", 0, DOB="01/01/2001"), "A"),
+    "386": (setv("header", "B", 0, DOB="01/01/2001"), "B"),
+    "387": (setv("episodes", "T", 2, DEC="01/03/2020", REC="E5"), "T"),
+    "389": (setv("episodes", "T", 2, DEC="01/03/2020", REC="E7"), "T"),
+    "407": (both(setv("episodes", "T", 2, DEC="01/03/2020", REC="E45"), setv("header", "T", 0, DOB="01/01/2001")), "T"),
+    "460": (setv("episodes", "T", 2, DEC="01/03/2020", REC="E17"), "T"),
+    "370": (setv("episodes", "A", 2, PLACE="P2"), "A"),
+    "372": (setv("episodes", "A", 2, PLACE="R5"), "A"),
+    "373": (both(setv("episodes", "A", 2, PLACE="S1"), setv("header", "A", 0, DOB="01/01/2017")), "A"),
+    "374": (setv("episodes", "A", 2, PLACE="P3"), "A"),
+}

@@ -1,0 +1,83 @@
+"""The tiny clean return every rule is tested on (`base`), and the changes that break a rule once
+(`setv`, `add`, `drop`, `both`): tests/rule_breaks/ holds one module of break-once cases per rules module."""
+
+from __future__ import annotations
+
+from factories import frame
+
+from cpanalysis.ssda903.validate import Return
+
+YEAR = 2020  # 1 April 2019 - 31 March 2020
+
+
+def ep(child, decom, rne, ls, place, dec=None, rec=None, **kw):
+    return dict(
+        CHILD=child, DECOM=decom, RNE=rne, LS=ls, CIN="N1", PLACE=place, PLACE_PROVIDER="PR1", DEC=dec, REC=rec, **kw
+    )
+
+
+def base() -> dict[str, list[dict]]:
+    """A: three episodes (S, P, L); T: a temporary placement then back to U4; B: adopted; L: a care leaver."""
+    return {
+        "header": [
+            dict(CHILD="A", SEX="1", DOB="01/01/2010", ETHNIC="WBRI"),
+            dict(CHILD="T", SEX="2", DOB="01/01/2010", ETHNIC="WBRI"),
+            dict(CHILD="B", SEX="1", DOB="01/06/2014", ETHNIC="WBRI"),
+            dict(CHILD="L", SEX="2", DOB="01/06/2001", ETHNIC="WBRI"),
+        ],
+        "episodes": [
+            ep("A", "01/05/2019", "S", "C1", "U4", "01/07/2019", "X1", PL_POST="AA1"),
+            ep("A", "01/07/2019", "P", "C1", "U6", "01/09/2019", "X1", PL_POST="BB1"),
+            ep("A", "01/09/2019", "L", "C2", "U6", PL_POST="BB1"),
+            ep("T", "01/05/2019", "S", "C2", "U4", "01/06/2019", "X1"),
+            ep("T", "01/06/2019", "P", "C2", "T3", "10/06/2019", "X1"),
+            ep("T", "10/06/2019", "P", "C2", "U4"),
+            ep("B", "01/04/2019", "S", "C2", "U4", "01/06/2019", "X1"),
+            ep("B", "01/06/2019", "B", "E1", "A6", "01/02/2020", "E11"),
+        ],
+        "ad1": [dict(CHILD="B", DATE_INT="01/05/2019", DATE_MATCH="01/06/2019")],
+        "placed_adoption": [dict(CHILD="B", DATE_PLACED="01/05/2019")],
+        "reviews": [dict(CHILD="A", REVIEW="01/06/2019", REVIEW_CODE="PN1")],
+        "missing": [
+            dict(CHILD="A", MISSING="M", MIS_START="01/06/2019", MIS_END="02/06/2019"),
+            dict(CHILD="A", MISSING="A", MIS_START="05/08/2019", MIS_END="06/08/2019"),
+        ],
+        "oc3": [dict(CHILD="L", DOB="01/06/2001", IN_TOUCH="YES", ACTIV="F1", ACCOM="B1")],
+        "prev_episodes": [ep("L", "01/01/2019", "S", "C2", "U4", "01/03/2019", "E8")],
+    }
+
+
+def build(rows: dict) -> Return:
+    """The return; `first_year` (when set) makes the first episode's row come from that year's return."""
+    tables = {t: frame(t, r, YEAR) for t, r in rows.items() if t not in ("prev_episodes", "first_year")}
+    if "first_year" in rows:
+        tables["episodes"].loc[0, "YEAR"] = rows["first_year"]
+    prev = {"episodes": frame("episodes", rows["prev_episodes"], YEAR - 1)}
+    return Return(tables, year=YEAR, prev=prev)
+
+
+def setv(table: str, child: str, nth: int, **values):
+    def change(rows):
+        mine = [r for r in rows[table] if r["CHILD"] == child]
+        mine[nth].update(values)
+
+    return change
+
+
+def add(table: str, **row):
+    return lambda rows: rows[table].append(row)
+
+
+def drop(table: str, child: str):
+    def change(rows):
+        rows[table] = [r for r in rows[table] if r["CHILD"] != child]
+
+    return change
+
+
+def both(*changes):
+    def change(rows):
+        for c in changes:
+            c(rows)
+
+    return change
