@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from cpanalysis import backtest as bt
 from cpanalysis import projection as pj
 from cpanalysis.cli import main as cli
 from cpanalysis.ssda903 import load
@@ -71,8 +72,8 @@ def bench(scale: float, cache: Path, work: Path, batch: bool) -> None:
     print(f"   {int((states['month'] == states['month'].max()).sum()):,} looked after at the end")
     timed("projection: 36 months, 500 simulations (fit+simulate)", projection, states, end)
     timed(
-        "projection.backtest (quarterly cutoffs, 200 simulations)",
-        pj.backtest,
+        "backtest.backtest (quarterly cutoffs, 200 simulations)",
+        bt.backtest,
         states,
         window_months=24,
         sims=200,

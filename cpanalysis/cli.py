@@ -58,6 +58,7 @@ def _measures(args: argparse.Namespace) -> int:
 
 
 def _project(args: argparse.Namespace) -> int:
+    from cpanalysis import backtest as bt
     from cpanalysis import projection as pj
     from cpanalysis.context import load_data, parse_date
 
@@ -66,7 +67,7 @@ def _project(args: argparse.Namespace) -> int:
         raise InputError(f"--months and --simulations must be at least 1 (got {args.months} and {args.simulations})")
     data = load_data(args.data)
     states = pj.monthly_states(data["episodes"], data["header"], data.data_start, data.data_end)
-    table = pj.headline_table(states, start, end, args.months, args.simulations, args.backtest_simulations)
+    table = bt.headline_table(states, start, end, args.months, args.simulations, args.backtest_simulations)
     return _write_csv(table, args.output)
 
 

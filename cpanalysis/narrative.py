@@ -106,7 +106,7 @@ def projection_finding(summary: pd.DataFrame, months: int = 12) -> str:
 
 
 def backtest_finding(table: pd.DataFrame, horizon: int = 12) -> str:
-    """What the backtest says at one horizon, from projection.backtest_summary: the total's average error for the
+    """What the backtest says at one horizon, from backtest.backtest_summary: the total's average error for the
     model and both naive forecasts, the band's coverage, and the categories where a naive forecast did better."""
     rows = table[table["horizon"] == horizon].set_index("category")
     total = rows.loc["Total"]
@@ -153,8 +153,8 @@ def scenario_table(compare: pd.DataFrame) -> pd.DataFrame:
 
 
 def track_record_finding(record: pd.DataFrame, combined: pd.DataFrame, months: int = 12) -> str:
-    """The projection's range once its own past errors are counted too, from projection.track_record and
-    projection.combined_range (Total rows)."""
+    """The projection's range once its own past errors are counted too, from backtest.track_record and
+    backtest.combined_range (Total rows)."""
     r = record[(record["horizon"] == months) & (record["category"] == "Total")].iloc[0]
     c = combined[combined["category"] == "Total"].iloc[0]
     text = (
@@ -306,7 +306,7 @@ def flows_title(year: pd.DataFrame) -> str:
 
 
 def headline_coverage_finding(accuracy: pd.DataFrame) -> str:
-    """How often the headline 90% range held in the backtest, from projection.headline_accuracy (Total rows): each
+    """How often the headline 90% range held in the backtest, from backtest.headline_accuracy (Total rows): each
     horizon's coverage and the number of past projections judged (those with a track record at their cutoff)."""
     rows = accuracy[(accuracy["category"] == "Total") & (accuracy["judged"] > 0)].sort_values("horizon")
     if rows.empty:

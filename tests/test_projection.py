@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from factories import episodes_frame, header_frame
 
+from cpanalysis import backtest as bt
 from cpanalysis import population
 from cpanalysis import projection as pj
 from cpanalysis.errors import InputError
@@ -299,7 +300,7 @@ def test_projection_table_rounds_to_whole_children():
 def test_baselines_by_hand():
     dates = pd.date_range("2019-01-31", periods=3, freq="ME")
     actual = pd.DataFrame({"Total": [10, 12, 14]}, index=dates)
-    got = pj.baselines(actual, dates[-1], [T("2019-05-31")], window_months=2)
+    got = bt.baselines(actual, dates[-1], [T("2019-05-31")], window_months=2)
     assert got.at[T("2019-05-31"), ("last_value", "Total")] == 14
     assert got.at[T("2019-05-31"), ("linear_trend", "Total")] == pytest.approx(18)
 
@@ -318,7 +319,7 @@ def test_backtest_summary_by_hand():
         }
     )
     points["inside"] = (points["actual"] >= points["lower"]) & (points["actual"] <= points["upper"])
-    row = pj.backtest_summary(points).iloc[0]
+    row = bt.backtest_summary(points).iloc[0]
     assert row["model"] == pytest.approx(5)  # (10% + 0%) / 2
     assert row["last_value"] == pytest.approx(17.5)  # (10% + 25%) / 2
     assert row["linear_trend"] == pytest.approx(5)
@@ -326,11 +327,11 @@ def test_backtest_summary_by_hand():
 
 
 def test_backtest_compares_with_what_happened(states):
-    bt = pj.backtest(states, cutoffs=[T("2019-01-31")], horizons=(1, 2), window_months=1, sims=50)
-    total = bt[bt["category"] == pj.TOTAL].set_index("horizon")
+    points = bt.backtest(states, cutoffs=[T("2019-01-31")], horizons=(1, 2), window_months=1, sims=50)
+    total = points[points["category"] == pj.TOTAL].set_index("horizon")
     assert total.loc[1, "actual"] == 3 and total.loc[2, "actual"] == 2  # February, March
     assert total.loc[1, "last_value"] == 3  # January: A, B, D
-    assert set(bt["category"]) == {*pj.CATEGORIES, pj.TOTAL}
+    assert set(points["category"]) == {*pj.CATEGORIES, pj.TOTAL}
 
 
 def test_standard_scenarios():
@@ -354,7 +355,7 @@ def test_backtest_on_the_synthetic_la_beats_both_baselines_and_the_band_covers()
 
     data = load_data(ensure_default())
     states = pj.monthly_states(data["episodes"], data["header"], data.data_start, data.data_end)
-    table = pj.backtest_summary(pj.backtest(states, window_months=24, sims=200))
+    table = bt.backtest_summary(bt.backtest(states, window_months=24, sims=200))
     total = table[table["category"] == pj.TOTAL].set_index("horizon")
     assert total.loc[12, "points"] >= 20
     assert total.loc[12, "model"] < min(total.loc[12, "last_value"], total.loc[12, "linear_trend"])
@@ -425,7 +426,7 @@ def test_track_record_by_hand():
             "upper": 102.0,
         }
     )
-    got = pj.track_record(points, min_points=4).iloc[0]
+    got = bt.track_record(points, min_points=4).iloc[0]
     assert got["error_low_pct"] == pytest.approx(5) and got["error_high_pct"] == pytest.approx(5)
     # cutoff k knows the errors of projections whose date (cutoff + 12 months) is on or before it: k - 4 of them;
     # with at least 4 known, projections 8, 9 and 10 are judged, and 105 is inside [98, 100 x 1.05]
@@ -443,7 +444,7 @@ def test_combined_range_takes_the_wider_of_band_and_track_record():
         }
     )
     record = pd.DataFrame({"horizon": [12], "category": [pj.TOTAL], "error_low_pct": [-3.2], "error_high_pct": [6.0]})
-    got = pj.combined_range(summary, record, 12).set_index("category")
+    got = bt.combined_range(summary, record, 12).set_index("category")
     # lower: min(601, 631 x 0.968 = 610.8) = 601; upper: max(661, 631 x 1.06 = 668.86) = 668.86
     assert got.loc[pj.TOTAL, "lower"] == 601 and got.loc[pj.TOTAL, "upper"] == pytest.approx(668.86)
     assert got.loc["Secure", ["lower", "upper"]].tolist() == [0, 5]  # no track record: the band

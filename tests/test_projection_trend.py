@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cpanalysis import backtest as bt
 from cpanalysis import projection as pj
 
 T = pd.Timestamp
@@ -84,7 +85,7 @@ def test_headline_rule_by_hand():
     now = pd.DataFrame(
         {"model": [200.0], "lower": [190.0], "upper": [206.0], "last_value": [190.0], "linear_trend": [210.0]}
     )
-    central, low, high = pj._headline(now, known, 0.9)
+    central, low, high = bt._headline(now, known, 0.9)
     assert central[0] == pytest.approx(200 / 6 + 190 / 6 + 210 * 2 / 3)  # 205
     # errors 100/93.33 - 1 = 7.14%, 100/106.67 - 1 = -6.25%, 0; root mean square on 2 degrees of freedom 6.71%;
     # t(90%, 2 d.f.) by Cornish-Fisher 1.6449 x (1 + (1.6449^2 + 1) / 8) = 2.4068; x sqrt(1 + 1/3): 18.65%
@@ -92,7 +93,7 @@ def test_headline_rule_by_hand():
     assert half == pytest.approx(0.1865, abs=1e-4)
     assert low[0] == pytest.approx(205 * (1 - half), rel=1e-4) and high[0] == pytest.approx(205 * (1 + half), rel=1e-4)
     # a wider simulation band wins: its distances from the model (100 below, 100 above) around the headline
-    _, low, high = pj._headline(now.assign(lower=100.0, upper=300.0), known, 0.9)
+    _, low, high = bt._headline(now.assign(lower=100.0, upper=300.0), known, 0.9)
     assert (low[0], high[0]) == (pytest.approx(105), pytest.approx(305))
 
 
@@ -113,13 +114,13 @@ def test_headline_points_use_only_what_each_cutoff_knew():
         }
     )
     points["inside"] = points["actual"].between(points["lower"], points["upper"])
-    got = pj.headline_points(points, min_points=2)
+    got = bt.headline_points(points, min_points=2)
     # cutoff k (from 0) knows the projections dated (6 months, two quarters, on) by it: k - 1 of them from k = 2;
     # the line was always right, so it takes (almost) all the weight once two are known
     assert got["judged"].tolist() == [False, False, False, True, True, True]
     assert got.loc[3:, "headline"].round(6).tolist() == [110.0] * 3
     assert got.loc[:2, "headline"].tolist() == [100.0] * 3
-    acc = pj.headline_accuracy(points, min_points=2).iloc[0]
+    acc = bt.headline_accuracy(points, min_points=2).iloc[0]
     assert (
         acc["judged"] == 3 and acc["headline"] == pytest.approx(0, abs=1e-6) and acc["model"] == pytest.approx(100 / 11)
     )

@@ -1,0 +1,325 @@
+"""How the demand model would have done: the backtest (fit at each past cutoff, project, compare with what
+happened), the naive baselines beside it (last value, linear trend), the model's track record, and the headline
+forecast the pack shows (the model and the baselines weighted by their past errors, with a range that held)."""
+
+from __future__ import annotations
+
+from statistics import NormalDist
+
+import numpy as np
+import pandas as pd
+
+from cpanalysis.errors import InputError
+from cpanalysis.projection import (
+    CATEGORIES,
+    ENTRY_DAMPING,
+    TOTAL,
+    _last_month_end,
+    actual_counts,
+    fit,
+    simulate,
+    summarise,
+)
+
+# --- backtest ---------------------------------------------------------------------------------------------------
+
+
+def baselines(
+    actual: pd.DataFrame, cutoff: pd.Timestamp, dates: list[pd.Timestamp], window_months: int
+) -> pd.DataFrame:
+    """The two naive forecasts at `dates` from the actual monthly counts up to `cutoff`: last_value (the count at
+    the cutoff carried forward) and linear_trend (least-squares line through the window's month ends,
+    extended). Index: date; columns: (method, category)."""
+    past = actual.loc[cutoff - pd.DateOffset(months=window_months) - pd.offsets.MonthEnd(0) : cutoff]
+    x = np.arange(len(past))
+    steps = np.array([(d.year - cutoff.year) * 12 + d.month - cutoff.month for d in dates]) + x[-1]
+    slope, intercept = np.polyfit(x, past.to_numpy(dtype=float), 1)
+    trend = np.clip(intercept[None, :] + slope[None, :] * steps[:, None], 0, None)
+    last = np.repeat(past.iloc[[-1]].to_numpy(dtype=float), len(dates), axis=0)
+    return pd.concat(
+        {
+            "last_value": pd.DataFrame(last, index=dates, columns=past.columns),
+            "linear_trend": pd.DataFrame(trend, index=dates, columns=past.columns),
+        },
+        axis=1,
+    )
+
+
+def backtest(
+    states: pd.DataFrame,
+    cutoffs: list[pd.Timestamp] | None = None,
+    horizons: tuple[int, ...] = (6, 12, 24),
+    window_months: int = 24,
+    sims: int = 200,
+    seed: int = 903,
+    level: float = 0.9,
+    entry_damping: float | None = None,
+) -> pd.DataFrame:
+    """Fit on the data up to each cutoff, project, and compare with what the data show afterwards (entries with
+    a damped trend if `entry_damping` is given, see fit).
+
+    Cutoffs default to every quarter end from the first with a full window to the last with 6 months of data
+    after it. Returns one row per cutoff x horizon x category (placement categories and 'Total') with data:
+    cutoff, horizon (months), date, category, actual, model, lower, upper (the `level` band), inside (actual in
+    the band), last_value, linear_trend."""
+    actual = actual_counts(states)
+    first, last = actual.index.min(), actual.index.max()
+    if cutoffs is None:
+        start = first + pd.DateOffset(months=window_months) + pd.offsets.QuarterEnd(0, startingMonth=3)
+        cutoffs = list(pd.date_range(start, last - pd.DateOffset(months=min(horizons)), freq="QE-MAR"))
+    if not cutoffs:
+        raise InputError(
+            f"no backtest is possible: the data ({first:%m/%Y} to {last:%m/%Y}) are shorter than a "
+            f"{window_months}-month window plus {min(horizons)} months"
+        )
+    frames = []
+    for cutoff in cutoffs:
+        dates = [cutoff + pd.offsets.MonthEnd(h) for h in horizons]
+        kept = [(h, d) for h, d in zip(horizons, dates) if d <= last]
+        sim = simulate(fit(states, cutoff, window_months, entry_damping), max(h for h, _ in kept), sims, seed)
+        summary = summarise(sim, level).set_index(["date", "category"])
+        naive = baselines(actual, cutoff, [d for _, d in kept], window_months)
+        for h, d in kept:
+            for cat in [*CATEGORIES, TOTAL]:
+                s = summary.loc[(d, cat)]
+                frames.append(
+                    {
+                        "cutoff": cutoff,
+                        "horizon": h,
+                        "date": d,
+                        "category": cat,
+                        "actual": int(actual.at[d, cat]),
+                        "model": s["central"],
+                        "lower": s["lower"],
+                        "upper": s["upper"],
+                        "last_value": naive.at[d, ("last_value", cat)],
+                        "linear_trend": naive.at[d, ("linear_trend", cat)],
+                    }
+                )
+    out = pd.DataFrame(frames)
+    out["inside"] = (out["actual"] >= out["lower"]) & (out["actual"] <= out["upper"])
+    return out
+
+
+METHODS = {"model": "Model", "last_value": "Last value", "linear_trend": "Linear trend"}
+
+
+def backtest_track(points: pd.DataFrame, horizon: int = 12, category: str = TOTAL) -> pd.DataFrame:
+    """The backtest's `horizon`-month projections of one category against what happened, by the date projected:
+    index date; columns model, lower, upper, actual, last_value, linear_trend."""
+    rows = points[(points["horizon"] == horizon) & (points["category"] == category)]
+    return rows.set_index("date")[["model", "lower", "upper", "actual", "last_value", "linear_trend"]]
+
+
+def backtest_summary(points: pd.DataFrame) -> pd.DataFrame:
+    """MAPE (mean absolute percentage error, %) of each method by horizon and category, and the band's coverage
+    (% of points with the actual inside it), over the backtest's cutoffs: horizon, category, points, one MAPE
+    column per method (model, last_value, linear_trend), coverage_pct, best (the method with the lowest MAPE).
+    Points whose actual is 0 are left out of MAPE (a percentage of nothing)."""
+    rows = []
+    for (h, cat), g in points.groupby(["horizon", "category"], sort=False):
+        base = g[g["actual"] > 0]
+        mape = {
+            m: float((100 * (base[m] - base["actual"]).abs() / base["actual"]).mean()) if len(base) else np.nan
+            for m in METHODS
+        }
+        rows.append(
+            {
+                "horizon": h,
+                "category": cat,
+                "points": len(g),
+                **mape,
+                "coverage_pct": 100 * g["inside"].mean(),
+                "best": METHODS[min(mape, key=lambda m: np.inf if np.isnan(mape[m]) else mape[m])],
+            }
+        )
+    return pd.DataFrame(rows).sort_values(["horizon"], kind="mergesort", ignore_index=True)
+
+
+def track_record(points: pd.DataFrame, level: float = 0.9, min_points: int = 8) -> pd.DataFrame:
+    """The model's own past errors as a second, empirical range, and how well that range would have done.
+
+    For each horizon and category of a backtest: the spread of past relative errors, (actual / model - 1) in %,
+    between the (1-level)/2 and (1+level)/2 quantiles (error_low_pct, error_high_pct); and, judged fairly (each
+    projection only with the errors known by its cutoff, i.e. of projections whose date had passed, and at least
+    `min_points` of them), the coverage of the range that is the wider of the simulation band and the model value
+    x (1 + those errors): evaluated (points judged), coverage_pct, and band_coverage_pct (the simulation band
+    alone on the same points). It catches what the simulation cannot: drift in demand after the window, which at
+    national size is most of the error."""
+    lo, hi = (1 - level) / 2, (1 + level) / 2
+    rows = []
+    for (h, cat), g in points[points["model"] > 0].groupby(["horizon", "category"], sort=False):
+        err = 100 * (g["actual"] / g["model"] - 1)
+        wide, band = [], []
+        for _, p in g.iterrows():
+            known = err[g["date"] <= p["cutoff"]]
+            if len(known) >= min_points:
+                low = min(p["lower"], p["model"] * (1 + known.quantile(lo) / 100))
+                high = max(p["upper"], p["model"] * (1 + known.quantile(hi) / 100))
+                wide.append(low <= p["actual"] <= high)
+                band.append(p["lower"] <= p["actual"] <= p["upper"])
+        rows.append(
+            {
+                "horizon": h,
+                "category": cat,
+                "points": len(g),
+                "error_low_pct": err.quantile(lo),
+                "error_high_pct": err.quantile(hi),
+                "evaluated": len(wide),
+                "coverage_pct": 100 * np.mean(wide) if wide else np.nan,
+                "band_coverage_pct": 100 * np.mean(band) if band else np.nan,
+            }
+        )
+    return pd.DataFrame(rows).sort_values("horizon", kind="mergesort", ignore_index=True)
+
+
+def combined_range(summary: pd.DataFrame, record: pd.DataFrame, months: int = 12) -> pd.DataFrame:
+    """The projection `months` ahead with the wider of its simulation band and the track-record range (central x
+    (1 + past errors at that horizon), from track_record): category, date, central, lower, upper. Categories
+    without a track record at that horizon keep the simulation band."""
+    when = summary["date"].min() + pd.offsets.MonthEnd(months)
+    rows = summary[summary["date"] == when].set_index("category")
+    errors = record[record["horizon"] == months].set_index("category")
+    low = rows["central"] * (1 + errors["error_low_pct"].reindex(rows.index) / 100)
+    high = rows["central"] * (1 + errors["error_high_pct"].reindex(rows.index) / 100)
+    out = rows.assign(lower=np.fmin(rows["lower"], low), upper=np.fmax(rows["upper"], high))
+    return out.reset_index()[["category", "date", "central", "lower", "upper"]]
+
+
+# --- the headline range: the model and the straight line, weighted by their track records --------------------
+
+HEADLINE_METHODS = ("model", "last_value", "linear_trend")
+
+
+def _headline(forecasts: pd.DataFrame, known: pd.DataFrame, level: float) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """The combined rule on `forecasts` (columns model, lower, upper, linear_trend) from `known` past points (the
+    same columns and actual): weights 1 / (mean squared relative error) of each method in HEADLINE_METHODS over
+    the known points (Bates and Granger, 'The combination of forecasts', 1969); central = the weighted forecast;
+    range = central x (1 +- t x s x sqrt(1 + 1/n)), the prediction interval of a new error from the n known relative
+    errors of the weighted forecast (actual / weighted - 1; s their root mean square, on n - 1 degrees of freedom;
+    t Student's quantile for `level`, by its Cornish-Fisher expansion), widened if need be to the simulation
+    band's distances from the model. Returns central, low, high."""
+    base = known[known["actual"] > 0]
+    mse = {m: float((((base[m] - base["actual"]) / base["actual"]) ** 2).mean()) for m in HEADLINE_METHODS}
+    w = {m: 1 / max(v, 1e-12) for m, v in mse.items()}
+    total = sum(w.values())
+    weighted = sum(w[m] * base[m] for m in HEADLINE_METHODS) / total
+    err = (base["actual"] / weighted.where(weighted > 0) - 1).dropna()
+    n = len(err)
+    z = float(NormalDist().inv_cdf((1 + level) / 2))
+    t = z * (1 + (z * z + 1) / (4 * max(n - 1, 1)))
+    half = t * np.sqrt((err**2).sum() / max(n - 1, 1)) * np.sqrt(1 + 1 / max(n, 1))
+    central = sum(w[m] * forecasts[m] for m in HEADLINE_METHODS) / total
+    low = np.fmin(central * (1 - half), central - (forecasts["model"] - forecasts["lower"]))
+    high = np.fmax(central * (1 + half), central + (forecasts["upper"] - forecasts["model"]))
+    return central, low.clip(lower=0), high
+
+
+def headline_points(points: pd.DataFrame, level: float = 0.9, min_points: int = 8) -> pd.DataFrame:
+    """The backtest's points with the headline forecast each cutoff would have given (the combined rule of
+    _headline, using only the points of the same horizon and category whose date had passed by that cutoff, at
+    least `min_points` of them; before that the model and its simulation band): headline, headline_low,
+    headline_high, judged (the track record was long enough), headline_inside."""
+    out = points.copy()
+    out[["headline", "headline_low", "headline_high"]] = out[["model", "lower", "upper"]].to_numpy()
+    out["judged"] = False
+    for _, g in out.groupby(["horizon", "category"], sort=False):
+        for i, p in g.iterrows():
+            known = g[g["date"] <= p["cutoff"]]
+            if (known["actual"] > 0).sum() >= min_points:
+                c, lo, hi = _headline(g.loc[[i]], known, level)
+                out.loc[i, ["headline", "headline_low", "headline_high", "judged"]] = [c[i], lo[i], hi[i], True]
+    out["headline_inside"] = (out["actual"] >= out["headline_low"]) & (out["actual"] <= out["headline_high"])
+    return out
+
+
+def _mape(points: pd.DataFrame, column: str) -> float:
+    """Mean absolute percentage error of `column` against actual (points with an actual above 0), NaN if none."""
+    base = points[points["actual"] > 0]
+    return float((100 * (base[column] - base["actual"]).abs() / base["actual"]).mean()) if len(base) else np.nan
+
+
+def headline_accuracy(points: pd.DataFrame, level: float = 0.9, min_points: int = 8) -> pd.DataFrame:
+    """How the headline forecast and range would have done (headline_points), by horizon and category: points,
+    judged (points with a track record to weigh by), MAPE of the headline and, on the judged points, of the model,
+    the last value and the linear trend (%), coverage_pct (the headline range's, judged points) and
+    band_coverage_pct (the simulation band's, the same points). Points whose actual is 0 are left out of MAPE."""
+    rows = []
+    for (h, cat), g in headline_points(points, level, min_points).groupby(["horizon", "category"], sort=False):
+        j = g[g["judged"]]
+        base = j[j["actual"] > 0]
+        rows.append(
+            {
+                "horizon": h,
+                "category": cat,
+                "points": len(g),
+                "judged": len(j),
+                "headline": _mape(base, "headline"),
+                **{m: _mape(base, m) for m in METHODS},
+                "coverage_pct": 100 * j["headline_inside"].mean() if len(j) else np.nan,
+                "band_coverage_pct": 100 * j["inside"].mean() if len(j) else np.nan,
+            }
+        )
+    return pd.DataFrame(rows).sort_values("horizon", kind="mergesort", ignore_index=True)
+
+
+def headline_projection(
+    summary: pd.DataFrame, points: pd.DataFrame, actual: pd.DataFrame, window_months: int = 24, level: float = 0.9
+) -> pd.DataFrame:
+    """The projection as the pack shows it: summarise's frame (date, category, central, lower, upper; the start
+    unchanged) with, at every later month end, the headline and its range (the combined rule of _headline on every
+    backtest point, all known by the projection's start). A month h uses the backtested horizon nearest to it (the
+    longer on a tie); beyond the longest, that horizon's relative range grows in proportion to h. The linear trend
+    is baselines' line through the window of `actual` (actual_counts). Categories without backtest points keep the
+    model and its band. The last value is the start's count, held."""
+    start = summary["date"].min()
+    out = summary.copy()
+    later = out["date"] > start
+    horizon = pd.Series(0, index=out.index)
+    horizon[later] = [(d.year - start.year) * 12 + d.month - start.month for d in out.loc[later, "date"]]
+    line = baselines(actual, start, sorted(out.loc[later, "date"].unique()), window_months)["linear_trend"]
+    out["linear_trend"] = np.nan
+    out["last_value"] = out["category"].map(out[~later].set_index("category")["central"])  # the start, held
+    out.loc[later, "linear_trend"] = [line.at[d, c] for d, c in zip(out.loc[later, "date"], out.loc[later, "category"])]
+    tested = np.array(sorted(points["horizon"].unique()))
+    for (h, cat), g in out[later].groupby([horizon[later], "category"]):
+        near = int(tested[np.argmin(np.abs(tested - h) - 1e-9 * tested)])
+        known = points[(points["horizon"] == near) & (points["category"] == cat)]
+        if (known["actual"] > 0).sum() < 2:
+            continue
+        c, lo, hi = _headline(g.rename(columns={"central": "model"}), known, level)
+        if h > near:  # beyond the longest horizon tested: the range grows with the horizon
+            lo, hi = c - (c - lo) * h / near, c + (hi - c) * h / near
+        out.loc[g.index, ["central", "lower", "upper"]] = np.column_stack([c, lo.clip(lower=0), hi])
+    return out[["date", "category", "central", "lower", "upper"]]
+
+
+def headline_table(
+    states: pd.DataFrame,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    months: int = 36,
+    sims: int = 500,
+    backtest_sims: int = 200,
+    seed: int = 903,
+) -> pd.DataFrame:
+    """`cpanalysis project`: the reference window is the month ends from `start` to `end`, the projection runs
+    `months` month ends from `end`; one row per month end and category (placement categories, then 'Total'):
+    date (YYYY-MM-DD), category, central, low, high (the headline and its 90% range, headline_projection, from a
+    backtest over the same window length; the simulation band alone if the data are too short for one)."""
+    start, end = _last_month_end(pd.Timestamp(start) + pd.offsets.MonthEnd(0)), _last_month_end(end)
+    window = (end.year - start.year) * 12 + end.month - start.month
+    if window < 1:
+        raise InputError(f"the reference window is empty: --start {start:%Y-%m-%d} is not before --end {end:%Y-%m-%d}")
+    summary = summarise(simulate(fit(states, end, window, ENTRY_DAMPING), months, sims, seed))
+    try:
+        points = backtest(states, window_months=window, sims=backtest_sims, seed=seed, entry_damping=ENTRY_DAMPING)
+    except InputError:
+        points = None
+    if points is not None and len(points):
+        summary = headline_projection(summary, points, actual_counts(states), window)
+    ahead = summary[summary["date"] > end].rename(columns={"lower": "low", "upper": "high"})
+    order = {c: i for i, c in enumerate([*CATEGORIES, TOTAL])}
+    out = ahead.sort_values(["date", "category"], key=lambda s: s.map(order) if s.name == "category" else s)
+    out = out.assign(date=out["date"].dt.strftime("%Y-%m-%d"))
+    return out[["date", "category", "central", "low", "high"]].round(2).reset_index(drop=True)
