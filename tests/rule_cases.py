@@ -44,15 +44,22 @@ def base() -> dict[str, list[dict]]:
         ],
         "oc3": [dict(CHILD="L", DOB="01/06/2001", IN_TOUCH="YES", ACTIV="F1", ACCOM="B1")],
         "prev_episodes": [ep("L", "01/01/2019", "S", "C2", "U4", "01/03/2019", "E8")],
+        "uasc": [dict(CHILD="A", SEX="1", DOB="01/01/2010", DUC="01/01/2020")],
+        "prev_perm": [dict(CHILD="A", DOB="01/01/2010", PREV_PERM="P1", LA_PERM="800", DATE_PERM="01/01/2015")],
+        "prev_header": [dict(CHILD="A", SEX="1", DOB="01/01/2010", ETHNIC="WBRI")],
+        "prev_missing": [dict(CHILD="A", MISSING="M", MIS_START="01/02/2019", MIS_END="03/02/2019")],
     }
+
+
+PREVIOUS = {"prev_episodes": "episodes", "prev_header": "header", "prev_missing": "missing"}  # last year's return
 
 
 def build(rows: dict) -> Return:
     """The return; `first_year` (when set) makes the first episode's row come from that year's return."""
-    tables = {t: frame(t, r, YEAR) for t, r in rows.items() if t not in ("prev_episodes", "first_year")}
+    tables = {t: frame(t, r, YEAR) for t, r in rows.items() if t not in PREVIOUS and t != "first_year"}
     if "first_year" in rows:
         tables["episodes"].loc[0, "YEAR"] = rows["first_year"]
-    prev = {"episodes": frame("episodes", rows["prev_episodes"], YEAR - 1)}
+    prev = {PREVIOUS[t]: frame(PREVIOUS[t], r, YEAR - 1) for t, r in rows.items() if t in PREVIOUS}
     return Return(tables, year=YEAR, prev=prev)
 
 

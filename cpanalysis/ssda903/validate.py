@@ -12,9 +12,9 @@ row ('used'): the analyst is told, the figures do not silently change.
 
 To add a rule: see cpanalysis/ssda903/rules/core.py.
 
-Outside the registry (for now), `outcome_rules` guards the reviews, missing, OC2 and OC3 measures on the merged
-history: review_outside_care, review_code_age (PN0 is for under-4s), missing_outside_care, oc2_not_in_cohort,
-oc3_not_care_leaver.
+Outside the registry (for now), `outcome_rules` guards the OC2 and OC3 measures on the merged history:
+oc2_not_in_cohort, oc3_not_care_leaver. (The reviews and missing checks are the registry's: 440, 441,
+review_outside_care, 581.)
 """
 
 from __future__ import annotations
@@ -23,10 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpanalysis.categories import SHORT_BREAK_LS
-from cpanalysis.periods import period_bounds
 from cpanalysis.ssda903 import findings
-from cpanalysis.ssda903.rules import RULES, Return, empty_table, flag, show
+from cpanalysis.ssda903.rules import RULES, Return, empty_table, flag
 from cpanalysis.ssda903.schema import year_end
 
 __all__ = ["DOC", "RULES", "Return", "empty_table", "run_rules", "validate", "validate_returns", "rules_table"]
@@ -68,83 +66,19 @@ def run_rules(r: Return, scope: str) -> pd.DataFrame:
 
 def validate(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Findings of every rule on the merged history (all years' tables, one version of each record), and the
-    rules guarding the reviews, missing, OC2 and OC3 measures (`outcome_rules`)."""
+    rules guarding the OC2 and OC3 measures (`outcome_rules`)."""
     return findings.concat([run_rules(Return(tables), "history"), outcome_rules(tables)])
 
 
 def outcome_rules(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Rules guarding the Reviews, Missing, OC2 and OC3 measures (module docstring); tables the data lack are
+    """Rules guarding the OC2 and OC3 measures (module docstring); tables the data lack are
     skipped."""
     from cpanalysis.health import oc2_cohort  # the one definition of the cohort (health imports periods only)
-    from cpanalysis.population import age_in_years
 
     eps, header = tables["episodes"], tables["header"]
     if eps.empty:
         return findings.empty()
     out = []
-    per = period_bounds(eps)[["CHILD", "START", "END"]]
-
-    def inside(rows: pd.DataFrame, column: str, spans: pd.DataFrame) -> pd.Series:
-        """Whether each row's date falls in one of the child's spans (START <= date <= END, END blank = open)."""
-        m = rows[["CHILD", column]].reset_index().merge(spans, on="CHILD")
-        hit = (m["START"] <= m[column]) & (m["END"].isna() | (m[column] <= m["END"]))
-        return pd.Series(rows.index.isin(m.loc[hit, "index"]), index=rows.index)
-
-    rev = tables.get("reviews")
-    if rev is not None and not rev.empty:
-        known = rev[rev["CHILD"].isin(eps["CHILD"]) & rev["REVIEW"].notna()]
-        bad = ~inside(known, "REVIEW", per)
-        out.append(
-            findings.make(
-                known[bad],
-                table="reviews",
-                column="REVIEW",
-                rule="review_outside_care",
-                severity="warning",
-                outcome="used",
-                message="review on " + show(known["REVIEW"]) + " is not within a period of care: not counted",
-            )
-        )
-        dob = rev["DOB"].fillna(
-            rev["CHILD"].map(header.drop_duplicates("CHILD", keep="last").set_index("CHILD")["DOB"])
-        )
-        age = age_in_years(dob, rev["REVIEW"])
-        code = rev["REVIEW_CODE"]
-        wrong = ((code == "PN0") & (age >= 4)) | (code.str.fullmatch(r"PN[1-7]").fillna(False) & (age < 4))
-        out.append(
-            findings.make(
-                rev[wrong],
-                table="reviews",
-                column="REVIEW_CODE",
-                rule="review_code_age",
-                severity="warning",
-                outcome="used",
-                message="REVIEW_CODE "
-                + code.fillna("blank").astype(str)
-                + " for a child aged "
-                + age.astype("Int64").astype(str)
-                + " at the review (PN0 is for under-4s only)",
-            )
-        )
-    mis = tables.get("missing")
-    if mis is not None and not mis.empty:
-        spans = eps[~eps["LS"].isin(SHORT_BREAK_LS)][["CHILD", "DECOM", "DEC"]]
-        spans = spans.rename(columns={"DECOM": "START", "DEC": "END"})
-        known = mis[mis["CHILD"].isin(eps["CHILD"]) & mis["MIS_START"].notna()]
-        bad = ~inside(known, "MIS_START", spans)
-        out.append(
-            findings.make(
-                known[bad],
-                table="missing",
-                column="MIS_START",
-                rule="missing_outside_care",
-                severity="warning",
-                outcome="used",
-                message="missing from "
-                + show(known["MIS_START"])
-                + ", a day the child was not looked after: not counted",
-            )
-        )
     oc2 = tables.get("oc2")
     if oc2 is not None and not oc2.empty:
         for year, rows in oc2.groupby("YEAR"):

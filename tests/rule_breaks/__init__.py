@@ -1,6 +1,6 @@
 """Break-once cases, one module per rules module; `BREAKS` is all of them."""
 
-from rule_breaks import adoption, episodes, header, leavers, missing, reviews
+from rule_breaks import adoption, episodes, header, leavers, missing, prev_perm, reviews, uasc
 
 BREAKS = {
     **adoption.BREAKS,
@@ -9,4 +9,6 @@ BREAKS = {
     **leavers.BREAKS,
     **missing.BREAKS,
     **reviews.BREAKS,
+    **prev_perm.BREAKS,
+    **uasc.BREAKS,
 }

@@ -1,7 +1,16 @@
 """The rule registry: importing this package registers every rule, one module per table (or group of tables).
 The machinery (Return, Rule, RULES, rule, helpers) is in `core`."""
 
-from cpanalysis.ssda903.rules import adoption, episodes, header, leavers, missing, reviews  # noqa: F401  registers
+from cpanalysis.ssda903.rules import (  # noqa: F401  registers
+    adoption,
+    episodes,
+    header,
+    leavers,
+    missing,
+    prev_perm,
+    reviews,
+    uasc,
+)
 from cpanalysis.ssda903.rules.core import RULES, Return, Rule, empty_table, flag, rule, show
 
 __all__ = ["RULES", "Return", "Rule", "empty_table", "flag", "rule", "show"]

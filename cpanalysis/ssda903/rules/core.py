@@ -192,3 +192,37 @@ def code_rule(code: str, table: str, column: str, codes: tuple[str, ...], messag
         return ~t[column].isin(codes), f"{column} " + t[column].fillna("blank")
 
     rule(code, table, column, message)(check)
+
+
+# ---- cross-year and cross-table helpers (header, uasc, prev_perm, reviews, missing) -------------------
+
+
+MALE = ("1", "M")  # SEX codes to 2023/24, and from 2024/25
+FEMALE = ("2", "F")
+
+
+def last_year(r: Return, table: str, column: str) -> tuple[pd.Series, pd.Series]:
+    """For each row of `table`: whether the child has a row in the previous year's return, and that row's
+    `column` (NaN where none). Both all-False/NaN when no previous return is at hand (the merged history)."""
+    t = r[table]
+    prev = (r.prev or {}).get(table)
+    if prev is None or prev.empty:
+        return pd.Series(False, index=t.index), pd.Series(pd.NA, index=t.index, dtype=object)
+    last = prev.drop_duplicates("CHILD", keep="last").set_index("CHILD")[column]
+    return t["CHILD"].isin(last.index), t["CHILD"].map(last)
+
+
+def header_rules(table: str, name: str, int_child: str, int_dob: str) -> None:
+    """The DfE's internal checks of one table against Header: the child is in Header (`int_child`), and the
+    table's DOB, where both are given, is Header's (`int_dob`)."""
+
+    def no_header(r: Return):
+        return ~r[table]["CHILD"].isin(r["header"]["CHILD"])
+
+    def other_dob(r: Return):
+        t = r[table]
+        dob = r.dob(t)
+        return t["DOB"].notna() & dob.notna() & t["DOB"].ne(dob), "DOB " + show(t["DOB"]) + ", Header " + show(dob)
+
+    rule(int_child, table, "CHILD", f"Internal Check: Child in {name} does not exist in Header.")(no_header)
+    rule(int_dob, table, "DOB", f"Internal Check: DOB in {name} is different to DOB in Header.")(other_dob)

@@ -1,11 +1,20 @@
-"""Header rules: values not entered, date of birth, a child with episodes but no Header row."""
+"""Header rules: values not entered, date of birth, UPN, mother and her child, a child with episodes but no
+Header row, and changes from the child's Header row in last year's return."""
 
 from __future__ import annotations
 
+import pandas as pd
+
 from cpanalysis.ssda903.rules.core import (
+    FEMALE,
+    MALE,
     Return,
     blank_rule,
+    last_year,
     rule,
+    show,
+    year_end_of,
+    year_start_of,
 )
 
 blank_rule("101", "header", "SEX", "Gender code is not entered.")
@@ -27,3 +36,181 @@ def _orphan(r: Return):
 @rule("102", "header", "DOB", "Date of birth is not a valid date (blank).")
 def _102(r: Return):
     return r["header"]["DOB"].isna()
+
+
+# ---- UPN, mother, age, and against last year's Header ------------------------------------------------
+
+_UPN = r"^(?:[A-HJ-NPQR-Z](?:\d{12}|\d{11}[A-Z])|UN[1-5])$"
+
+
+@rule(
+    "168",
+    "header",
+    "UPN",
+    "Unique Pupil Number (UPN) is not valid. If unknown, default codes should be UN1, UN2, UN3, UN4 or UN5.",
+)
+def _168(r: Return):
+    upn = r["header"]["UPN"]
+    return upn.notna() & ~upn.str.fullmatch(_UPN).fillna(False).astype(bool), "UPN " + upn.fillna("blank")
+
+
+@rule("174", "header", "MC_DOB", "Mother's child date of birth is recorded but gender shows that the child is a male.")
+def _174(r: Return):
+    h = r["header"]
+    return h["SEX"].isin(MALE) & h["MC_DOB"].notna()
+
+
+@rule(
+    "209",
+    "header",
+    "UPN",
+    "Child looked after is of school age and should not have an unknown Unique Pupil Number (UPN) code of UN1.",
+)
+def _209(r: Return):
+    """School age: 4 or over on 31 August of the year before the collection year starts (31/08/2018 for
+    2019/20)."""
+    h = r["header"]
+    aug31 = pd.to_datetime((h["YEAR"] - 2).astype(str) + "-08-31")
+    return h["UPN"].eq("UN1") & (h["DOB"] + pd.DateOffset(years=4) <= aug31)
+
+
+@rule("301", "header", "DOB", "Date of birth falls after the year ended.")
+def _301(r: Return):
+    h = r["header"]
+    return h["DOB"] > year_end_of(h), "DOB " + show(h["DOB"])
+
+
+@rule("351", "header", "DOB", "Child was over 25 at the start of the current collection year.")
+def _351(r: Return):
+    h = r["header"]
+    return year_start_of(h) > h["DOB"] + pd.DateOffset(years=25), "DOB " + show(h["DOB"])
+
+
+@rule("611", "header", "MC_DOB", "Date of birth field is blank, but child is a mother.")
+def _611(r: Return):
+    h = r["header"]
+    return h["MOTHER"].eq("1") & h["MC_DOB"].isna()
+
+
+@rule(
+    "612",
+    "header",
+    "MC_DOB",
+    "Date of birth field has been completed but mother field indicates child is not a mother.",
+)
+def _612(r: Return):
+    h = r["header"]
+    return (h["MOTHER"].eq("0") | h["MOTHER"].isna()) & h["SEX"].isin(FEMALE) & h["MC_DOB"].notna()
+
+
+@rule(
+    "620",
+    "header",
+    "MOTHER",
+    "Child has been recorded as a mother, but date of birth shows that the mother is under 11 years of age.",
+)
+def _620(r: Return):
+    h = r["header"]
+    return h["MOTHER"].eq("1") & (h["DOB"] + pd.DateOffset(years=11) > year_start_of(h))
+
+
+@rule(
+    "621",
+    "header",
+    "MC_DOB",
+    "Mother's field has been completed but date of birth shows that the mother is younger than her child.",
+)
+def _621(r: Return):
+    h = r["header"]
+    return h["MC_DOB"] <= h["DOB"], "DOB " + show(h["DOB"]) + ", MC_DOB " + show(h["MC_DOB"])
+
+
+def _changed(r: Return, column: str):
+    """Rows whose `column` differs from the child's row in last year's Header (blank differs from a value)."""
+    h = r["header"]
+    seen, last = last_year(r, "header", column)
+    now = h[column].astype(object)
+    same = now.eq(last) | (now.isna() & last.isna())
+    return seen & ~same, column + " " + h[column].astype(str).replace("NaT", "blank").fillna("blank")
+
+
+@rule(
+    "202", "header", "SEX", "The gender code conflicts with the gender already recorded for this child.", scope="return"
+)
+def _202(r: Return):
+    return _changed(r, "SEX")
+
+
+@rule(
+    "203",
+    "header",
+    "DOB",
+    "Date of birth disagrees with the date of birth already recorded for this child.",
+    scope="return",
+)
+def _203(r: Return):
+    return _changed(r, "DOB")
+
+
+@rule(
+    "204",
+    "header",
+    "ETHNIC",
+    "Ethnic origin code disagrees with the ethnic origin already recorded for this child.",
+    scope="return",
+)
+def _204(r: Return):
+    return _changed(r, "ETHNIC")
+
+
+@rule(
+    "208",
+    "header",
+    "UPN",
+    "Unique Pupil Number (UPN) for the current year disagrees with the Unique Pupil Number (UPN) already "
+    "recorded for this child.",
+    scope="return",
+)
+def _208(r: Return):
+    """A change is allowed from blank or UN1 to UN2-UN5, from blank to UN1, and from blank or any UN code to
+    a real UPN."""
+    h = r["header"]
+    seen, last = last_year(r, "header", "UPN")
+    now = h["UPN"]
+    unknown = tuple(f"UN{i}" for i in range(1, 6))
+    was_blank = last.isna()
+    differs = now.ne(last) & ~(now.isna() & was_blank)
+    allowed = (
+        ((last.eq("UN1") | was_blank) & now.isin(unknown[1:]))
+        | (was_blank & now.eq("UN1"))
+        | ((last.isin(unknown) | was_blank) & now.notna() & ~now.isin(unknown))
+    )
+    return seen & differs & ~allowed, "UPN " + now.fillna("blank") + ", last year " + last.fillna("blank").astype(str)
+
+
+@rule(
+    "624",
+    "header",
+    "MC_DOB",
+    "Date of birth of the first child contradicts the date of birth of the first child previously recorded.",
+    scope="return",
+)
+def _624(r: Return):
+    h = r["header"]
+    _, last = last_year(r, "header", "MC_DOB")
+    last = pd.to_datetime(last)
+    return last.notna() & h["MC_DOB"].ne(last), "MC_DOB " + show(h["MC_DOB"]) + ", last year " + show(last)
+
+
+@rule(
+    "626",
+    "header",
+    "MOTHER",
+    "Child was reported as a mother but the date of birth of the first child is before the current year which "
+    "contradicts with the mother status recorded last year.",
+    scope="return",
+)
+def _626(r: Return):
+    h = r["header"]
+    _, last = last_year(r, "header", "MOTHER")
+    return h["MOTHER"].eq("1") & last.eq("0") & (h["MC_DOB"] < year_start_of(h))

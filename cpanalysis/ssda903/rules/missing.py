@@ -1,4 +1,6 @@
-"""Missing rules: missing and away-from-placement episodes inside care, in order, after birth."""
+"""Missing rules: missing and away-from-placement episodes inside care, in the collection year, in order,
+after birth, closed when the placement ends, carried over from last year's return; and the Missing table
+against Header."""
 
 from __future__ import annotations
 
@@ -6,13 +8,23 @@ import pandas as pd
 
 from cpanalysis.ssda903.rules.core import (
     Return,
+    header_rules,
     lookup,
     rule,
+    show,
+    year_end_of,
+    year_start_of,
 )
 
 
-@rule("missing_end_before_start", "missing", "MIS_END", "Missing episode ends before it starts.", dfe=False)
-def _mis_order(r: Return):
+@rule(
+    "567",
+    "missing",
+    "MIS_END",
+    "The date that the missing episode or episode that the child was away from placement without authorisation "
+    "ended is before the date that it started.",
+)
+def _567(r: Return):
     mis = r["missing"]
     return mis["MIS_END"] < mis["MIS_START"]
 
@@ -70,3 +82,118 @@ def _586(r: Return):
     mis = r["missing"]
     dob = mis["DOB"].fillna(r.dob(mis))
     return mis["MIS_START"].notna() & (mis["MIS_START"] <= dob)
+
+
+@rule("1006", "missing", "MISSING", "Missing type invalid.")
+def _1006(r: Return):
+    m = r["missing"]["MISSING"]
+    return m.notna() & ~m.isin(("M", "A")), "MISSING " + m.fillna("blank")
+
+
+@rule(
+    "565",
+    "missing",
+    "MISSING",
+    "The date that the child started to be missing or away from placement without authorisation has been "
+    "completed but whether the child was missing or away from placement without authorisation has not been "
+    "completed.",
+)
+def _565(r: Return):
+    mis = r["missing"]
+    return mis["MIS_START"].notna() & mis["MISSING"].isna()
+
+
+@rule(
+    "566",
+    "missing",
+    "MISSING",
+    "The date that the child's episode of being missing or away from placement without authorisation ended has "
+    "been completed but whether the child was missing or away without authorisation has not been completed.",
+)
+def _566(r: Return):
+    mis = r["missing"]
+    return mis["MIS_END"].notna() & mis["MISSING"].isna()
+
+
+@rule(
+    "570",
+    "missing",
+    "MIS_START",
+    "The date that the child started to be missing or away from placement without authorisation is after the "
+    "end of the collection year.",
+    scope="return",
+)
+def _570(r: Return):
+    mis = r["missing"]
+    return mis["MIS_START"] > year_end_of(mis), "MIS_START " + show(mis["MIS_START"])
+
+
+@rule(
+    "571",
+    "missing",
+    "MIS_END",
+    "The date that the child ceased to be missing or away from placement without authorisation is before the "
+    "start or after the end of the collection year.",
+    scope="return",
+)
+def _571(r: Return):
+    mis = r["missing"]
+    end = mis["MIS_END"]
+    return (end < year_start_of(mis)) | (end > year_end_of(mis)), "MIS_END " + show(end)
+
+
+@rule(
+    "575",
+    "missing",
+    "MIS_END",
+    "If the placement from which the child goes missing/away from placement without authorisation ends, the "
+    "missing/away from placement without authorisation period in the missing module must also have an end date.",
+)
+def _575(r: Return):
+    """Open missing periods that started within an episode that has ended (DECOM <= MIS_START <= DEC)."""
+    mis, eps = r["missing"], r["episodes"]
+    open_ = mis.loc[mis["MIS_END"].isna(), ["CHILD", "MIS_START"]].reset_index()
+    m = open_.merge(eps.loc[eps["DEC"].notna(), ["CHILD", "DECOM", "DEC"]], on="CHILD")
+    hit = m.loc[(m["MIS_START"] >= m["DECOM"]) & (m["MIS_START"] <= m["DEC"]), "index"]
+    return pd.Series(mis.index.isin(hit), index=mis.index)
+
+
+@rule(
+    "576",
+    "missing",
+    "MIS_START",
+    "There is an open missing/away from placement without authorisation period in last year's return and there "
+    "is no corresponding period recorded at the start of this year.",
+    scope="return",
+)
+def _576(r: Return):
+    """The child's first missing period this year does not start on the day last year's open one started."""
+    mis = r["missing"]
+    last = (r.prev or {}).get("missing")
+    if last is None or last.empty or mis.empty:
+        return pd.Series(False, index=mis.index)
+    first = mis["MIS_START"].fillna(pd.Timestamp.max).groupby(mis["CHILD"]).transform("min")
+    is_first = mis["MIS_START"].fillna(pd.Timestamp.max).eq(first) & ~mis.duplicated(["CHILD", "MIS_START"])
+    open_last = last[last["MIS_END"].isna()].drop_duplicates("CHILD", keep="last").set_index("CHILD")["MIS_START"]
+    was = lookup(mis["CHILD"], open_last)
+    return is_first & was.notna() & mis["MIS_START"].ne(was), "open last year from " + show(was)
+
+
+@rule(
+    "580",
+    "episodes",
+    "REC",
+    "Child is missing when cease being looked after but reason episode ceased not 'E8'.",
+)
+def _580(r: Return):
+    """An episode ends (DEC) on the 18th birthday, the day a missing period of the child's ends, with REC
+    other than E8."""
+    mis, eps = r["missing"], r["episodes"]
+    dob = mis["DOB"].fillna(r.dob(mis))
+    eighteen = mis.loc[(dob + pd.DateOffset(years=18)).eq(mis["MIS_END"])]
+    m = eps[["CHILD", "DEC", "REC"]].reset_index().merge(eighteen[["CHILD", "MIS_END"]], on="CHILD")
+    hit = m.loc[m["DEC"].eq(m["MIS_END"]) & m["REC"].ne("E8"), "index"]
+    return pd.Series(eps.index.isin(hit), index=eps.index), "REC " + eps["REC"].fillna("blank")
+
+
+header_rules("missing", "Missing", "INT04", "INT13")
