@@ -139,7 +139,7 @@ def test_corrections_and_rejections_are_recorded_and_rows_accounted(tmp_path):
     assert by_row[5] == {"date_unreadable"}
     assert by_row[6] == {"lower_case_code", "duplicate_row"}  # corrected, then found to repeat line 2
     assert by_row[7] == {"conflicting_duplicate"}
-    assert by_row[9] == {"invalid_code"}
+    assert by_row[9] == {"146"}  # the DfE's rule for an invalid PLACE code
     assert 8 not in by_row
     acc = data.accounting.set_index("file").loc["2020-episodes.csv"]
     # 8 rows read; rejected lines 4, 5, 6, 7; corrected lines 2, 3; used = 8 - 4 = 4 (A, B, E, F)
@@ -185,7 +185,8 @@ def test_codes_checked_against_the_collection_year(tmp_path):
     write(tmp_path / "2024-header.csv", HD_COLS, [hd("A"), hd("B"), hd("C", sex="M")])
     data = load(tmp_path)
     q = data.quality
-    assert set(q.loc[q["rule"] == "invalid_code", "CHILD"]) == {"A", "C"}  # A's K3, C's SEX M
+    assert list(q.loc[q["rule"] == "146", "CHILD"]) == ["A"]  # A's K3: the DfE's invalid PLACE rule
+    assert list(q.loc[q["rule"] == "101", "CHILD"]) == ["C"]  # C's SEX M: the DfE's invalid gender rule
     assert list(q.loc[q["rule"] == "code_ended", "CHILD"]) == ["C"]
 
 
@@ -228,8 +229,7 @@ def test_validator_fake_placement_codes_are_valid_but_break_the_placement_rules(
     order breaks the temporary-placement and age rules instead."""
     data = load(d2i_validator)
     assert data.years == [2018]
-    invalid = data.quality[data.quality["rule"] == "invalid_code"]
-    assert (invalid["column"] == "PLACE").sum() == 0
+    assert (data.quality["rule"] == "146").sum() == 0  # 146: PLACE code not valid
     counts = data.quality["rule"].value_counts()
     assert counts["380"] > 50 and counts["374"] > 50
 

@@ -25,6 +25,7 @@ from cpanalysis.measures import DISTANCE, HEALTH, LEAVERS, MISSING, REVIEWS, mea
 from cpanalysis.paths import REFERENCE
 from cpanalysis.periods import periods_of_care, placements
 from cpanalysis.ssda903 import load
+from cpanalysis.ssda903.clean import CODE_RULES
 from cpanalysis.synth import as_text, cut_year, ensure_default, generate
 from cpanalysis.synth.simulate import birthday, day
 
@@ -244,7 +245,7 @@ def test_messy_output_produces_the_expected_findings(tmp_path):
     clean = generate(tmp_path / "clean", seed=3, first_year=2018, last_year=2020, scale=0.5)
     data = load(generate(tmp_path / "messy", seed=3, first_year=2018, last_year=2020, scale=0.5, messy=True))
     q = data.quality
-    rules = {"duplicate_row", "lower_case_code", "whitespace", "date_format", "invalid_code", "superseded"}
+    rules = {"duplicate_row", "lower_case_code", "whitespace", "date_format", "178", "superseded"}
     assert rules <= set(q["rule"])
     # duplicates: 1% of each year's Episodes rows and 0.5% of its Header rows (at least one each), by messy's rule
     expected = 0
@@ -253,8 +254,8 @@ def test_messy_output_produces_the_expected_findings(tmp_path):
         n_head = len(pd.read_csv(clean / f"{year}-header.csv"))
         expected += max(1, int(n_eps * 0.01)) + max(1, int(n_head * 0.005))
     assert (q["rule"] == "duplicate_row").sum() == expected
-    invalid = q[q["rule"] == "invalid_code"]
-    assert set(invalid["column"]) == {"PLACE_PROVIDER"}
+    invalid = q[q["rule"].isin(["invalid_code", *CODE_RULES.values()])]  # any code-list rule
+    assert set(invalid["column"]) == {"PLACE_PROVIDER"} and set(invalid["rule"]) == {"178"}
     assert set(invalid["message"].str.extract(r"code '(\w+)'")[0]) == {"PR9"}
     # the 2019 return recorded some open U4 placements as U5; the 2020 return puts them right
     fixed = q[(q["rule"] == "superseded") & q["message"].str.contains("PLACE U5 -> U4")]

@@ -7,7 +7,9 @@ that is none of these (e.g. 31/02/2019, or the month-first 01/13/2018) is never 
 Rejections (row left out, finding 'rejected'): blank CHILD; a key date (e.g. DECOM) blank or
 unparseable; an episode end date (DEC) that cannot be read; a repeat of an earlier row of the same file;
 a second row for the same key (e.g. CHILD + DECOM) in one file (the file's last one is kept).
-Kept as found, with an error: a code not valid in the collection year; other unreadable dates (blanked).
+Kept as found, with an error: a code not valid in the collection year (reported under the DfE's rule for that
+code list, `CODE_RULES`, e.g. 103 for ETHNIC, so a 903 lead can match it to the DfE portal; `invalid_code`
+where the DfE has no such rule); other unreadable dates (blanked).
 """
 
 from __future__ import annotations
@@ -40,6 +42,21 @@ _DATE_VARIANTS = [
     (r"^(\d{1,2}/\d{1,2}/\d{2})$", "%d/%m/%y", "dd/mm/yy"),
 ]
 _EXCEL_DAY = r"^(\d{5})(?:\.0+)?$"  # an Excel day number (1 = 1 January 1900), 10000 = 18/05/1927
+
+
+# The DfE validation rule whose only check is "not in the code list", per code list; code lists not here are
+# reported as invalid_code.
+CODE_RULES = {
+    "SEX": "101",
+    "ETHNIC": "103",
+    "RNE": "143",
+    "LS": "144",
+    "CIN": "145",
+    "PLACE": "146",
+    "REC": "149",
+    "PLACE_PROVIDER": "178",
+    "REASON_PLACE_CHANGE": "1009",
+}
 
 
 def parse_dates(text: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -235,7 +252,7 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
             note(
                 invalid,
                 col,
-                "invalid_code",
+                CODE_RULES.get(list_name, "invalid_code"),
                 "error",
                 "used",
                 f"{col} code '" + codes[invalid] + f"' is not valid in the {year_label(year)} collection",

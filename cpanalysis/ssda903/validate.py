@@ -159,7 +159,8 @@ def rules_markdown() -> str:
         "",
         f"{len(t)} rules: {n_dfe} with the DfE's code (match them to the DfE portal), {len(t) - n_dfe} of "
         "cpanalysis's own. Every finding keeps its row (outcome *used*) and names the file, row, child and rule "
-        "in the data-quality table. Code lists (invalid_code) and unreadable dates are checked while loading, "
+        "in the data-quality table. Code lists (under the DfE's rule for each list, e.g. 103 for ETHNIC; "
+        "invalid_code where the DfE has none) and unreadable dates are checked while loading, "
         "see `clean.py`.",
         "",
         "| code | source | table | column | severity | applied to | rule |",

@@ -220,7 +220,7 @@ def _prev_perm(eps: pd.DataFrame, dob: pd.Series, start: pd.Timestamp) -> pd.Dat
             "CHILD": new["CHILD"],
             "DOB": born,
             "PREV_PERM": perm,
-            "LA_PERM": np.where(ordered, np.where(_u("la", new["CHILD"]) < 0.6, "895", "875"), ""),
+            "LA_PERM": np.where(ordered, np.where(_u("la", new["CHILD"]) < 0.6, "895", "896"), ""),
             "DATE_PERM": np.where(ordered, date, ""),
         }
     )

@@ -21,6 +21,7 @@ BREAKS = {
     "620": (setv("header", "T", 0, MOTHER="1", MC_DOB="01/01/2019"), "T"),  # T is 9
     "621": (setv("header", "L", 0, MOTHER="1", MC_DOB="01/06/2001"), "L"),  # her child born the day she was
     "202": (setv("prev_header", "A", 0, SEX="2"), "A"),
+    "202/recoded": (setv("prev_header", "A", 0, SEX="F"), "A"),  # 1 is M: a change only if F becomes 1
     "203": (setv("prev_header", "A", 0, DOB="02/01/2010"), "A"),
     "204": (setv("prev_header", "A", 0, ETHNIC="WIRI"), "A"),
     "208": (both(setv("header", "A", 0, UPN="A123456789012"), setv("prev_header", "A", 0, UPN="B123456789012")), "A"),

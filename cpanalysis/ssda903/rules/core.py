@@ -207,7 +207,7 @@ def last_year(r: Return, table: str, column: str) -> tuple[pd.Series, pd.Series]
     t = r[table]
     prev = (r.prev or {}).get(table)
     if prev is None or prev.empty:
-        return pd.Series(False, index=t.index), pd.Series(pd.NA, index=t.index, dtype=object)
+        return pd.Series(False, index=t.index), pd.Series(float("nan"), index=t.index, dtype=object)
     last = prev.drop_duplicates("CHILD", keep="last").set_index("CHILD")[column]
     return t["CHILD"].isin(last.index), t["CHILD"].map(last)
 

@@ -125,11 +125,14 @@ def _621(r: Return):
     return h["MC_DOB"] <= h["DOB"], "DOB " + show(h["DOB"]) + ", MC_DOB " + show(h["MC_DOB"])
 
 
-def _changed(r: Return, column: str):
-    """Rows whose `column` differs from the child's row in last year's Header (blank differs from a value)."""
+def _changed(r: Return, column: str, same_code: dict | None = None):
+    """Rows whose `column` differs from the child's row in last year's Header (blank differs from a value);
+    `same_code` maps old codes to the new ones that mean the same."""
     h = r["header"]
     seen, last = last_year(r, "header", column)
     now = h[column].astype(object)
+    if same_code:
+        now, last = now.replace(same_code), last.replace(same_code)
     same = now.eq(last) | (now.isna() & last.isna())
     return seen & ~same, column + " " + h[column].astype(str).replace("NaT", "blank").fillna("blank")
 
@@ -138,7 +141,8 @@ def _changed(r: Return, column: str):
     "202", "header", "SEX", "The gender code conflicts with the gender already recorded for this child.", scope="return"
 )
 def _202(r: Return):
-    return _changed(r, "SEX")
+    """SEX 1/2 (to 2023/24) and M/F (from 2024/25) are the same genders."""
+    return _changed(r, "SEX", {"1": "M", "2": "F"})
 
 
 @rule(
