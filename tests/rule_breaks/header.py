@@ -11,6 +11,7 @@ BREAKS = {
     "child_not_in_header": (drop("header", "A"), "A"),
     "102": (setv("header", "A", 0, DOB=None), "A"),
     "168": (setv("header", "A", 0, UPN="I123456789012"), "A"),  # no I, O or S first
+    "168/s": (setv("header", "A", 0, UPN="S123456789012"), "A"),
     "168/short": (setv("header", "A", 0, UPN="A12345678901"), "A"),
     "174": (setv("header", "A", 0, MC_DOB="01/01/2020"), "A"),  # A is male
     "209": (setv("header", "A", 0, UPN="UN1"), "A"),  # A was 8 on 31/08/2018

@@ -40,7 +40,7 @@ def _102(r: Return):
 
 # ---- UPN, mother, age, and against last year's Header ------------------------------------------------
 
-_UPN = r"^(?:[A-HJ-NPQR-Z](?:\d{12}|\d{11}[A-Z])|UN[1-5])$"
+_UPN = r"^(?:[A-HJ-NPQRT-Z](?:\d{12}|\d{11}[A-Z])|UN[1-5])$"
 
 
 @rule(
@@ -132,7 +132,7 @@ def _changed(r: Return, column: str, same_code: dict | None = None):
     seen, last = last_year(r, "header", column)
     now = h[column].astype(object)
     if same_code:
-        now, last = now.replace(same_code), last.replace(same_code)
+        now, last = (v.where(~v.isin(list(same_code)), v.map(same_code)) for v in (now, last))
     same = now.eq(last) | (now.isna() & last.isna())
     return seen & ~same, column + " " + h[column].astype(str).replace("NaT", "blank").fillna("blank")
 
