@@ -24,6 +24,8 @@ BREAKS = {
         ),
         "B",  # B's episode ends E11 on the 18th birthday, the day the missing period ends
     ),
+    "577": (add("missing", CHILD="A", MISSING="M", MIS_START="20/04/2019", MIS_END="21/04/2019"), "A"),  # in care 01/05
+    "577/ended": (add("missing", CHILD="B", MISSING="M", MIS_START="01/01/2020"), "B"),  # B was adopted 01/02/2020
     "INT04": (add("missing", CHILD="Z", MISSING="M", MIS_START="01/06/2019", MIS_END="02/06/2019"), "Z"),
     "INT13": (setv("missing", "A", 0, DOB="02/01/2010"), "A"),
 }

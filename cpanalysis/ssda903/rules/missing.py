@@ -197,3 +197,43 @@ def _580(r: Return):
 
 
 header_rules("missing", "Missing", "INT04", "INT13")
+
+
+def _periods(r: Return) -> pd.DataFrame:
+    """The DfE's periods of care: runs of a child's episodes each starting on or before the previous one's DEC
+    (CHILD, START = the first DECOM, END = the last episode's DEC)."""
+    eps = r.episodes().sort_values(["CHILD", "DECOM"], kind="mergesort")
+    new = ~eps["HAS_PREV"] | (eps["DECOM"] > eps["PREV_DEC"])
+    key = new.cumsum()
+    return pd.DataFrame(
+        {
+            "CHILD": eps["CHILD"].groupby(key).first(),
+            "START": eps["DECOM"].groupby(key).first(),
+            "END": eps["DEC"].groupby(key).nth(-1).set_axis(key.drop_duplicates(keep="last")),
+        }
+    )
+
+
+@rule(
+    "577",
+    "missing",
+    "MIS_END",
+    "Child ceased to be looked after but there is a missing/away from placement without authorisation period "
+    "without an end date.",
+)
+def _577(r: Return):
+    """Missing periods that fit none of the child's periods of care: open while the period of care has ended
+    or began before it; or ending after it ended or before it began."""
+    mis, eps = r["missing"], r["episodes"]
+    if mis.empty or eps.empty:
+        return pd.Series(False, index=mis.index)
+    m = mis[["CHILD", "MIS_START", "MIS_END"]].reset_index().merge(_periods(r), on="CHILD")
+    is_open = m["MIS_END"].isna()
+    out = (
+        (m["MIS_START"].notna() & is_open & m["END"].notna())
+        | (is_open & (m["MIS_START"] < m["START"]))
+        | (m["MIS_END"] > m["END"])
+        | (m["MIS_END"] < m["START"])
+    )
+    bad = out.groupby(m["index"]).all()
+    return pd.Series(mis.index.isin(bad.index[bad]), index=mis.index)
