@@ -68,3 +68,20 @@ def test_sex_recoded_from_1_2_to_m_f_is_not_a_change_of_gender():
     r = Return({"header": frame("header", header, 2025)}, year=2025, prev={"header": frame("header", last, 2024)})
     found = run_rules(r, "return")
     assert list(found.loc[found["rule"] == "202", "CHILD"]) == ["B"]
+
+
+def test_unreadable_dates_are_reported_under_the_dfe_rule_of_their_column():
+    rows = [
+        dict(CHILD="D", SEX="1", DOB="31/02/2010", ETHNIC="WBRI"),
+        dict(CHILD="M", SEX="2", DOB="01/01/2000", ETHNIC="WBRI", MOTHER="1", MC_DOB="2019-13-01"),
+    ]
+    found = errors(rows, "header")
+    assert found.set_index("CHILD")["rule"].to_dict() == {"D": "102", "M": "171"}
+    assert set(found["outcome"]) == {"used"}  # blanked, row kept
+    rows = [
+        dict(CHILD="S", MISSING="M", MIS_START="32/01/2020"),
+        dict(CHILD="E", MISSING="M", MIS_START="01/01/2020", MIS_END="x"),
+    ]
+    found = errors(rows, "missing").set_index("CHILD")
+    assert found["rule"].to_dict() == {"S": "1004", "E": "1005"}
+    assert found["outcome"].to_dict() == {"S": "rejected", "E": "used"}  # MIS_START is the row's key

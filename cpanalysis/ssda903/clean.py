@@ -9,7 +9,8 @@ unparseable; an episode end date (DEC) that cannot be read; a repeat of an earli
 a second row for the same key (e.g. CHILD + DECOM) in one file (the file's last one is kept).
 Kept as found, with an error: a code not valid in the collection year (reported under the DfE's rule for that
 code list, `CODE_RULES`, e.g. 103 for ETHNIC, so a 903 lead can match it to the DfE portal; `invalid_code`
-where the DfE has no such rule); other unreadable dates (blanked).
+where the DfE has no such rule); other unreadable dates (blanked; under the DfE's rule where it has one,
+`DATE_RULES`, e.g. 102 for DOB).
 """
 
 from __future__ import annotations
@@ -56,6 +57,15 @@ CODE_RULES = {
     "REC": "149",
     "PLACE_PROVIDER": "178",
     "REASON_PLACE_CHANGE": "1009",
+}
+# The DfE rule for an unreadable date, per table and column; other dates are reported as date_unreadable.
+DATE_RULES = {
+    ("header", "DOB"): "102",
+    ("header", "MC_DOB"): "171",
+    ("uasc", "DUC"): "104",
+    ("reviews", "REVIEW"): "166",
+    ("missing", "MIS_START"): "1004",
+    ("missing", "MIS_END"): "1005",
 }
 
 
@@ -190,7 +200,7 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
                 note(
                     bad,
                     col,
-                    "date_unreadable",
+                    DATE_RULES.get((table, col), "date_unreadable"),
                     "error",
                     "rejected",
                     f"{col} '" + text[bad] + "' is not a date (expected dd/mm/yyyy): row left out",
@@ -199,7 +209,7 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
                 note(
                     bad,
                     col,
-                    "date_unreadable",
+                    DATE_RULES.get((table, col), "date_unreadable"),
                     "error",
                     "used",
                     f"{col} '" + text[bad] + "' is not a date (expected dd/mm/yyyy): treated as blank",

@@ -1,12 +1,20 @@
 """Break-once cases for cpanalysis/ssda903/rules/prev_perm.py: rule code (or code/case) -> (the change that
 breaks it once, the child whose row must be found)."""
 
-from rule_cases import add, setv
+from rule_cases import add, both, ep, setv
 
 BREAKS = {
     "631": (setv("prev_perm", "A", 0, PREV_PERM="P5"), "A"),
     "633": (setv("prev_perm", "A", 0, LA_PERM="123"), "A"),
     "635": (setv("prev_perm", "A", 0, PREV_PERM=None), "A"),
+    "634": (
+        both(
+            add("header", CHILD="Q", SEX="1", DOB="01/01/2010", ETHNIC="WBRI"),
+            add("episodes", **ep("Q", "01/01/2019", "S", "C2", "U4")),  # looked after since before 2019/20
+            add("prev_perm", CHILD="Q", DOB="01/01/2010", PREV_PERM="Z1"),
+        ),
+        "Q",
+    ),
     "INT07": (add("prev_perm", CHILD="Z", PREV_PERM="Z1"), "Z"),
     "INT16": (setv("prev_perm", "A", 0, DOB="02/01/2010"), "A"),
 }

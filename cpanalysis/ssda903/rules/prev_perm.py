@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from cpanalysis.ssda903.rules.core import (
     Return,
+    by_child,
     header_rules,
     rule,
+    show,
+    year_start_of,
 )
 
 PREV_PERM_CODES = ("P1", "P2", "P3", "P4", "Z1")
@@ -196,6 +199,23 @@ def _635(r: Return):
     """As the DfE's check is applied: LA_PERM or DATE_PERM given while PREV_PERM is blank."""
     p = r["prev_perm"]
     return (p["LA_PERM"].notna() | p["DATE_PERM"].notna()) & p["PREV_PERM"].isna()
+
+
+@rule(
+    "634",
+    "prev_perm",
+    "PREV_PERM",
+    "There are entries for previous permanence options, but child has not started to be looked after from "
+    "1 April 2016 onwards.",
+    scope="return",
+)
+def _634(r: Return):
+    """As the DfE's check is applied: PrevPerm filled in while none of the child's episodes in the return starts
+    in the collection year (children with no episodes are left to other checks)."""
+    p = r["prev_perm"]
+    filled = p["PREV_PERM"].notna() | p["LA_PERM"].notna() | p["DATE_PERM"].notna()
+    last = by_child(p, r["episodes"], "max", "DECOM")
+    return filled & (last < year_start_of(p)), "latest DECOM " + show(last)
 
 
 header_rules("prev_perm", "PrevPerm", "INT07", "INT16")
