@@ -125,14 +125,15 @@ def test_rules_for_reviews_missing_oc2_and_oc3():
     t["oc2"] = frame("oc2", [dict(CHILD="B", HEALTH_CHECK="1"), dict(CHILD="A", HEALTH_CHECK="1")], year=2020)
     t["oc3"] = frame("oc3", [dict(CHILD="C", IN_TOUCH="YES", ACTIV="F2", ACCOM="S1")], year=2020)
     found = validate(t)
-    outcome = {"missing_outside_care", "oc2_not_in_cohort", "review_code_age", "review_outside_care"}
-    outcome |= {"oc3_not_care_leaver", "missing_end_before_start"}
-    found = found[found["rule"].isin(outcome)]  # the registry's DfE rules (e.g. 578, 581) are tested in test_rules
+    # the reviews and missing checks are the registry's now: 440 (PN0 at 4 or over), 567 (ends before it
+    # starts), 581 (missing on a day not looked after), review_outside_care
+    outcome = {"581", "oc2_not_in_cohort", "440", "review_outside_care", "oc3_not_care_leaver", "567"}
+    found = found[found["rule"].isin(outcome)]
     assert sorted(zip(found["CHILD"], found["rule"])) == [
-        ("A", "missing_end_before_start"),
-        ("A", "missing_outside_care"),
+        ("A", "440"),
+        ("A", "567"),
+        ("A", "581"),
         ("A", "oc2_not_in_cohort"),
-        ("A", "review_code_age"),
         ("A", "review_outside_care"),
         ("A", "review_outside_care"),
         ("C", "oc3_not_care_leaver"),
