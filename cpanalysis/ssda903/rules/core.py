@@ -186,10 +186,13 @@ def blank_rule(code: str, table: str, column: str, message: str, when=None, dfe:
     rule(code, table, column, message, dfe=dfe)(check)
 
 
-def code_rule(code: str, table: str, column: str, codes: tuple[str, ...], message: str) -> None:
+def code_rule(code: str, table: str, column: str, codes: tuple[str, ...], message: str, blank_ok: bool = False) -> None:
+    """Register rule `code`: `column` is not one of `codes` (a blank passes when `blank_ok`)."""
+
     def check(r: Return):
         t = r[table]
-        return ~t[column].isin(codes), f"{column} " + t[column].fillna("blank")
+        bad = ~t[column].isin(codes)
+        return (bad & t[column].notna() if blank_ok else bad), f"{column} " + t[column].fillna("blank")
 
     rule(code, table, column, message)(check)
 

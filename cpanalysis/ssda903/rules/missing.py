@@ -8,6 +8,7 @@ import pandas as pd
 
 from cpanalysis.ssda903.rules.core import (
     Return,
+    code_rule,
     header_rules,
     lookup,
     rule,
@@ -84,10 +85,7 @@ def _586(r: Return):
     return mis["MIS_START"].notna() & (mis["MIS_START"] <= dob)
 
 
-@rule("1006", "missing", "MISSING", "Missing type invalid.")
-def _1006(r: Return):
-    m = r["missing"]["MISSING"]
-    return m.notna() & ~m.isin(("M", "A")), "MISSING " + m.fillna("blank")
+code_rule("1006", "missing", "MISSING", ("M", "A"), "Missing type invalid.", blank_ok=True)
 
 
 @rule(

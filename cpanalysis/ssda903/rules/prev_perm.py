@@ -6,6 +6,7 @@ from __future__ import annotations
 from cpanalysis.ssda903.rules.core import (
     Return,
     by_child,
+    code_rule,
     header_rules,
     rule,
     show,
@@ -171,21 +172,17 @@ LA_CODES = (
 ) + ("WAL", "SCO", "NUK", "NIR")
 
 
-@rule("631", "prev_perm", "PREV_PERM", "Previous permanence option not a valid value.")
-def _631(r: Return):
-    p = r["prev_perm"]["PREV_PERM"]
-    return p.notna() & ~p.isin(PREV_PERM_CODES), "PREV_PERM " + p.fillna("blank")
-
-
-@rule(
+code_rule(
+    "631", "prev_perm", "PREV_PERM", PREV_PERM_CODES, "Previous permanence option not a valid value.", blank_ok=True
+)
+code_rule(
     "633",
     "prev_perm",
     "LA_PERM",
+    LA_CODES,
     "Local authority code where previous permanence option was arranged is not a valid value.",
+    blank_ok=True,
 )
-def _633(r: Return):
-    la = r["prev_perm"]["LA_PERM"]
-    return la.notna() & ~la.isin(LA_CODES), "LA_PERM " + la.fillna("blank")
 
 
 @rule(
