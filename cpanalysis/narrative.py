@@ -56,7 +56,8 @@ def flows_trend(flows: pd.DataFrame, last: int = 4, year: pd.DataFrame | None = 
 def show(df: pd.DataFrame, precision: int = 1):
     """A table for readers: readable headers (cpanalysis.workbook.header: 'spend_gbp_m' -> 'Spend (£ million)'), no
     index column, numbers with thousands separators and `precision` decimals unless whole ('426' not '426.0'),
-    years (integer columns named *year*) as 2021 not 2,021, dates as dd/mm/yyyy, blanks for missing values."""
+    years (integer columns named *year*) as 2021 not 2,021, dates as dd/mm/yyyy, blanks for missing values; text
+    columns left-aligned (header and cells), numbers right-aligned as the notebook theme has them."""
     from cpanalysis.workbook import header
 
     df = df.rename(columns={c: header(c) for c in df.columns if isinstance(c, str)})
@@ -69,6 +70,14 @@ def show(df: pd.DataFrame, precision: int = 1):
         return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.{precision}f}"
 
     style = df.style.hide(axis="index").format(number, na_rep="")
+    text = [
+        i
+        for i, c in enumerate(df.columns)
+        if pd.api.types.is_object_dtype(df[c]) or pd.api.types.is_string_dtype(df[c])
+    ]
+    if text:
+        style = style.set_properties(subset=[df.columns[i] for i in text], **{"text-align": "left"})
+        style = style.set_table_styles([{"selector": f"th.col{i}", "props": "text-align: left"} for i in text])
     if dates:
         style = style.format("{:%d/%m/%Y}", subset=dates, na_rep="")
     return style.format("{:d}", subset=years) if years else style

@@ -1,3 +1,5 @@
+import re
+
 import pandas as pd
 
 from cpanalysis import narrative
@@ -116,6 +118,14 @@ def test_scenario_table_for_the_committee():
     ]
     assert got.iloc[1].tolist() == ["Step down", 654, "599 to 1,706", 265, 177, 48, "27.77", "25.63 to 29.98", "-0.51"]
     assert got.iloc[0]["Change, £ million"] == "+0.00"
+
+
+def test_show_left_aligns_text_columns_and_leaves_numbers_right_aligned():
+    html = narrative.show(pd.DataFrame({"n": [412], "name": ["Reviews on time"], "source": ["DfE"]})).to_html()
+    css = html[: html.index("</style>")]
+    assert re.search(r"_row0_col1, #T_\w+_row0_col2 \{\s*text-align: left;", css)  # the two text columns' cells
+    assert re.search(r"th\.col1 \{\s*text-align: left;", css) and re.search(r"th\.col2 \{\s*text-align: left;", css)
+    assert "col0" not in css  # the number column keeps the theme's right alignment
 
 
 def test_show_writes_dates_as_day_month_year():
