@@ -1,6 +1,6 @@
 """How the demand model would have done: the backtest (fit at each past cutoff, project, compare with what
-happened), the naive baselines beside it (last value, linear trend), the model's track record, and the headline
-forecast the pack shows (the model and the baselines weighted by their past errors, with a range that held)."""
+happened), the naive baselines beside it (last value, linear trend), and the headline forecast the pack shows (the
+model and the baselines weighted by their past errors, with a range from the headline's own past errors)."""
 
 from __future__ import annotations
 
@@ -133,56 +133,6 @@ def backtest_summary(points: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows).sort_values(["horizon"], kind="mergesort", ignore_index=True)
-
-
-def track_record(points: pd.DataFrame, level: float = 0.9, min_points: int = 8) -> pd.DataFrame:
-    """The model's own past errors as a second, empirical range, and how well that range would have done.
-
-    For each horizon and category of a backtest: the spread of past relative errors, (actual / model - 1) in %,
-    between the (1-level)/2 and (1+level)/2 quantiles (error_low_pct, error_high_pct); and, judged fairly (each
-    projection only with the errors known by its cutoff, i.e. of projections whose date had passed, and at least
-    `min_points` of them), the coverage of the range that is the wider of the simulation band and the model value
-    x (1 + those errors): evaluated (points judged), coverage_pct, and band_coverage_pct (the simulation band
-    alone on the same points). It catches what the simulation cannot: drift in demand after the window, which at
-    national size is most of the error."""
-    lo, hi = (1 - level) / 2, (1 + level) / 2
-    rows = []
-    for (h, cat), g in points[points["model"] > 0].groupby(["horizon", "category"], sort=False):
-        err = 100 * (g["actual"] / g["model"] - 1)
-        wide, band = [], []
-        for _, p in g.iterrows():
-            known = err[g["date"] <= p["cutoff"]]
-            if len(known) >= min_points:
-                low = min(p["lower"], p["model"] * (1 + known.quantile(lo) / 100))
-                high = max(p["upper"], p["model"] * (1 + known.quantile(hi) / 100))
-                wide.append(low <= p["actual"] <= high)
-                band.append(p["lower"] <= p["actual"] <= p["upper"])
-        rows.append(
-            {
-                "horizon": h,
-                "category": cat,
-                "points": len(g),
-                "error_low_pct": err.quantile(lo),
-                "error_high_pct": err.quantile(hi),
-                "evaluated": len(wide),
-                "coverage_pct": 100 * np.mean(wide) if wide else np.nan,
-                "band_coverage_pct": 100 * np.mean(band) if band else np.nan,
-            }
-        )
-    return pd.DataFrame(rows).sort_values("horizon", kind="mergesort", ignore_index=True)
-
-
-def combined_range(summary: pd.DataFrame, record: pd.DataFrame, months: int = 12) -> pd.DataFrame:
-    """The projection `months` ahead with the wider of its simulation band and the track-record range (central x
-    (1 + past errors at that horizon), from track_record): category, date, central, lower, upper. Categories
-    without a track record at that horizon keep the simulation band."""
-    when = summary["date"].min() + pd.offsets.MonthEnd(months)
-    rows = summary[summary["date"] == when].set_index("category")
-    errors = record[record["horizon"] == months].set_index("category")
-    low = rows["central"] * (1 + errors["error_low_pct"].reindex(rows.index) / 100)
-    high = rows["central"] * (1 + errors["error_high_pct"].reindex(rows.index) / 100)
-    out = rows.assign(lower=np.fmin(rows["lower"], low), upper=np.fmax(rows["upper"], high))
-    return out.reset_index()[["category", "date", "central", "lower", "upper"]]
 
 
 # --- the headline range: the model and the baselines, weighted by their track records ---------------------------
