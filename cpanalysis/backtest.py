@@ -1,13 +1,12 @@
 """How the demand model would have done: the backtest (fit at each past cutoff, project, compare with what
-happened), the naive baselines beside it (last value, linear trend), the model's track record, and the headline
-forecast the pack shows (the model and the baselines weighted by their past errors, with a range that held)."""
+happened), the naive baselines beside it (last value, linear trend), and the headline forecast the pack shows (the
+model and the baselines weighted by their past errors, with a range from the headline's own past errors)."""
 
 from __future__ import annotations
 
-from statistics import NormalDist
-
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from cpanalysis.errors import InputError
 from cpanalysis.projection import (
@@ -136,98 +135,78 @@ def backtest_summary(points: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values(["horizon"], kind="mergesort", ignore_index=True)
 
 
-def track_record(points: pd.DataFrame, level: float = 0.9, min_points: int = 8) -> pd.DataFrame:
-    """The model's own past errors as a second, empirical range, and how well that range would have done.
-
-    For each horizon and category of a backtest: the spread of past relative errors, (actual / model - 1) in %,
-    between the (1-level)/2 and (1+level)/2 quantiles (error_low_pct, error_high_pct); and, judged fairly (each
-    projection only with the errors known by its cutoff, i.e. of projections whose date had passed, and at least
-    `min_points` of them), the coverage of the range that is the wider of the simulation band and the model value
-    x (1 + those errors): evaluated (points judged), coverage_pct, and band_coverage_pct (the simulation band
-    alone on the same points). It catches what the simulation cannot: drift in demand after the window, which at
-    national size is most of the error."""
-    lo, hi = (1 - level) / 2, (1 + level) / 2
-    rows = []
-    for (h, cat), g in points[points["model"] > 0].groupby(["horizon", "category"], sort=False):
-        err = 100 * (g["actual"] / g["model"] - 1)
-        wide, band = [], []
-        for _, p in g.iterrows():
-            known = err[g["date"] <= p["cutoff"]]
-            if len(known) >= min_points:
-                low = min(p["lower"], p["model"] * (1 + known.quantile(lo) / 100))
-                high = max(p["upper"], p["model"] * (1 + known.quantile(hi) / 100))
-                wide.append(low <= p["actual"] <= high)
-                band.append(p["lower"] <= p["actual"] <= p["upper"])
-        rows.append(
-            {
-                "horizon": h,
-                "category": cat,
-                "points": len(g),
-                "error_low_pct": err.quantile(lo),
-                "error_high_pct": err.quantile(hi),
-                "evaluated": len(wide),
-                "coverage_pct": 100 * np.mean(wide) if wide else np.nan,
-                "band_coverage_pct": 100 * np.mean(band) if band else np.nan,
-            }
-        )
-    return pd.DataFrame(rows).sort_values("horizon", kind="mergesort", ignore_index=True)
-
-
-def combined_range(summary: pd.DataFrame, record: pd.DataFrame, months: int = 12) -> pd.DataFrame:
-    """The projection `months` ahead with the wider of its simulation band and the track-record range (central x
-    (1 + past errors at that horizon), from track_record): category, date, central, lower, upper. Categories
-    without a track record at that horizon keep the simulation band."""
-    when = summary["date"].min() + pd.offsets.MonthEnd(months)
-    rows = summary[summary["date"] == when].set_index("category")
-    errors = record[record["horizon"] == months].set_index("category")
-    low = rows["central"] * (1 + errors["error_low_pct"].reindex(rows.index) / 100)
-    high = rows["central"] * (1 + errors["error_high_pct"].reindex(rows.index) / 100)
-    out = rows.assign(lower=np.fmin(rows["lower"], low), upper=np.fmax(rows["upper"], high))
-    return out.reset_index()[["category", "date", "central", "lower", "upper"]]
-
-
-# --- the headline range: the model and the straight line, weighted by their track records --------------------
+# --- the headline range: the model and the baselines, weighted by their track records ---------------------------
 
 HEADLINE_METHODS = ("model", "last_value", "linear_trend")
+CUTOFF_STEP_MONTHS = 3  # the backtest's cutoffs are quarter ends
 
 
-def _headline(forecasts: pd.DataFrame, known: pd.DataFrame, level: float) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """The combined rule on `forecasts` (columns model, lower, upper, linear_trend) from `known` past points (the
-    same columns and actual): weights 1 / (mean squared relative error) of each method in HEADLINE_METHODS over
-    the known points (Bates and Granger, 'The combination of forecasts', 1969); central = the weighted forecast;
-    range = central x (1 +- t x s x sqrt(1 + 1/n)), the prediction interval of a new error from the n known relative
-    errors of the weighted forecast (actual / weighted - 1; s their root mean square, on n - 1 degrees of freedom;
-    t Student's quantile for `level`, by its Cornish-Fisher expansion), widened if need be to the simulation
-    band's distances from the model. Returns central, low, high."""
+def _weights(known: pd.DataFrame) -> dict[str, float]:
+    """Each method of HEADLINE_METHODS weighted by 1 / its mean squared relative error ((forecast - actual) /
+    actual) over the `known` past points with an actual above 0 (Bates and Granger, 'The combination of forecasts',
+    1969); the weights sum to 1."""
     base = known[known["actual"] > 0]
-    mse = {m: float((((base[m] - base["actual"]) / base["actual"]) ** 2).mean()) for m in HEADLINE_METHODS}
-    w = {m: 1 / max(v, 1e-12) for m, v in mse.items()}
-    total = sum(w.values())
-    weighted = sum(w[m] * base[m] for m in HEADLINE_METHODS) / total
+    inverse = {
+        m: 1 / max(float((((base[m] - base["actual"]) / base["actual"]) ** 2).mean()), 1e-12) for m in HEADLINE_METHODS
+    }
+    total = sum(inverse.values())
+    return {m: v / total for m, v in inverse.items()}
+
+
+def _combine(frame: pd.DataFrame, weights: dict[str, float]) -> pd.Series:
+    """The weighted forecast: sum of weight x forecast over HEADLINE_METHODS."""
+    return sum(w * frame[m] for m, w in weights.items())
+
+
+def _half_width(known: pd.DataFrame, horizon: int, level: float) -> float:
+    """The relative half-width of a `level` prediction interval for a new error of the headline `horizon` months
+    ahead, from its `known` past points (one horizon and category): the past relative errors e = actual / weighted
+    - 1 of the weighted forecast (weights _weights of the same points), s = sqrt(sum e^2 / (n - 1)), and half =
+    t x s x sqrt(1 + 1/m), t Student's quantile on m - 1 degrees of freedom. m is the effective number of errors:
+    projections from consecutive quarter ends `horizon` months ahead share all but 3 of their months, so n of them
+    count as m = n x min(1, 3 / horizon) independent ones (at least 1.5). NaN with fewer than 2 errors."""
+    base = known[known["actual"] > 0]
+    weighted = _combine(base, _weights(base))
     err = (base["actual"] / weighted.where(weighted > 0) - 1).dropna()
     n = len(err)
-    z = float(NormalDist().inv_cdf((1 + level) / 2))
-    t = z * (1 + (z * z + 1) / (4 * max(n - 1, 1)))
-    half = t * np.sqrt((err**2).sum() / max(n - 1, 1)) * np.sqrt(1 + 1 / max(n, 1))
-    central = sum(w[m] * forecasts[m] for m in HEADLINE_METHODS) / total
-    low = np.fmin(central * (1 - half), central - (forecasts["model"] - forecasts["lower"]))
-    high = np.fmax(central * (1 + half), central + (forecasts["upper"] - forecasts["model"]))
-    return central, low.clip(lower=0), high
+    if n < 2:
+        return np.nan
+    m = max(n * min(1.0, CUTOFF_STEP_MONTHS / horizon), 1.5)
+    t = float(stats.t.ppf((1 + level) / 2, m - 1))
+    return t * float(np.sqrt((err**2).sum() / (n - 1))) * float(np.sqrt(1 + 1 / m))
+
+
+def _headline(
+    forecasts: pd.DataFrame, known: pd.DataFrame, base: pd.DataFrame, scale: float, level: float
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """The combined rule on `forecasts` (columns of HEADLINE_METHODS): central = the forecast weighted by the
+    `known` past points of the same horizon (_weights); range = central x (1 +- scale x half), half the prediction
+    interval's relative half-width from the headline's past errors at the shortest backtested horizon (`base`, its
+    known points: the most of them and the most recent; _half_width), `scale` = horizon / that horizon (errors that
+    come from drift in demand grow in proportion to the horizon). Returns central, low, high."""
+    central = _combine(forecasts, _weights(known))
+    shortest = int(base["horizon"].iloc[0])
+    half = scale * _half_width(base, shortest, level)
+    return central, (central * (1 - half)).clip(lower=0), central * (1 + half)
 
 
 def headline_points(points: pd.DataFrame, level: float = 0.9, min_points: int = 8) -> pd.DataFrame:
     """The backtest's points with the headline forecast each cutoff would have given (the combined rule of
-    _headline, using only the points of the same horizon and category whose date had passed by that cutoff, at
-    least `min_points` of them; before that the model and its simulation band): headline, headline_low,
-    headline_high, judged (the track record was long enough), headline_inside."""
+    _headline with only the points whose date had passed by that cutoff: of the same horizon and category for the
+    weights, at least `min_points` of them; of the shortest horizon for the range; before that the model and its
+    simulation band): headline, headline_low, headline_high, judged (the track record was long enough),
+    headline_inside."""
     out = points.copy()
     out[["headline", "headline_low", "headline_high"]] = out[["model", "lower", "upper"]].to_numpy()
     out["judged"] = False
-    for _, g in out.groupby(["horizon", "category"], sort=False):
+    shortest = int(out["horizon"].min())
+    for (h, cat), g in out.groupby(["horizon", "category"], sort=False):
+        short = out[(out["horizon"] == shortest) & (out["category"] == cat)]
         for i, p in g.iterrows():
             known = g[g["date"] <= p["cutoff"]]
             if (known["actual"] > 0).sum() >= min_points:
-                c, lo, hi = _headline(g.loc[[i]], known, level)
+                base = short[short["date"] <= p["cutoff"]]
+                c, lo, hi = _headline(g.loc[[i]], known, base, h / shortest, level)
                 out.loc[i, ["headline", "headline_low", "headline_high", "judged"]] = [c[i], lo[i], hi[i], True]
     out["headline_inside"] = (out["actual"] >= out["headline_low"]) & (out["actual"] <= out["headline_high"])
     return out
@@ -268,8 +247,8 @@ def headline_projection(
 ) -> pd.DataFrame:
     """The projection as the pack shows it: summarise's frame (date, category, central, lower, upper; the start
     unchanged) with, at every later month end, the headline and its range (the combined rule of _headline on every
-    backtest point, all known by the projection's start). A month h uses the backtested horizon nearest to it (the
-    longer on a tie); beyond the longest, that horizon's relative range grows in proportion to h. The linear trend
+    backtest point, all known by the projection's start). A month h is weighted as the backtested horizon nearest
+    to it (the longer on a tie); its range is the shortest horizon's, grown in proportion to h. The linear trend
     is baselines' line through the window of `actual` (actual_counts). Categories without backtest points keep the
     model and its band. The last value is the start's count, held."""
     start = summary["date"].min()
@@ -285,12 +264,11 @@ def headline_projection(
     for (h, cat), g in out[later].groupby([horizon[later], "category"]):
         near = int(tested[np.argmin(np.abs(tested - h) - 1e-9 * tested)])
         known = points[(points["horizon"] == near) & (points["category"] == cat)]
-        if (known["actual"] > 0).sum() < 2:
+        base = points[(points["horizon"] == tested[0]) & (points["category"] == cat)]
+        if min((known["actual"] > 0).sum(), (base["actual"] > 0).sum()) < 2:
             continue
-        c, lo, hi = _headline(g.rename(columns={"central": "model"}), known, level)
-        if h > near:  # beyond the longest horizon tested: the range grows with the horizon
-            lo, hi = c - (c - lo) * h / near, c + (hi - c) * h / near
-        out.loc[g.index, ["central", "lower", "upper"]] = np.column_stack([c, lo.clip(lower=0), hi])
+        c, lo, hi = _headline(g.rename(columns={"central": "model"}), known, base, h / tested[0], level)
+        out.loc[g.index, ["central", "lower", "upper"]] = np.column_stack([c, lo, hi])
     return out[["date", "category", "central", "lower", "upper"]]
 
 

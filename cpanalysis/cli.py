@@ -210,7 +210,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--region", default="E12000002", help="with --authorities: the region whose LAs come first")
     p.add_argument(
-        "--entry-growth", type=float, help="yearly growth of entries (default 0.025; e.g. -0.08: a declining authority)"
+        "--entry-growth",
+        "--trend",
+        type=float,
+        help="yearly growth of entries (default 0.025; e.g. -0.08: a declining authority)",
     )
     p.set_defaults(func=_synth)
 

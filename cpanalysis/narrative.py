@@ -161,29 +161,6 @@ def scenario_table(compare: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def track_record_finding(record: pd.DataFrame, combined: pd.DataFrame, months: int = 12) -> str:
-    """The projection's range once its own past errors are counted too, from backtest.track_record and
-    backtest.combined_range (Total rows)."""
-    r = record[(record["horizon"] == months) & (record["category"] == "Total")].iloc[0]
-    c = combined[combined["category"] == "Total"].iloc[0]
-    text = (
-        f"In 90% of past quarters the number looked after {months} months on was between "
-        f"{abs(r['error_low_pct']):.1f}% {'below' if r['error_low_pct'] < 0 else 'above'} and "
-        f"{abs(r['error_high_pct']):.1f}% {'above' if r['error_high_pct'] >= 0 else 'below'} the model's "
-        f"projection. Counting that track record as well as chance, the wider range for {c['date']:%d %B %Y} is "
-        f"**{n(math.floor(c['lower']))} to {n(math.ceil(c['upper']))} children** (the 90% range above reflects "
-        "chance alone)."
-    )
-    if r["evaluated"]:
-        text += (
-            f" Judged only with the errors known at the time, that wider range held the actual at "
-            f"{r['coverage_pct']:.0f}% of the {r['evaluated']} past projections it could be tested on "
-            f"(the 90% range alone, on the same {r['evaluated']}: {r['band_coverage_pct']:.0f}%; the backtest "
-            "above judges it on every past quarter end, so its figure differs)."
-        )
-    return text
-
-
 def too_few(count: int, what: str, minimum: int = 5) -> str:
     """'' when there are at least `minimum`, else a sentence saying why `what` is not shown."""
     return "" if count >= minimum else f"Fewer than {minimum} children: {what} is not shown."

@@ -36,7 +36,6 @@ DEFINITIONS = {
     "projected_spend": "Projected placement spend by financial year (£ million), with the 90% range.",
     "scenarios": "What-if scenarios against the baseline projection.",
     "backtest_accuracy": "How well the projection would have done in past years (mean absolute percentage error).",
-    "backtest_track_record": "The projection's own past errors at each horizon.",
     "adoption_scorecard": "DfE adoption scorecard measures A1, A2, A10, A3 for the period and the three years.",
     "england_adoption_stages": "England's average months between adoption stages (DfE).",
     "adoption_waiting_by_time": "Children with a placement order not yet placed, by time since the order.",

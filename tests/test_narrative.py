@@ -135,37 +135,6 @@ def test_show_writes_dates_as_day_month_year():
     assert ">2021<" in years and ">81,770<" in years
 
 
-def test_track_record_finding():
-    record = pd.DataFrame(
-        {
-            "horizon": [12],
-            "category": ["Total"],
-            "error_low_pct": [-3.2],
-            "error_high_pct": [6.0],
-            "evaluated": [17],
-            "coverage_pct": [82.35],
-            "band_coverage_pct": [82.35],
-        }
-    )
-    combined = pd.DataFrame(
-        {
-            "category": ["Total"],
-            "date": [pd.Timestamp("2022-03-31")],
-            "central": [631.0],
-            "lower": [601.0],
-            "upper": [668.86],
-        }
-    )
-    assert narrative.track_record_finding(record, combined) == (
-        "In 90% of past quarters the number looked after 12 months on was between 3.2% below and 6.0% above the "
-        "model's projection. Counting that track record as well as chance, the wider range for 31 March 2022 is "
-        "**601 to 669 children** (the 90% range above reflects chance alone). Judged only with the errors known at "
-        "the time, that wider range held the actual at 82% of the 17 past projections it could be tested on (the 90% "
-        "range alone, on the same 17: 82%; the backtest above judges it on every past quarter end, so its figure "
-        "differs)."
-    )
-
-
 def test_titles_state_the_finding():
     s = pd.DataFrame({"date": pd.to_datetime(["2020-03-31", "2020-12-31", "2021-03-31"]), "children": [576, 599, 609]})
     # 609 / 576 - 1 = 5.73%

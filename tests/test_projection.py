@@ -410,46 +410,6 @@ def test_scenarios_share_the_baselines_chances():
     np.testing.assert_array_equal(base.totals(), down.totals())
 
 
-def test_track_record_by_hand():
-    """Ten 12-month projections, each 5% under what happened; the simulation band held none of them. The errors
-    known by each cutoff (dates passed) give a range that holds the actual from the ninth projection on."""
-    cutoffs = pd.date_range("2015-03-31", periods=10, freq="QE-MAR")
-    points = pd.DataFrame(
-        {
-            "cutoff": cutoffs,
-            "horizon": 12,
-            "date": cutoffs + pd.offsets.MonthEnd(12),
-            "category": pj.TOTAL,
-            "actual": 105,
-            "model": 100.0,
-            "lower": 98.0,
-            "upper": 102.0,
-        }
-    )
-    got = bt.track_record(points, min_points=4).iloc[0]
-    assert got["error_low_pct"] == pytest.approx(5) and got["error_high_pct"] == pytest.approx(5)
-    # cutoff k knows the errors of projections whose date (cutoff + 12 months) is on or before it: k - 4 of them;
-    # with at least 4 known, projections 8, 9 and 10 are judged, and 105 is inside [98, 100 x 1.05]
-    assert got["evaluated"] == 3 and got["coverage_pct"] == 100 and got["band_coverage_pct"] == 0
-
-
-def test_combined_range_takes_the_wider_of_band_and_track_record():
-    summary = pd.DataFrame(
-        {
-            "date": pd.to_datetime(["2021-03-31", "2022-03-31", "2022-03-31"]),
-            "category": [pj.TOTAL, pj.TOTAL, "Secure"],
-            "central": [600.0, 631.0, 2.0],
-            "lower": [600.0, 601.0, 0.0],
-            "upper": [600.0, 661.0, 5.0],
-        }
-    )
-    record = pd.DataFrame({"horizon": [12], "category": [pj.TOTAL], "error_low_pct": [-3.2], "error_high_pct": [6.0]})
-    got = bt.combined_range(summary, record, 12).set_index("category")
-    # lower: min(601, 631 x 0.968 = 610.8) = 601; upper: max(661, 631 x 1.06 = 668.86) = 668.86
-    assert got.loc[pj.TOTAL, "lower"] == 601 and got.loc[pj.TOTAL, "upper"] == pytest.approx(668.86)
-    assert got.loc["Secure", ["lower", "upper"]].tolist() == [0, 5]  # no track record: the band
-
-
 def test_overlapping_episodes_count_once_with_the_later_placement_as_cla_at_does():
     """The starting-stock rule (issue 18): a child whose earlier episode is still open when a later one starts (an
     overlap the validator flags) is one child, in the later episode's placement from its start: as

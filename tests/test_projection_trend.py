@@ -71,30 +71,33 @@ def test_band_widens_with_horizon_when_the_trend_is_uncertain():
 def test_headline_rule_by_hand():
     """Three past 12-month projections: the model and the last value each 10% under, 10% over and right; the
     straight line 5% under, 5% over and right. Weights 1 / mean squared relative error: 1 / (0.02 / 3) twice and
-    1 / (0.005 / 3), i.e. 1/6, 1/6 and 2/3. The weighted past forecasts were 93.33, 106.67 and 100 against 100."""
+    1 / (0.005 / 3), i.e. 1/6, 1/6 and 2/3. The range comes from eight past 6-month projections, all three methods
+    at 100, against actuals 110, 90, 110, 90, 100, 100, 100, 100."""
     known = pd.DataFrame(
         {
+            "horizon": 12,
             "actual": [100, 100, 100],
             "model": [90.0, 110.0, 100.0],
-            "lower": [80.0, 100.0, 90.0],
-            "upper": [100.0, 120.0, 110.0],
             "last_value": [90.0, 110.0, 100.0],
             "linear_trend": [95.0, 105.0, 100.0],
         }
     )
-    now = pd.DataFrame(
-        {"model": [200.0], "lower": [190.0], "upper": [206.0], "last_value": [190.0], "linear_trend": [210.0]}
+    base = pd.DataFrame(
+        {"horizon": 6, "actual": [110, 90, 110, 90, 100, 100, 100, 100], **{m: 100.0 for m in bt.HEADLINE_METHODS}}
     )
-    central, low, high = bt._headline(now, known, 0.9)
+    now = pd.DataFrame({"model": [200.0], "last_value": [190.0], "linear_trend": [210.0]})
+    assert bt._weights(known) == pytest.approx({"model": 1 / 6, "last_value": 1 / 6, "linear_trend": 2 / 3})
+    # base: equal weights, the weighted forecast 100, errors +-10% four times and 0 four times: s = sqrt(0.04 / 7)
+    # = 7.559%; 6 months ahead from quarter ends, 8 errors count as 4: t(90%, 3 d.f.) = 2.3534, x sqrt(1 + 1/4)
+    assert bt._half_width(base, 6, 0.9) == pytest.approx(2.3534 * 0.07559 * np.sqrt(1.25), rel=1e-4)  # 19.89%
+    assert bt._half_width(base, 3, 0.9) == pytest.approx(1.8946 * 0.07559 * np.sqrt(9 / 8), rel=1e-4)  # 8 count as 8
+    central, low, high = bt._headline(now, known, base, 2.0, 0.9)  # 12 months: twice the 6-month range
     assert central[0] == pytest.approx(200 / 6 + 190 / 6 + 210 * 2 / 3)  # 205
-    # errors 100/93.33 - 1 = 7.14%, 100/106.67 - 1 = -6.25%, 0; root mean square on 2 degrees of freedom 6.71%;
-    # t(90%, 2 d.f.) by Cornish-Fisher 1.6449 x (1 + (1.6449^2 + 1) / 8) = 2.4068; x sqrt(1 + 1/3): 18.65%
-    half = 2.4068 * np.sqrt(((100 / 93.3333 - 1) ** 2 + (100 / 106.6667 - 1) ** 2) / 2) * np.sqrt(4 / 3)
-    assert half == pytest.approx(0.1865, abs=1e-4)
-    assert low[0] == pytest.approx(205 * (1 - half), rel=1e-4) and high[0] == pytest.approx(205 * (1 + half), rel=1e-4)
-    # a wider simulation band wins: its distances from the model (100 below, 100 above) around the headline
-    _, low, high = bt._headline(now.assign(lower=100.0, upper=300.0), known, 0.9)
-    assert (low[0], high[0]) == (pytest.approx(105), pytest.approx(305))
+    assert low[0] == pytest.approx(205 * (1 - 2 * 0.19890), rel=1e-4)  # 123.45
+    assert high[0] == pytest.approx(205 * (1 + 2 * 0.19890), rel=1e-4)  # 286.55
+    assert bt._headline(now, known, base, 4.0, 0.9)[1][0] == pytest.approx(205 * (1 - 4 * 0.19890), rel=1e-3)  # 41.9
+    assert bt._headline(now, known, base, 6.0, 0.9)[1][0] == 0  # 36 months: 1 - 6 x 19.89% is below 0: no fewer than 0
+    assert np.isnan(bt._half_width(base.head(1), 6, 0.9))  # one error gives no spread
 
 
 def test_headline_points_use_only_what_each_cutoff_knew():

@@ -454,3 +454,10 @@ def test_entry_growth_makes_a_declining_authority(tmp_path):
     assert "entry growth" not in (usual / "SYNTHETIC").read_text()
     with pytest.raises(InputError, match="entry growth"):
         generate(tmp_path / "bad", entry_growth=-2)
+
+
+def test_synth_trend_is_the_entry_growth():
+    """`cpanalysis synth --trend -0.08` (a declining authority) is --entry-growth -0.08."""
+    from cpanalysis.cli import build_parser
+
+    assert build_parser().parse_args(["synth", "out", "--trend", "-0.08"]).entry_growth == -0.08
