@@ -24,6 +24,8 @@ BREAKS = {
     "503E": (_carried(PLACE_PROVIDER="PR4"), "B"),
     "503F": (_carried(URN="SC123456"), "B"),
     "503G": (_carried(PL_DISTANCE="4.5"), "B"),
+    "453": (both(_carried(PL_DISTANCE="4.5"), setv("episodes", "B", 0, PL_DISTANCE="4.8")), "B"),
+    "453/blank_last_year": (both(_carried(), setv("episodes", "B", 0, PL_DISTANCE="4.8")), "B"),
     "562": (
         both(_B_FROM_MARCH, add("prev_episodes", **ep("B", "01/01/2019", "S", "C2", "U4", "01/03/2019", "X1"))),
         "B",

@@ -129,3 +129,22 @@ def _199(r: Return):
     adopted = seen[seen["REC"].isin(ADOPTED)]
     adopted_on = lookup(eps["CHILD"], adopted.groupby("CHILD")["DEC"].min())
     return flag(eps["DECOM"] >= adopted_on), "adopted " + show(adopted_on)
+
+
+@rule(
+    "453",
+    "episodes",
+    "PL_DISTANCE",
+    "Contradiction between placement distance in the last episode of the previous year and in the first episode of "
+    "the current year (0.2 miles or more apart, or blank last year).",
+    scope="return",
+)
+def _453(r: Return):
+    """For the child's first episode, continuing (same RNE) the one left open at the end of last year."""
+    eps = r["episodes"]
+    first, last = _first_vs_open(r)
+    now, then = (pd.to_numeric(d["PL_DISTANCE"], errors="coerce") for d in (eps, last))
+    apart = ((now - then).abs() >= 0.2) | (then.isna() & now.notna())
+    return flag(first & eps["RNE"].eq(last["RNE"]) & apart), "PL_DISTANCE " + eps["PL_DISTANCE"].fillna(
+        "blank"
+    ) + ", last year " + last["PL_DISTANCE"].fillna("blank").astype(str)
