@@ -88,14 +88,22 @@ _same_as_last_year("503G", "PL_DISTANCE", "distance")
 def _562(r: Return):
     """The child's first episode, begun before this year, is not the last episode of last year's return."""
     eps = r["episodes"]
-    prev = _last_year_episodes(r)
-    if prev is None:
-        return pd.Series(False, index=eps.index)
-    first = eps["DECOM"].eq(eps.groupby("CHILD")["DECOM"].transform("min"))
+    begun_before, prev = _first_begun_before_year(r)
     last_start = lookup(eps["CHILD"], prev.groupby("CHILD")["DECOM"].max())
-    return first & (eps["DECOM"] < year_start_of(eps)) & eps["DECOM"].ne(last_start), "DECOM " + show(
+    return begun_before & eps["DECOM"].ne(last_start), "DECOM " + show(
         eps["DECOM"]
     ) + ", last year's last episode started " + show(last_start)
+
+
+def _first_begun_before_year(r: Return) -> tuple[pd.Series, pd.DataFrame]:
+    """Whether each episode is its child's first in the return and began before the return's year (all False when
+    no previous return is at hand), and last year's Episodes."""
+    eps = r["episodes"]
+    prev = _last_year_episodes(r)
+    if prev is None:
+        return pd.Series(False, index=eps.index), r.tables["episodes"].iloc[:0]
+    first = eps["DECOM"].eq(eps.groupby("CHILD")["DECOM"].transform("min"))
+    return first & (eps["DECOM"] < year_start_of(eps)), prev
 
 
 @rule(
@@ -107,12 +115,8 @@ def _562(r: Return):
     scope="return",
 )
 def _noe(r: Return):
-    eps = r["episodes"]
-    prev = _last_year_episodes(r)
-    if prev is None:
-        return pd.Series(False, index=eps.index)
-    first = eps["DECOM"].eq(eps.groupby("CHILD")["DECOM"].transform("min"))
-    return first & (eps["DECOM"] < year_start_of(eps)) & ~eps["CHILD"].isin(prev["CHILD"])
+    begun_before, prev = _first_begun_before_year(r)
+    return begun_before & ~r["episodes"]["CHILD"].isin(prev["CHILD"])
 
 
 @rule(
