@@ -1,13 +1,28 @@
 """Break-once cases, one module per rules module; `BREAKS` is all of them."""
 
-from rule_breaks import adoption, episodes, header, leavers, missing, prev_perm, reviews, uasc
+from rule_breaks import (
+    adoption,
+    episodes,
+    episodes_last_year,
+    header,
+    leavers,
+    legal_status,
+    missing,
+    placements,
+    prev_perm,
+    reviews,
+    uasc,
+)
 
 BREAKS = {
     **adoption.BREAKS,
     **episodes.BREAKS,
+    **episodes_last_year.BREAKS,
     **header.BREAKS,
     **leavers.BREAKS,
+    **legal_status.BREAKS,
     **missing.BREAKS,
+    **placements.BREAKS,
     **reviews.BREAKS,
     **prev_perm.BREAKS,
     **uasc.BREAKS,

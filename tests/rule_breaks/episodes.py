@@ -12,7 +12,7 @@ BREAKS = {
     "356": (setv("episodes", "A", 0, DEC="01/04/2019"), "A"),
     "148": (setv("episodes", "A", 0, REC=None), "A"),
     "385": (setv("episodes", "A", 2, DEC="01/04/2020", REC="E8"), "A"),
-    "episode_outside_year": (
+    "354": (
         both(
             add("episodes", **ep("Z", "01/04/2020", "S", "C2", "U4")),
             add("header", CHILD="Z", SEX="1", DOB="01/01/2010", ETHNIC="WBRI"),
@@ -51,4 +51,22 @@ BREAKS = {
     "372": (setv("episodes", "A", 2, PLACE="R5"), "A"),
     "373": (both(setv("episodes", "A", 2, PLACE="S1"), setv("header", "A", 0, DOB="01/01/2017")), "A"),
     "374": (setv("episodes", "A", 2, PLACE="P3"), "A"),
+}
+
+BREAKS |= {
+    "371": (setv("episodes", "A", 2, PLACE="K3"), "A"),  # A is 9
+    "358": (setv("episodes", "A", 2, LS="J1"), "A"),
+    "142": (setv("episodes", "A", 0, DEC=None, REC=None), "A"),
+    "142/no_reason": (setv("episodes", "T", 1, REC=None), "T"),
+    "501": (setv("episodes", "A", 0, DEC="02/07/2019"), "A"),
+    "353": (setv("episodes", "B", 0, DECOM="13/10/1991"), "B"),
+    "355": (setv("episodes", "T", 1, DEC="01/06/2019"), "T"),
+    "357": (setv("episodes", "T", 0, RNE="P"), "T"),
+    "431": (setv("episodes", "A", 1, RNE="S"), "A"),
+    "432": (setv("episodes", "A", 0, REC="E8"), "A"),
+    "504": (setv("episodes", "A", 1, CIN="N2"), "A"),
+}
+BREAKS |= {
+    "234": (setv("episodes", "A", 0, REASON_PLACE_CHANGE="CUSTOD"), "A"),  # A is 9
+    "359": (add("episodes", **ep("L", "01/05/2019", "S", "C2", "U4")), "L"),  # L is 18 on 01/06/2019
 }

@@ -1,7 +1,7 @@
 """Break-once cases for cpanalysis/ssda903/rules/header.py: rule code (or code/case) -> (the change that breaks
 it once, the child whose row must be found)."""
 
-from rule_cases import add, both, drop, setv
+from rule_cases import add, both, drop, ep, setv
 
 _L_LAST = dict(CHILD="L", SEX="2", DOB="01/06/2001", ETHNIC="WBRI")
 
@@ -41,4 +41,21 @@ BREAKS = {
         both(add("prev_header", **_L_LAST, MOTHER="0"), setv("header", "L", 0, MOTHER="1", MC_DOB="01/01/2018")),
         "L",
     ),
+}
+
+_T_LAST = dict(CHILD="T", SEX="2", DOB="01/01/2010", ETHNIC="WBRI")
+_Z_BREAKS_ONLY = both(
+    add("header", CHILD="Z", SEX="1", DOB="01/01/2012", ETHNIC="WBRI"),
+    add("episodes", **ep("Z", "01/05/2019", "S", "V3", "U6", "03/05/2019", "E8")),
+)
+
+BREAKS |= {
+    "232": (setv("header", "A", 0, SEX="U"), "A"),
+    "444": (both(setv("header", "A", 0, UPN="A123456789012"), setv("header", "T", 0, UPN="A123456789012")), "T"),
+    "207": (add("prev_header", **_T_LAST, MOTHER="1", MC_DOB="01/01/2019"), "T"),
+    "210": (setv("header", "A", 0, UPN="UN4"), "A"),
+    "625": (setv("header", "T", 0, MOTHER="1", MC_DOB="01/04/2020"), "T"),
+    "625/after_ceasing": (setv("header", "B", 0, SEX="2", MOTHER="1", MC_DOB="02/02/2020"), "B"),  # ceased 01/02
+    "399": (both(_Z_BREAKS_ONLY, setv("header", "Z", 0, MOTHER="0")), "Z"),
+    "399/review": (both(_Z_BREAKS_ONLY, add("reviews", CHILD="Z", REVIEW="02/05/2019", REVIEW_CODE="PN1")), "Z"),
 }

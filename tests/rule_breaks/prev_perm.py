@@ -18,3 +18,8 @@ BREAKS = {
     "INT07": (add("prev_perm", CHILD="Z", PREV_PERM="Z1"), "Z"),
     "INT16": (setv("prev_perm", "A", 0, DOB="02/01/2010"), "A"),
 }
+BREAKS |= {
+    "632": (setv("prev_perm", "A", 0, DATE_PERM="01/05/2019"), "A"),  # the day A's first episode starts
+    "632/partial": (setv("prev_perm", "A", 0, DATE_PERM="ZZ/05/2019"), "A"),  # earliest 01/05/2019
+    "632/unreadable": (setv("prev_perm", "A", 0, DATE_PERM="2015"), "A"),
+}

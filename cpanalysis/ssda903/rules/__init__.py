@@ -4,9 +4,12 @@ The machinery (Return, Rule, RULES, rule, helpers) is in `core`."""
 from cpanalysis.ssda903.rules import (  # noqa: F401  registers
     adoption,
     episodes,
+    episodes_last_year,
     header,
     leavers,
+    legal_status,
     missing,
+    placements,
     prev_perm,
     reviews,
     uasc,

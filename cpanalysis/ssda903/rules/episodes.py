@@ -61,11 +61,11 @@ def _385(r: Return):
 
 
 @rule(
-    "episode_outside_year",
+    "354",
     "episodes",
     "DECOM",
-    "Episode starts after the end of the collection year its return is for.",
-    dfe=False,
+    "Date episode started must be on or before the end of the current collection year (the episode starts after "
+    "the end of the collection year its return is for).",
     scope="return",
 )
 def _outside(r: Return):
@@ -360,3 +360,135 @@ _age_rule(
     lambda a: a < 14,
     "Child in residential employment should be at least 14 years old.",
 )
+_age_rule(
+    "358",
+    "LS",
+    ("J1", "J2", "J3"),
+    "DECOM",
+    lambda a: a < 10,
+    "Child with this legal status (youth justice, J1-J3) should not be under 10.",
+)
+_age_rule(
+    "371",
+    "PLACE",
+    ("K3",),
+    "DECOM",
+    lambda a: a < 16,
+    "Child in registered supported accommodation (K3) should be at least 16.",
+)
+
+
+# ---- the order of episodes, and the start of the child's first ----------------------------------------
+
+
+@rule("142", "episodes", "DEC", "A new episode has started, but the previous episode has not ended.")
+def _142(r: Return):
+    e = r.episodes()
+    return e["HAS_NEXT"] & (e["DEC"].isna() | e["REC"].isna()), "next starts " + show(e["NEXT_DECOM"])
+
+
+@rule("501", "episodes", "DECOM", "A new episode has started before the end date of the previous episode.")
+def _501(r: Return):
+    e = r.episodes()
+    return e["DECOM"] < e["PREV_DEC"], "starts " + show(e["DECOM"]) + ", previous ended " + show(e["PREV_DEC"])
+
+
+@rule("353", "episodes", "DECOM", "No episode submitted can start before 14 October 1991.")
+def _353(r: Return):
+    eps = r["episodes"]
+    return eps["DECOM"] < pd.Timestamp("1991-10-14"), "DECOM " + show(eps["DECOM"])
+
+
+@rule("355", "episodes", "DEC", "Episode appears to have lasted for less than 24 hours (it ended the day it started).")
+def _355(r: Return):
+    eps = r["episodes"]
+    return eps["DECOM"].eq(eps["DEC"]), "DECOM and DEC " + show(eps["DEC"])
+
+
+@rule(
+    "357",
+    "episodes",
+    "RNE",
+    "If this is the first episode ever for this child, reason for new episode must be S.",
+)
+def _357(r: Return):
+    """The child's first episode in view, when it starts inside the data's years (an earlier start may continue
+    a period begun before them)."""
+    eps = r["episodes"]
+    first = eps["DECOM"].eq(eps.groupby("CHILD")["DECOM"].transform("min"))
+    return first & (eps["DECOM"] >= _seen_from(r, eps)) & eps["RNE"].ne("S"), "RNE " + eps["RNE"].fillna("blank")
+
+
+def _seen_from(r: Return, eps: pd.DataFrame) -> pd.Series | pd.Timestamp:
+    """The first day the data in view covers: each row's year start in a return, the first year's in the history."""
+    if r.year is not None or eps.empty:
+        return year_start_of(eps)
+    return pd.Timestamp(year_start(int(eps["YEAR"].min())))
+
+
+@rule(
+    "431",
+    "episodes",
+    "RNE",
+    "The reason for new episode is started to be looked after, but the previous episode ended on the same day.",
+)
+def _431(r: Return):
+    e = r.episodes()
+    return e["RNE"].eq("S") & (e["DECOM"] <= e["PREV_DEC"]), "previous ended " + show(e["PREV_DEC"])
+
+
+@rule(
+    "432",
+    "episodes",
+    "RNE",
+    "The child ceased to be looked after at the end of the previous episode but the reason for the new episode is "
+    "not started to be looked after.",
+)
+def _432(r: Return):
+    e = r.episodes()
+    ceased = e["PREV_REC"].notna() & e["PREV_REC"].ne("X1")
+    return e["HAS_PREV"] & ceased & e["RNE"].ne("S"), "previous REC " + e["PREV_REC"].fillna("") + ", RNE " + e[
+        "RNE"
+    ].fillna("blank")
+
+
+@rule(
+    "504",
+    "episodes",
+    "CIN",
+    "The category of need code differs from that reported at start of current period of being looked after.",
+)
+def _504(r: Return):
+    """Against the CIN of the period's first episode in view (a period runs on through X1 the same day)."""
+    e = r.episodes()
+    order = e.sort_values(["CHILD", "DECOM"], kind="mergesort").index
+    continues = (e["PREV_REC"].eq("X1") & e["PREV_DEC"].eq(e["DECOM"])).loc[order]
+    at_start = e.loc[order, "CIN"].groupby((~continues).cumsum()).transform("first").reindex(e.index)
+    return e["CIN"].ne(at_start) & at_start.notna(), "CIN " + e["CIN"].fillna("blank") + ", at the period's start " + (
+        at_start.fillna("blank")
+    )
+
+
+_age_rule(
+    "234",
+    "REASON_PLACE_CHANGE",
+    ("CUSTOD",),
+    "DEC",
+    lambda a: a < 10,
+    "A child aged under 10 can not change placement due to being admitted to custody (CUSTOD).",
+)
+
+
+@rule(
+    "359",
+    "episodes",
+    "LS",
+    "Child being looked after following 18th birthday must be accommodated under section 20(5) of the Children Act "
+    "1989 in a community home (LS V2, PLACE K2).",
+)
+def _359(r: Return):
+    """An episode open at the end of its return's year, the child 18 before then, not V2 in K2."""
+    eps = r["episodes"]
+    dob = r.dob(eps)
+    over_18 = dob + pd.DateOffset(years=18) < year_end_of(eps)
+    return flag(eps["DEC"].isna() & over_18 & ~(eps["LS"].eq("V2") & eps["PLACE"].eq("K2"))), "born " + show(dob)

@@ -10,6 +10,7 @@ from cpanalysis.ssda903.rules.core import (
     MALE,
     Return,
     blank_rule,
+    by_child,
     last_year,
     rule,
     show,
@@ -218,3 +219,97 @@ def _626(r: Return):
     h = r["header"]
     _, last = last_year(r, "header", "MOTHER")
     return h["MOTHER"].eq("1") & last.eq("0") & (h["MC_DOB"] < year_start_of(h))
+
+
+# ---- Header against Episodes (and Reviews) -----------------------------------------------------------
+
+
+@rule("232", "header", "SEX", "Sex of the child/young person has been reported as unknown (U).", severity="warning")
+def _232(r: Return):
+    return r["header"]["SEX"].eq("U")
+
+
+_UNKNOWN_UPN = tuple(f"UN{i}" for i in range(1, 6))
+
+
+@rule("444", "header", "UPN", "Duplicate UPN has been reported (another child in the return has the same UPN).")
+def _444(r: Return):
+    """Found on each child after the first (in CHILD order) with a UPN that is not an unknown code."""
+    h = r["header"]
+    known = h[h["UPN"].notna() & ~h["UPN"].isin(_UNKNOWN_UPN)].drop_duplicates(["YEAR", "CHILD", "UPN"])
+    known = known.sort_values(["YEAR", "UPN", "CHILD"], kind="mergesort")
+    later = known.index[known.duplicated(["YEAR", "UPN"])]
+    return pd.Series(h.index.isin(later), index=h.index), "UPN " + h["UPN"].fillna("")
+
+
+@rule(
+    "207",
+    "header",
+    "MOTHER",
+    "Mother status for the current year disagrees with the mother status already recorded for this child.",
+    scope="return",
+)
+def _207(r: Return):
+    """A child recorded as a mother last year, with episodes this year, is not one now."""
+    h = r["header"]
+    _, last = last_year(r, "header", "MOTHER")
+    return last.eq("1") & h["MOTHER"].ne("1") & h["CHILD"].isin(r["episodes"]["CHILD"]), "MOTHER " + h["MOTHER"].fillna(
+        "blank"
+    )
+
+
+@rule(
+    "210",
+    "header",
+    "UPN",
+    "Children looked after for more than a week at 31 March should not have an unknown Unique Pupil Number (UPN) "
+    "code of UN4.",
+)
+def _210(r: Return):
+    """Looked after at 31 March (an episode open then) and since before 24 March (the child's first episode in the
+    return starts before it)."""
+    h = r["header"]
+    eps = r["episodes"]
+    end = year_end_of(eps)
+    open_at_end = eps[eps["DEC"].isna() | (eps["DEC"] > end)]
+    first = by_child(h, eps, "min", "DECOM")
+    week_before = year_end_of(h) - pd.Timedelta(days=7)
+    return h["UPN"].eq("UN4") & h["CHILD"].isin(open_at_end["CHILD"]) & (first < week_before), "first DECOM " + show(
+        first
+    )
+
+
+@rule(
+    "625",
+    "header",
+    "MC_DOB",
+    "Date of birth of the first child is beyond the end of this reporting year or the date the child ceased to be "
+    "looked after.",
+)
+def _625(r: Return):
+    """Ceased: the child's last episode ended a period of care."""
+    h = r["header"]
+    e = r.episodes()
+    ended = e[~e["HAS_NEXT"] & e["REC"].notna() & e["REC"].ne("X1")]
+    ceased_on = by_child(h, ended, "max", "DEC")
+    return (h["MC_DOB"] > year_end_of(h)) | (h["MC_DOB"] > ceased_on), "MC_DOB " + show(
+        h["MC_DOB"]
+    ) + ", ceased " + show(ceased_on)
+
+
+@rule(
+    "399",
+    "header",
+    "MOTHER",
+    "Mother field, review field or participation field are completed but child is looked after under legal status "
+    "V3 or V4 (short breaks only).",
+)
+def _399(r: Return):
+    h = r["header"]
+    eps = r["episodes"]
+    only_breaks = eps["LS"].isin(["V3", "V4"]).groupby(eps["CHILD"]).all()
+    breaks_only = h["CHILD"].isin(only_breaks.index[only_breaks])
+    reviewed = h["CHILD"].isin(r["reviews"].dropna(subset=["REVIEW"])["CHILD"]) | h["CHILD"].isin(
+        r["reviews"].dropna(subset=["REVIEW_CODE"])["CHILD"]
+    )
+    return breaks_only & (h["MOTHER"].notna() | reviewed)

@@ -3,6 +3,8 @@ arranged it, and the PrevPerm table against Header."""
 
 from __future__ import annotations
 
+import pandas as pd
+
 from cpanalysis.ssda903.rules.core import (
     Return,
     by_child,
@@ -216,3 +218,27 @@ def _634(r: Return):
 
 
 header_rules("prev_perm", "PrevPerm", "INT07", "INT16")
+
+
+def date_perm_earliest(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """DATE_PERM (dd/mm/yyyy, ZZ for an unknown day or month, ZZZZ for an unknown year) as the earliest date it
+    may be, and whether it is readable (blank and a wholly unknown year are readable, with no date)."""
+    t = text.str.upper().str.strip()
+    unknown_year = t.str.fullmatch(r"(?:\d{2}|ZZ)/(?:\d{2}|ZZ)/ZZZZ").fillna(False).astype(bool)
+    filled = t.str.replace(r"^ZZ/", "01/", regex=True).str.replace(r"^(\d{2})/ZZ/", r"\1/01/", regex=True)
+    date = pd.to_datetime(filled.where(~unknown_year), format="%d/%m/%Y", errors="coerce").astype("datetime64[ns]")
+    return date, t.isna() | unknown_year | date.notna()
+
+
+@rule(
+    "632",
+    "prev_perm",
+    "DATE_PERM",
+    "Date of previous permanence order not a valid value, or not before the child's first episode (the earliest "
+    "date a partial date may be).",
+)
+def _632(r: Return):
+    p = r["prev_perm"]
+    date, readable = date_perm_earliest(p["DATE_PERM"])
+    first = by_child(p, r["episodes"], "min", "DECOM")
+    return ~readable | (date >= first), "DATE_PERM " + p["DATE_PERM"].fillna("blank") + ", first DECOM " + show(first)
