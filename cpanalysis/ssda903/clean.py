@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from cpanalysis.errors import InputError
@@ -71,8 +72,17 @@ DATE_RULES = {
 
 def parse_dates(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Dates of a text column and, for each, how it was written when not dd/mm/yyyy ('' when it was, or
-    it is blank or unreadable: unreadable ones are NaT with a non-blank text)."""
-    text = text.astype(object).where(text.notna(), None)
+    it is blank or unreadable: unreadable ones are NaT with a non-blank text). Each distinct text is read
+    once (a column holds a few thousand distinct dates however many rows it has)."""
+    codes, uniques = pd.factorize(text.astype(object).where(text.notna(), None))
+    parsed, how = _parse_distinct(pd.Series(uniques, dtype=object))
+    dates = np.append(parsed.to_numpy("datetime64[ns]"), np.datetime64("NaT"))
+    written = np.append(how.to_numpy(dtype=object), "")
+    return pd.Series(dates[codes], index=text.index), pd.Series(written[codes], index=text.index, dtype=object)
+
+
+def _parse_distinct(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """`parse_dates` of a column of distinct, non-blank texts."""
     parsed = pd.to_datetime(text, format="%d/%m/%Y", errors="coerce")
     how = pd.Series("", index=text.index, dtype=object)
     todo = text.notna() & parsed.isna()
