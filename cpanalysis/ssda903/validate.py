@@ -74,6 +74,7 @@ def outcome_rules(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Rules guarding the OC2 and OC3 measures (module docstring); tables the data lack are
     skipped."""
     from cpanalysis.health import oc2_cohort  # the one definition of the cohort (health imports periods only)
+    from cpanalysis.periods import episodes_with_periods
 
     eps, header = tables["episodes"], tables["header"]
     if eps.empty:
@@ -81,8 +82,9 @@ def outcome_rules(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     out = []
     oc2 = tables.get("oc2")
     if oc2 is not None and not oc2.empty:
+        with_periods = episodes_with_periods(eps)  # once, not once per year (oc2_cohort accepts it)
         for year, rows in oc2.groupby("YEAR"):
-            bad = ~rows["CHILD"].isin(oc2_cohort(eps, int(year))["CHILD"])
+            bad = ~rows["CHILD"].isin(oc2_cohort(with_periods, int(year))["CHILD"])
             out.append(
                 findings.make(
                     rows[bad],
