@@ -16,6 +16,7 @@ where the DfE has no such rule); other unreadable dates (blanked; under the DfE'
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -160,12 +161,12 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
 
     for col in spec.columns:
         text = df[col].astype(str)
-        stripped = text.str.strip()
+        stripped = _per_distinct(text, lambda t: t.str.strip())
         spaced = text.ne(stripped)
         if spaced.any():
             note(spaced, col, "whitespace", "info", "corrected", "stray spaces removed from '" + text[spaced] + "'")
         if col in spec.codes:
-            upper = stripped.str.upper()
+            upper = _per_distinct(stripped, lambda t: t.str.upper())
             lower = upper.ne(stripped)
             if lower.any():
                 note(
@@ -290,6 +291,13 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
                     f"PLACE {code} may not start a placement on or after {end:%d/%m/%Y}",
                 )
     return df[live].reset_index(drop=True), findings.concat(found)
+
+
+def _per_distinct(text: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """`fn` (of a Series of text) for each row, computed once per distinct value (a code column holds a few)."""
+    codes, uniques = pd.factorize(text)
+    done = fn(pd.Series(uniques, dtype=object)).to_numpy(dtype=object)
+    return pd.Series(done[codes], index=text.index, dtype=object)
 
 
 def _within(df: pd.DataFrame, live: pd.Series, columns: list[str], keep: str) -> pd.Series:
