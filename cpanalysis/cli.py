@@ -22,9 +22,10 @@ Command = Callable[[argparse.Namespace], int]
 
 def _validate(args: argparse.Namespace) -> int:
     from cpanalysis.ssda903 import load
+    from cpanalysis.ssda903.cache import default_folder
     from cpanalysis.ssda903.report import summary_text
 
-    data = load(args.data)
+    data = load(args.data, cache=default_folder())
     print(summary_text(data))
     if args.output:
         data.quality.to_csv(args.output, index=False)
@@ -47,11 +48,12 @@ def _measures(args: argparse.Namespace) -> int:
     from cpanalysis.context import parse_date
     from cpanalysis.measures import measures_table
     from cpanalysis.ssda903 import load
+    from cpanalysis.ssda903.cache import default_folder
 
     start, end = parse_date(args.start, "--start"), parse_date(args.end, "--end")
     if end < start:
         raise InputError(f"the period is empty: --end {end:%Y-%m-%d} is before --start {start:%Y-%m-%d}")
-    table = measures_table(load(args.data), start, end, la_code=args.la_code)
+    table = measures_table(load(args.data, cache=default_folder()), start, end, la_code=args.la_code)
     for measure, note in table.attrs.get("notes", {}).items():
         print(f"note: {measure}: {note}", file=sys.stderr)
     return _write_csv(table, args.output)
@@ -65,7 +67,7 @@ def _project(args: argparse.Namespace) -> int:
     start, end = parse_date(args.start, "--start"), parse_date(args.end, "--end")
     if args.months < 1 or args.simulations < 1:
         raise InputError(f"--months and --simulations must be at least 1 (got {args.months} and {args.simulations})")
-    data = load_data(args.data)
+    data = load_data(args.data, tables=("episodes", "header"))  # all a projection needs
     states = pj.monthly_states(data["episodes"], data["header"], data.data_start, data.data_end)
     table = bt.headline_table(states, start, end, args.months, args.simulations, args.backtest_simulations)
     return _write_csv(table, args.output)

@@ -22,6 +22,7 @@ import pandas as pd
 
 from cpanalysis.errors import InputError
 from cpanalysis.ssda903 import Dataset, load
+from cpanalysis.ssda903 import cache as dataset_cache
 from cpanalysis.ssda903.schema import year_start
 
 PERIODS = {"quarter": 3, "year": 12}
@@ -110,23 +111,25 @@ def _share(data: Dataset, target: Path) -> None:
 
 
 @functools.lru_cache(maxsize=4)
-def _load_cached(path: str, stamp: tuple) -> Dataset:
+def _load_cached(path: str, stamp: tuple, tables: tuple[str, ...] | None = None) -> Dataset:
     shared = _shared_file(path, stamp)
     if shared and shared.exists():
         with shared.open("rb") as fh:
             return pickle.load(fh)
-    return load(path)
+    return load(path, cache=dataset_cache.default_folder(), tables=tables)
 
 
-def load_data(data_dir: str | Path) -> Dataset:
-    """Load a data folder (cached in this process while its files are unchanged). When the environment variable
-    CPANALYSIS_DATA_CACHE names a folder (the batch run sets a private temporary one, removed when the run ends),
-    the loaded Dataset is shared there too, so the run's notebooks, each in its own kernel, load it only once."""
+def load_data(data_dir: str | Path, tables: tuple[str, ...] | None = None) -> Dataset:
+    """Load a data folder (cached in this process while its files are unchanged, and across processes in the
+    parquet cache of cpanalysis/ssda903/cache.py). When the environment variable CPANALYSIS_DATA_CACHE names a
+    folder (the batch run sets a private temporary one, removed when the run ends), the loaded Dataset is shared
+    there too, so the run's notebooks, each in its own kernel, load it only once. `tables`: only these (see
+    `ssda903.load`), e.g. episodes and header for a projection."""
     path = Path(data_dir).expanduser().resolve()
     stamp = _stamp(path)
-    data = _load_cached(str(path), stamp)
+    data = _load_cached(str(path), stamp, tables)
     shared = _shared_file(str(path), stamp)
-    if shared and not shared.exists():  # the first to load it in this run shares it
+    if shared and tables is None and not shared.exists():  # the first to load it in this run shares it
         _share(data, shared)
     return data
 

@@ -147,7 +147,7 @@ def timeliness(
     held = chain[(chain["REVIEW"] >= start) & (chain["REVIEW"] <= end) & chain["ON_TIME"].notna()]
     due = reviews_due(chain, start, end)
     due = pd.concat([due, periods_without_review(episodes, chain, start, end, known_from)], ignore_index=True)
-    by_child = due.groupby("CHILD")["ON_TIME"].agg(lambda s: bool(s.astype(bool).all()))
+    by_child = due["ON_TIME"].astype(bool).groupby(due["CHILD"]).all()
     n, ok = len(held), int(held["ON_TIME"].astype(bool).sum())
     children, all_ok = len(by_child), int(by_child.sum())
     return {

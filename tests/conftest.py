@@ -32,3 +32,20 @@ def dfe_dir() -> Path:
     """tests/fixtures/dfe: slices of the DfE's published files (Open Government Licence v3.0), made by
     tests/fixtures/dfe/make_slices.py."""
     return FIXTURES / "dfe"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _dataset_cache(tmp_path_factory: pytest.TempPathFactory):
+    """The validated-dataset cache (cpanalysis/ssda903/cache.py) in a folder of this test session, never the
+    user's ~/.cache; set in the environment, so command-line and notebook subprocesses use it too."""
+    import os
+
+    from cpanalysis.ssda903.cache import CACHE_ENV
+
+    previous = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("dataset-cache"))
+    yield
+    if previous is None:
+        os.environ.pop(CACHE_ENV, None)
+    else:
+        os.environ[CACHE_ENV] = previous

@@ -16,7 +16,9 @@ where the DfE has no such rule); other unreadable dates (blanked; under the DfE'
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from cpanalysis.errors import InputError
@@ -71,8 +73,17 @@ DATE_RULES = {
 
 def parse_dates(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Dates of a text column and, for each, how it was written when not dd/mm/yyyy ('' when it was, or
-    it is blank or unreadable: unreadable ones are NaT with a non-blank text)."""
-    text = text.astype(object).where(text.notna(), None)
+    it is blank or unreadable: unreadable ones are NaT with a non-blank text). Each distinct text is read
+    once (a column holds a few thousand distinct dates however many rows it has)."""
+    codes, uniques = pd.factorize(text.astype(object).where(text.notna(), None))
+    parsed, how = _parse_distinct(pd.Series(uniques, dtype=object))
+    dates = np.append(parsed.to_numpy("datetime64[ns]"), np.datetime64("NaT"))
+    written = np.append(how.to_numpy(dtype=object), "")
+    return pd.Series(dates[codes], index=text.index), pd.Series(written[codes], index=text.index, dtype=object)
+
+
+def _parse_distinct(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """`parse_dates` of a column of distinct, non-blank texts."""
     parsed = pd.to_datetime(text, format="%d/%m/%Y", errors="coerce")
     how = pd.Series("", index=text.index, dtype=object)
     todo = text.notna() & parsed.isna()
@@ -150,12 +161,12 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
 
     for col in spec.columns:
         text = df[col].astype(str)
-        stripped = text.str.strip()
+        stripped = _per_distinct(text, lambda t: t.str.strip())
         spaced = text.ne(stripped)
         if spaced.any():
             note(spaced, col, "whitespace", "info", "corrected", "stray spaces removed from '" + text[spaced] + "'")
         if col in spec.codes:
-            upper = stripped.str.upper()
+            upper = _per_distinct(stripped, lambda t: t.str.upper())
             lower = upper.ne(stripped)
             if lower.any():
                 note(
@@ -280,6 +291,13 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
                     f"PLACE {code} may not start a placement on or after {end:%d/%m/%Y}",
                 )
     return df[live].reset_index(drop=True), findings.concat(found)
+
+
+def _per_distinct(text: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """`fn` (of a Series of text) for each row, computed once per distinct value (a code column holds a few)."""
+    codes, uniques = pd.factorize(text)
+    done = fn(pd.Series(uniques, dtype=object)).to_numpy(dtype=object)
+    return pd.Series(done[codes], index=text.index, dtype=object)
 
 
 def _within(df: pd.DataFrame, live: pd.Series, columns: list[str], keep: str) -> pd.Series:

@@ -16,16 +16,19 @@ for every rejection and correction.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from cpanalysis.errors import InputError
+from cpanalysis.ssda903 import cache as dataset_cache
 from cpanalysis.ssda903 import findings
 from cpanalysis.ssda903.clean import check_columns, clean, infer_year, year_fit
 from cpanalysis.ssda903.discover import Source, discover
 from cpanalysis.ssda903.read import read_csv, read_xlsx, read_xml
+from cpanalysis.ssda903.rules.core import year_end_of
 from cpanalysis.ssda903.schema import FIRST_YEAR, TABLES, year_end, year_label, year_start
 from cpanalysis.ssda903.validate import empty_table, validate_returns
 
@@ -78,17 +81,21 @@ class _Part:
 
 
 def _sha256(path: Path) -> str:
+    """The file's SHA-256 ('' when it cannot be read: reading it then says why)."""
     h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
+    try:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return ""
     return h.hexdigest()
 
 
 def _read(sources: list[Source], root: Path) -> list[_Part]:
     parts = []
     for src in sources:
-        label = str(src.path.relative_to(root)) if src.path != root else src.path.name
+        label = _label(src.path, root)
         if src.fmt == "csv":
             parts.append(_Part(src, label, src.table, read_csv(src.path), src.year))
         elif src.fmt == "xlsx":
@@ -265,12 +272,18 @@ def _withdrawn(eps: pd.DataFrame, years_with_episodes: set[int]) -> pd.Series:
     if eps.empty:
         return pd.Series(False, index=eps.index)
     next_exists = (eps["YEAR"] + 1).isin(years_with_episodes)
-    end = eps["YEAR"].map(lambda y: pd.Timestamp(year_end(int(y))))
+    end = year_end_of(eps)
     return next_exists & (eps["DEC"].isna() | (eps["DEC"] > end))
 
 
-def load(path: str | Path) -> Dataset:
+def load(path: str | Path, cache: str | Path | None = None, tables: Collection[str] | None = None) -> Dataset:
     """Load, clean, de-duplicate and validate every 903 table under `path` (see module docstring).
+
+    With `cache` (a folder, e.g. `cache.default_folder()`), a load of the same files (by content) by the same
+    code is read from there instead, findings included; see cpanalysis/ssda903/cache.py.
+    With `tables` (e.g. episodes and header for a projection), only those tables: from the cache when the whole
+    dataset is there, else read, cleaned and de-duplicated as in a full load but not validated (the quality
+    table then holds the cleaning findings only) and not cached.
 
     Raises InputError, naming the file and column, for a missing required column, an unreadable or
     empty file, or a folder with no 903 tables.
@@ -278,16 +291,47 @@ def load(path: str | Path) -> Dataset:
     root = Path(path).expanduser()
     sources, skipped = discover(root)
     base = root.parent if root.is_file() else root
-    parts = _read(sources, base)
+    hashes = {src.path: _sha256(src.path) for src in sources}
+    k = None
+    if cache is not None:
+        k = dataset_cache.key(
+            [(_label(s.path, base), s.table, s.year, s.fmt, s.sheet, hashes[s.path]) for s in sources],
+            [(_label(p, base), reason) for p, reason in skipped],
+            any(s.year is None for s in sources),
+        )
+        hit = dataset_cache.read(Path(cache), k, tables)
+        if hit is not None:
+            return Dataset(hit["tables"], hit["quality"], hit["accounting"], hit["files"], root)
+    if tables is not None:
+        return _load(root, base, [s for s in sources if s.table in (None, *tables)], skipped, hashes, tuple(tables))
+    data = _load(root, base, sources, skipped, hashes)
+    if k is not None:
+        dataset_cache.write(
+            Path(cache), k, data.tables, quality=data.quality, accounting=data.accounting, files=data.files
+        )
+    return data
+
+
+def _label(path: Path, base: Path) -> str:
+    return str(path.relative_to(base)) if path != base else path.name
+
+
+def _load(
+    root: Path,
+    base: Path,
+    sources: list[Source],
+    skipped: list[tuple[Path, str]],
+    hashes: dict[Path, str],
+    only: tuple[str, ...] | None = None,
+) -> Dataset:
+    """The load itself (`only`: just these tables, not validated)."""
+    parts = [p for p in _read(sources, base) if only is None or p.table in only]
     found = _assign_years(parts)
     parts, dup_notes = _conflicts(parts)
     found += dup_notes
-    found += [
-        findings.file_level(str(p.relative_to(base)), None, "", "", "file_skipped", "info", reason)
-        for p, reason in skipped
-    ]
-
-    by_table: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
+    found += [findings.file_level(_label(p, base), None, "", "", "file_skipped", "info", r) for p, r in skipped]
+    names = tuple(n for n in TABLES if only is None or n in only)
+    by_table: dict[str, list[pd.DataFrame]] = {name: [] for name in names}
     returns: dict[int, dict[str, pd.DataFrame]] = {}
     read_counts = []
     for p in parts:
@@ -305,35 +349,41 @@ def load(path: str | Path) -> Dataset:
         frame = pd.concat(frames, ignore_index=True) if frames else empty_table(name)
         tables[name], notes = _merge_years(name, frame)
         found.append(notes)
-    eps = tables["episodes"]
-    years_with_eps = {p.year for p in parts if p.table == "episodes"}
-    gone = _withdrawn(eps, years_with_eps)
-    year = eps.loc[gone, "YEAR"]
-    found.append(
-        findings.make(
-            eps[gone],
-            table="episodes",
-            column="",
-            rule="withdrawn",
-            severity="warning",
-            outcome="rejected",
-            message="open at 31 March "
-            + year.astype(str)
-            + " in the "
-            + year.map(year_label).astype(str)
-            + " return but absent from the "
-            + (year + 1).map(year_label).astype(str)
-            + " return: treated as withdrawn",
+    if "episodes" in tables:
+        tables["episodes"], notes = _drop_withdrawn(
+            tables["episodes"], {p.year for p in parts if p.table == "episodes"}
         )
-    )
-    tables["episodes"] = eps[~gone].reset_index(drop=True)
-    found.append(validate_returns(returns, tables))
+        found.append(notes)
+    if only is None:
+        found.append(validate_returns(returns, tables))
     quality = findings.concat(found)
     files = pd.DataFrame(
-        [(p.label, p.table, p.year, len(p.raw), _sha256(p.source.path)) for p in parts],
+        [(p.label, p.table, p.year, len(p.raw), hashes[p.source.path]) for p in parts],
         columns=["file", "table", "year", "rows", "sha256"],
     )
     return Dataset(tables, quality, _accounting(read_counts, quality), files, root)
+
+
+def _drop_withdrawn(eps: pd.DataFrame, years_with_eps: set[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The episodes without the withdrawn ones (`_withdrawn`), and the findings rejecting those."""
+    gone = _withdrawn(eps, years_with_eps)
+    year = eps.loc[gone, "YEAR"]
+    notes = findings.make(
+        eps[gone],
+        table="episodes",
+        column="",
+        rule="withdrawn",
+        severity="warning",
+        outcome="rejected",
+        message="open at 31 March "
+        + year.astype(str)
+        + " in the "
+        + year.map(year_label).astype(str)
+        + " return but absent from the "
+        + (year + 1).map(year_label).astype(str)
+        + " return: treated as withdrawn",
+    )
+    return eps[~gone].reset_index(drop=True), notes
 
 
 def _accounting(read_counts: list[tuple], quality: pd.DataFrame) -> pd.DataFrame:

@@ -25,6 +25,7 @@ import pandas as pd
 
 from cpanalysis.ssda903 import findings
 from cpanalysis.ssda903.rules import RULES, Return, empty_table, flag
+from cpanalysis.ssda903.rules.core import has
 from cpanalysis.ssda903.schema import year_end
 
 __all__ = ["DOC", "RULES", "Return", "empty_table", "run_rules", "validate", "validate_returns", "rules_table"]
@@ -74,6 +75,7 @@ def outcome_rules(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Rules guarding the OC2 and OC3 measures (module docstring); tables the data lack are
     skipped."""
     from cpanalysis.health import oc2_cohort  # the one definition of the cohort (health imports periods only)
+    from cpanalysis.periods import episodes_with_periods
 
     eps, header = tables["episodes"], tables["header"]
     if eps.empty:
@@ -81,8 +83,9 @@ def outcome_rules(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     out = []
     oc2 = tables.get("oc2")
     if oc2 is not None and not oc2.empty:
+        with_periods = episodes_with_periods(eps)  # once, not once per year (oc2_cohort accepts it)
         for year, rows in oc2.groupby("YEAR"):
-            bad = ~rows["CHILD"].isin(oc2_cohort(eps, int(year))["CHILD"])
+            bad = ~has(rows["CHILD"], oc2_cohort(with_periods, int(year))["CHILD"])
             out.append(
                 findings.make(
                     rows[bad],
@@ -99,7 +102,7 @@ def outcome_rules(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     if oc3 is not None and not oc3.empty:
         dob = header.drop_duplicates("CHILD", keep="last").set_index("CHILD")["DOB"]
         last = eps.assign(END=eps["DEC"].fillna(pd.Timestamp.max.normalize())).groupby("CHILD")["END"].max()
-        seen = oc3[oc3["CHILD"].isin(last.index)]
+        seen = oc3[has(oc3["CHILD"], last.index)]
         sixteen = seen["DOB"].fillna(seen["CHILD"].map(dob)) + pd.DateOffset(years=16)
         bad = seen["CHILD"].map(last) < sixteen
         out.append(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from cpanalysis.ssda903 import findings
@@ -130,15 +131,26 @@ def rule(code: str, table: str, column: str, message: str, *, severity: str = "e
 
 
 def show(s: pd.Series) -> pd.Series:
-    return s.dt.strftime("%d/%m/%Y").fillna("blank")
+    """Dates as dd/mm/yyyy text ('blank' for NaT); each distinct date formatted once (strftime is per element)."""
+    codes, uniques = pd.factorize(s)
+    iso = np.datetime_as_string(np.asarray(uniques, dtype="datetime64[D]"), unit="D")
+    text = np.array([f"{d[8:10]}/{d[5:7]}/{d[:4]}" for d in iso] + ["blank"], dtype=object)
+    return pd.Series(text[codes], index=s.index, dtype=object)
+
+
+def _per_year(frame: pd.DataFrame, date_of: Callable[[int], object]) -> pd.Series:
+    """`date_of(YEAR)` for each row, as datetime64[ns] (computed once per distinct year)."""
+    codes, years = pd.factorize(frame["YEAR"])
+    dates = np.append(pd.to_datetime([date_of(int(y)) for y in years]).to_numpy("datetime64[ns]"), np.datetime64("NaT"))
+    return pd.Series(dates[codes], index=frame.index, dtype="datetime64[ns]")
 
 
 def year_end_of(frame: pd.DataFrame) -> pd.Series:
-    return pd.to_datetime(frame["YEAR"].map(lambda y: year_end(int(y)))).astype("datetime64[ns]")
+    return _per_year(frame, year_end)
 
 
 def year_start_of(frame: pd.DataFrame) -> pd.Series:
-    return pd.to_datetime(frame["YEAR"].map(lambda y: year_start(int(y)))).astype("datetime64[ns]")
+    return _per_year(frame, year_start)
 
 
 def age_on(dob: pd.Series, date: pd.Series) -> pd.Series:
@@ -165,6 +177,11 @@ def flag(mask: pd.Series) -> pd.Series:
 def by_child(frame: pd.DataFrame, other: pd.DataFrame, how: str, column: str) -> pd.Series:
     """For each row of `frame`, the min or max of `other[column]` over the child's rows of `other`."""
     return lookup(frame["CHILD"], other.groupby("CHILD")[column].agg(how))
+
+
+def has(keys: pd.Series, values: pd.Series | pd.Index) -> pd.Series:
+    """`keys.isin(values)` by hashing (pyarrow-backed strings' isin converts every value to a scalar)."""
+    return keys.astype(object).isin(values.astype(object))
 
 
 def lookup(keys: pd.Series, dates: pd.Series) -> pd.Series:
@@ -212,7 +229,7 @@ def last_year(r: Return, table: str, column: str) -> tuple[pd.Series, pd.Series]
     if prev is None or prev.empty:
         return pd.Series(False, index=t.index), pd.Series(float("nan"), index=t.index, dtype=object)
     last = prev.drop_duplicates("CHILD", keep="last").set_index("CHILD")[column]
-    return t["CHILD"].isin(last.index), t["CHILD"].map(last)
+    return has(t["CHILD"], last.index), t["CHILD"].map(last)
 
 
 def header_rules(table: str, name: str, int_child: str, int_dob: str) -> None:
@@ -220,7 +237,7 @@ def header_rules(table: str, name: str, int_child: str, int_dob: str) -> None:
     table's DOB, where both are given, is Header's (`int_dob`)."""
 
     def no_header(r: Return):
-        return ~r[table]["CHILD"].isin(r["header"]["CHILD"])
+        return ~has(r[table]["CHILD"], r["header"]["CHILD"])
 
     def other_dob(r: Return):
         t = r[table]

@@ -11,6 +11,7 @@ from cpanalysis.ssda903.rules.core import (
     Return,
     blank_rule,
     by_child,
+    has,
     last_year,
     rule,
     show,
@@ -31,7 +32,7 @@ blank_rule("103", "header", "ETHNIC", "The ethnicity code has not been entered."
 )
 def _orphan(r: Return):
     eps = r["episodes"]
-    return ~eps["CHILD"].isin(r["header"]["CHILD"]) & ~eps["CHILD"].duplicated()
+    return ~has(eps["CHILD"], r["header"]["CHILD"]) & ~eps["CHILD"].duplicated()
 
 
 @rule("102", "header", "DOB", "Date of birth is not a valid date (blank).")

@@ -11,6 +11,7 @@ from cpanalysis.ssda903.rules.core import (
     Return,
     age_on,
     code_rule,
+    has,
     last_birthday,
     rule,
     year_end_of,
@@ -49,7 +50,7 @@ def _1002(r: Return):
     oc3, eps = r["oc3"], r["episodes"]
     if eps.empty:
         return pd.Series(False, index=oc3.index)
-    return (oc3["YEAR"] >= eps["YEAR"].min() + 5) & ~oc3["CHILD"].isin(eps["CHILD"])
+    return (oc3["YEAR"] >= eps["YEAR"].min() + 5) & ~has(oc3["CHILD"], eps["CHILD"])
 
 
 @rule(

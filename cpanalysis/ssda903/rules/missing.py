@@ -63,7 +63,8 @@ def _in_care(r: Return) -> pd.Series:
 )
 def _578(r: Return):
     mis, eps = r["missing"], r["episodes"]
-    last_end = eps.groupby("CHILD")["DEC"].agg(lambda s: pd.NaT if s.isna().any() else s.max())
+    by_child = eps.groupby("CHILD")["DEC"]
+    last_end = by_child.max().where(by_child.count() == by_child.size())  # NaT while any episode is open
     ended = lookup(mis["CHILD"], last_end)
     return mis["MIS_START"] > ended
 

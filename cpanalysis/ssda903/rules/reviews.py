@@ -10,6 +10,7 @@ from cpanalysis.ssda903.rules.core import (
     REVIEW_CODES,
     Return,
     age_on,
+    has,
     header_rules,
     rule,
     show,
@@ -69,7 +70,7 @@ def _441(r: Return):
 def _review_outside_care(r: Return):
     """Reviews of children with episodes whose date falls in none of the child's periods of care."""
     rv, eps = r["reviews"], r["episodes"]
-    known = rv[rv["CHILD"].isin(eps["CHILD"]) & rv["REVIEW"].notna()]
+    known = rv[has(rv["CHILD"], eps["CHILD"]) & rv["REVIEW"].notna()]
     if eps.empty or known.empty:
         return pd.Series(False, index=rv.index)
     per = period_bounds(eps)[["CHILD", "START", "END"]]
