@@ -7,6 +7,8 @@ from cpanalysis.ssda903.rules import (  # noqa: F401  registers
     header,
     leavers,
     missing,
+    oc2,
+    placed_adoption,
     prev_perm,
     reviews,
     uasc,
