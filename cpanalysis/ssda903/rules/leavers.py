@@ -165,6 +165,8 @@ def _1001(r: Return):
     "latest birthday.",
 )
 def _1016(r: Return):
+    """Ceasing on the birthday itself (e.g. E17 on the 18th) is not 'after' it: such a young person is the care leaver
+    the OC3 is for (the DfE tool, comparing DEC >= birthday, flags them too)."""
     oc3, eps = r["oc3"], r["episodes"]
     end = year_end_of(oc3)
     age = age_on(row_dob(r, "oc3"), end)
@@ -174,7 +176,7 @@ def _1016(r: Return):
         .reset_index()
         .merge(eps[["CHILD", "DEC"]], on="CHILD")
     )
-    hit = ((m["DEC"] >= m["_BDAY"]) & (m["DEC"] <= m["_END"])).groupby(m["index"]).any()
+    hit = ((m["DEC"] > m["_BDAY"]) & (m["DEC"] <= m["_END"])).groupby(m["index"]).any()
     return _given(r) & age.between(17, 18) & hit.reindex(oc3.index, fill_value=False)
 
 
