@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cpanalysis.health import oc2_cohort
+from cpanalysis.periods import episodes_with_periods
 from cpanalysis.ssda903.rules.core import (
     OC2_CORE,
     OC2_ITEMS,
@@ -36,7 +37,7 @@ def in_cohort(r: Return, table: str = "oc2") -> pd.Series:
     """Whether each row's child (of `table`, OC2 unless said) was looked after continuously for 12 months at 31 March
     of the row's year."""
     if ("cohort", table) not in r._cache:
-        t, eps = r[table], r["episodes"]
+        t, eps = r[table], episodes_with_periods(r["episodes"])  # the periods once, for every year
         keys = pd.concat(
             [oc2_cohort(eps, int(y))[["CHILD"]].assign(YEAR=int(y)) for y in t["YEAR"].unique()]
             or [pd.DataFrame(columns=["CHILD", "YEAR"])]
