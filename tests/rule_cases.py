@@ -17,13 +17,15 @@ def ep(child, decom, rne, ls, place, dec=None, rec=None, **kw):
 
 
 def base() -> dict[str, list[dict]]:
-    """A: three episodes (S, P, L); T: a temporary placement then back to U4; B: adopted; L: a care leaver."""
+    """A: three episodes (S, P, L); T: a temporary placement then back to U4; B: adopted; L: a care leaver; O2: looked
+    after since 2018, in the OC2 cohort (aged 8 at 31 March)."""
     return {
         "header": [
             dict(CHILD="A", SEX="1", DOB="01/01/2010", ETHNIC="WBRI"),
             dict(CHILD="T", SEX="2", DOB="01/01/2010", ETHNIC="WBRI"),
             dict(CHILD="B", SEX="1", DOB="01/06/2014", ETHNIC="WBRI"),
             dict(CHILD="L", SEX="2", DOB="01/06/2001", ETHNIC="WBRI"),
+            dict(CHILD="O2", SEX="2", DOB="01/01/2012", ETHNIC="WBRI"),
         ],
         "episodes": [
             ep("A", "01/05/2019", "S", "C1", "U4", "01/07/2019", "X1", PL_POST="AA1"),
@@ -34,8 +36,19 @@ def base() -> dict[str, list[dict]]:
             ep("T", "10/06/2019", "P", "C2", "U4"),
             ep("B", "01/04/2019", "S", "C2", "U4", "01/06/2019", "X1"),
             ep("B", "01/06/2019", "B", "E1", "A6", "01/02/2020", "E11"),
+            ep("O2", "01/01/2018", "S", "C2", "U4"),
         ],
-        "ad1": [dict(CHILD="B", DATE_INT="01/05/2019", DATE_MATCH="01/06/2019")],
+        "ad1": [
+            dict(
+                CHILD="B",
+                DATE_INT="01/05/2019",
+                DATE_MATCH="01/06/2019",
+                FOSTER_CARE="0",
+                NB_ADOPTR="1",
+                SEX_ADOPTR="F1",
+                LS_ADOPTR="L0",
+            )
+        ],
         "placed_adoption": [dict(CHILD="B", DATE_PLACED="01/05/2019")],
         "reviews": [dict(CHILD="A", REVIEW="01/06/2019", REVIEW_CODE="PN1")],
         "missing": [
@@ -48,10 +61,22 @@ def base() -> dict[str, list[dict]]:
         "prev_perm": [dict(CHILD="A", DOB="01/01/2010", PREV_PERM="P1", LA_PERM="800", DATE_PERM="01/01/2015")],
         "prev_header": [dict(CHILD="A", SEX="1", DOB="01/01/2010", ETHNIC="WBRI")],
         "prev_missing": [dict(CHILD="A", MISSING="M", MIS_START="01/02/2019", MIS_END="03/02/2019")],
+        "oc2": [
+            dict(
+                CHILD="O2",
+                DOB="01/01/2012",
+                SDQ_SCORE="12",
+                IMMUNISATIONS="1",
+                TEETH_CHECK="1",
+                HEALTH_ASSESSMENT="1",
+                SUBSTANCE_MISUSE="0",
+            )
+        ],
     }
 
 
 PREVIOUS = {"prev_episodes": "episodes", "prev_header": "header", "prev_missing": "missing"}  # last year's return
+PREVIOUS |= {"prev_placed_adoption": "placed_adoption", "prev_oc3": "oc3"}
 
 
 def build(rows: dict) -> Return:

@@ -43,15 +43,21 @@ def test_each_bad_code_is_reported_under_the_dfe_rule_of_its_list():
     assert set(found["outcome"]) == {"used"}  # kept, as before: the rule code changes, not the accounting
 
 
-def test_header_codes_and_a_list_the_dfe_has_no_rule_for():
+def test_header_and_placed_adoption_codes_and_unreadable_adoption_dates():
     rows = [
         dict(CHILD="A", SEX="1", DOB="01/01/2010", ETHNIC="WBRI"),
         dict(CHILD="S", SEX="M", DOB="01/01/2010", ETHNIC="WBRI"),  # M is valid from 2024/25 only
         dict(CHILD="E", SEX="2", DOB="01/01/2010", ETHNIC="WXYZ"),
     ]
     assert errors(rows, "header").set_index("CHILD")["rule"].to_dict() == {"S": "101", "E": "103"}
-    rows = [dict(CHILD="A", DATE_PLACED="01/05/2019", DATE_PLACED_CEASED="01/06/2019", REASON_PLACED_CEASED="RD9")]
-    assert list(errors(rows, "placed_adoption")["rule"]) == ["invalid_code"]
+    rows = [
+        dict(CHILD="A", DATE_PLACED="01/05/2019", DATE_PLACED_CEASED="01/06/2019", REASON_PLACED_CEASED="RD9"),
+        dict(CHILD="B", DATE_PLACED="01/05/2019", DATE_PLACED_CEASED="31/06/2019", REASON_PLACED_CEASED="RD1"),
+        dict(CHILD="C", DATE_PLACED="32/05/2019"),  # a key date: the row is left out
+    ]
+    assert errors(rows, "placed_adoption").set_index("CHILD")["rule"].to_dict() == {"A": "120", "B": "116", "C": "115"}
+    rows = [dict(CHILD="A", DATE_INT="31/02/2019", DATE_MATCH="01/13/2019")]
+    assert sorted(errors(rows, "ad1")["rule"]) == ["112", "113"]
 
 
 def test_cross_year_rules_pass_without_a_previous_return():

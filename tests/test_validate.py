@@ -61,8 +61,10 @@ def test_each_rule_fires_on_its_own_case_and_a_clean_history_is_clean():
         "GAP": ["388", "433", "period_start_not_s"],
         "NOT_S": ["357", "period_start_not_s"],  # also the child's first episode ever (357)
         "ORPHAN": ["child_not_in_header"],
-        "ADOPTED": ["adopted_without_ad1"],
-        "OK": ["ad1_not_adopted"],
+        # placed for adoption (A6) under a placement order (E1) with no decision to place in PlacedAdoption
+        "ADOPTED": ["551", "553", "adopted_without_ad1"],
+        # an AD1 row with three of its six items (151) for a child not adopted in the year (602)
+        "OK": ["151", "602"],
         "OLD": ["352", "359"],  # and 18 and still looked after, not V2 in a children's home (359)
     }
     assert set(found["outcome"]) == {"used"}
@@ -127,16 +129,17 @@ def test_rules_for_reviews_missing_oc2_and_oc3():
     t["oc3"] = frame("oc3", [dict(CHILD="C", IN_TOUCH="YES", ACTIV="F2", ACCOM="S1")], year=2020)
     found = validate(t)
     # the reviews and missing checks are the registry's now: 440 (PN0 at 4 or over), 567 (ends before it
-    # starts), 581 (missing on a day not looked after), review_outside_care
-    outcome = {"581", "oc2_not_in_cohort", "440", "review_outside_care", "oc3_not_care_leaver", "567"}
+    # starts), 581 (missing on a day not looked after), review_outside_care; so are the OC2 and OC3 ones: 190 (A
+    # is not in the OC2 cohort), 1001 (C was never looked after on or after her 16th birthday, 01/01/2020)
+    outcome = {"581", "190", "440", "review_outside_care", "1001", "567"}
     found = found[found["rule"].isin(outcome)]
     assert sorted(zip(found["CHILD"], found["rule"])) == [
+        ("A", "190"),
         ("A", "440"),
         ("A", "567"),
         ("A", "581"),
-        ("A", "oc2_not_in_cohort"),
         ("A", "review_outside_care"),
         ("A", "review_outside_care"),
-        ("C", "oc3_not_care_leaver"),
+        ("C", "1001"),
     ]
     assert set(found["severity"]) <= {"warning", "error"} and set(found["outcome"]) == {"used"}

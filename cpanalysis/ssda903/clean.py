@@ -59,6 +59,7 @@ CODE_RULES = {
     "REC": "149",
     "PLACE_PROVIDER": "178",
     "REASON_PLACE_CHANGE": "1009",
+    "REASON_PLACED_CEASED": "120",
 }
 # The DfE rule for an unreadable date, per table and column; other dates are reported as date_unreadable.
 DATE_RULES = {
@@ -68,6 +69,10 @@ DATE_RULES = {
     ("reviews", "REVIEW"): "166",
     ("missing", "MIS_START"): "1004",
     ("missing", "MIS_END"): "1005",
+    ("ad1", "DATE_INT"): "112",
+    ("ad1", "DATE_MATCH"): "113",
+    ("placed_adoption", "DATE_PLACED"): "115",
+    ("placed_adoption", "DATE_PLACED_CEASED"): "116",
 }
 
 

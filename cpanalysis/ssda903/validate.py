@@ -12,9 +12,8 @@ row ('used'): the analyst is told, the figures do not silently change.
 
 To add a rule: see cpanalysis/ssda903/rules/core.py.
 
-Outside the registry (for now), `outcome_rules` guards the OC2 and OC3 measures on the merged history:
-oc2_not_in_cohort, oc3_not_care_leaver. (The reviews and missing checks are the registry's: 440, 441,
-review_outside_care, 581.)
+The OC2 and OC3 measures are guarded by the registry's rules too: an OC2 row of a child outside the OC2 cohort
+(190, 185, 198), care leaver information for a young person who is not a care leaver (1001, 1002).
 """
 
 from __future__ import annotations
@@ -25,8 +24,6 @@ import pandas as pd
 
 from cpanalysis.ssda903 import findings
 from cpanalysis.ssda903.rules import RULES, Return, empty_table, flag
-from cpanalysis.ssda903.rules.core import has
-from cpanalysis.ssda903.schema import year_end
 
 __all__ = ["DOC", "RULES", "Return", "empty_table", "run_rules", "validate", "validate_returns", "rules_table"]
 
@@ -66,57 +63,8 @@ def run_rules(r: Return, scope: str) -> pd.DataFrame:
 
 
 def validate(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Findings of every rule on the merged history (all years' tables, one version of each record), and the
-    rules guarding the OC2 and OC3 measures (`outcome_rules`)."""
-    return findings.concat([run_rules(Return(tables), "history"), outcome_rules(tables)])
-
-
-def outcome_rules(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Rules guarding the OC2 and OC3 measures (module docstring); tables the data lack are
-    skipped."""
-    from cpanalysis.health import oc2_cohort  # the one definition of the cohort (health imports periods only)
-    from cpanalysis.periods import episodes_with_periods
-
-    eps, header = tables["episodes"], tables["header"]
-    if eps.empty:
-        return findings.empty()
-    out = []
-    oc2 = tables.get("oc2")
-    if oc2 is not None and not oc2.empty:
-        with_periods = episodes_with_periods(eps)  # once, not once per year (oc2_cohort accepts it)
-        for year, rows in oc2.groupby("YEAR"):
-            bad = ~has(rows["CHILD"], oc2_cohort(with_periods, int(year))["CHILD"])
-            out.append(
-                findings.make(
-                    rows[bad],
-                    table="oc2",
-                    column="CHILD",
-                    rule="oc2_not_in_cohort",
-                    severity="warning",
-                    outcome="used",
-                    message=f"not looked after continuously for 12 months at {year_end(int(year)):%d/%m/%Y}: "
-                    "left out of the health and offending measures",
-                )
-            )
-    oc3 = tables.get("oc3")
-    if oc3 is not None and not oc3.empty:
-        dob = header.drop_duplicates("CHILD", keep="last").set_index("CHILD")["DOB"]
-        last = eps.assign(END=eps["DEC"].fillna(pd.Timestamp.max.normalize())).groupby("CHILD")["END"].max()
-        seen = oc3[has(oc3["CHILD"], last.index)]
-        sixteen = seen["DOB"].fillna(seen["CHILD"].map(dob)) + pd.DateOffset(years=16)
-        bad = seen["CHILD"].map(last) < sixteen
-        out.append(
-            findings.make(
-                seen[bad],
-                table="oc3",
-                column="CHILD",
-                rule="oc3_not_care_leaver",
-                severity="warning",
-                outcome="used",
-                message="every episode in the data ended before the 16th birthday: not a care leaver",
-            )
-        )
-    return findings.concat(out)
+    """Findings of every rule on the merged history (all years' tables, one version of each record)."""
+    return run_rules(Return(tables), "history")
 
 
 def validate_returns(returns: dict[int, dict[str, pd.DataFrame]], history: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -9,6 +9,8 @@ from cpanalysis.ssda903.rules import (  # noqa: F401  registers
     leavers,
     legal_status,
     missing,
+    oc2,
+    placed_adoption,
     placements,
     prev_perm,
     reviews,

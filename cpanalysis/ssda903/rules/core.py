@@ -246,3 +246,56 @@ def header_rules(table: str, name: str, int_child: str, int_dob: str) -> None:
 
     rule(int_child, table, "CHILD", f"Internal Check: Child in {name} does not exist in Header.")(no_header)
     rule(int_dob, table, "DOB", f"Internal Check: DOB in {name} is different to DOB in Header.")(other_dob)
+
+
+# ---- adoption, OC2 and OC3 helpers (adoption, placed_adoption, oc2, leavers) -----------------------------
+
+AD1_FIELDS = ("DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR")
+OC3_FIELDS = ("IN_TOUCH", "ACTIV", "ACCOM")
+OC2_ITEMS = (  # the data items of children looked after continuously for 12 months (1 yes, 0 no)
+    "CONVICTED",
+    "HEALTH_CHECK",
+    "IMMUNISATIONS",
+    "TEETH_CHECK",
+    "HEALTH_ASSESSMENT",
+    "SUBSTANCE_MISUSE",
+    "INTERVENTION_RECEIVED",
+    "INTERVENTION_OFFERED",
+)
+OC2_CORE = ("IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE")  # every OC2 child's
+
+
+def filled(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
+    """Whether any of `columns` is given on each row."""
+    return frame[list(columns)].notna().any(axis=1)
+
+
+def pair_rule(
+    code: str, table: str, when: tuple[str, tuple[str, ...]], then: tuple[str, tuple[str, ...]], message: str
+):
+    """Register rule `code`: where column when[0] is one of when[1], column then[0] must be one of then[1] (a blank
+    there breaks the rule too)."""
+
+    def check(r: Return):
+        t = r[table]
+        bad = t[when[0]].isin(when[1]) & ~t[then[0]].isin(then[1])
+        return bad, f"{when[0]} " + t[when[0]].fillna("blank") + f", {then[0]} " + t[then[0]].fillna("blank")
+
+    rule(code, table, then[0], message)(check)
+
+
+def previous(r: Return, table: str) -> pd.DataFrame | None:
+    """The previous year's `table` when this is one year's return and that table is at hand, else None."""
+    prev = (r.prev or {}).get(table) if r.year is not None else None
+    return None if prev is None or prev.empty else prev
+
+
+def row_dob(r: Return, table: str) -> pd.Series:
+    """Each row's DOB: the table's own, else Header's."""
+    t = r[table]
+    return t["DOB"].fillna(r.dob(t))
+
+
+def on_or_after_birthday(r: Return, table: str, years: int, date: pd.Series) -> pd.Series:
+    """Whether `date` is on or after each row's child's `years`th birthday."""
+    return row_dob(r, table) + pd.DateOffset(years=years) <= date
