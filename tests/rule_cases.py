@@ -56,7 +56,10 @@ def base() -> dict[str, list[dict]]:
             dict(CHILD="A", MISSING="A", MIS_START="05/08/2019", MIS_END="06/08/2019"),
         ],
         "oc3": [dict(CHILD="L", DOB="01/06/2001", IN_TOUCH="YES", ACTIV="F1", ACCOM="B1")],
-        "prev_episodes": [ep("L", "01/01/2019", "S", "C2", "U4", "01/03/2019", "E8")],
+        "prev_episodes": [
+            ep("L", "01/01/2019", "S", "C2", "U4", "01/03/2019", "E8"),
+            ep("O2", "01/01/2018", "S", "C2", "U4"),  # O2's episode, open, in last year's return too
+        ],
         "uasc": [dict(CHILD="A", SEX="1", DOB="01/01/2010", DUC="01/01/2020")],
         "prev_perm": [dict(CHILD="A", DOB="01/01/2010", PREV_PERM="P1", LA_PERM="800", DATE_PERM="01/01/2015")],
         "prev_header": [dict(CHILD="A", SEX="1", DOB="01/01/2010", ETHNIC="WBRI")],

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 
 import pandas as pd
 import pytest
@@ -13,8 +14,15 @@ from rule_cases import base, build
 from cpanalysis.ssda903.validate import DOC, RULES, Return, rules_markdown, run_rules
 
 
-def findings_of(r: Return, scope: str) -> pd.DataFrame:
-    return run_rules(r, scope)
+def findings_of(r: Return, scope: str, codes: set[str] | None = None) -> pd.DataFrame:
+    """The rules' findings with every rule in force in every year (the cases are of 2019/20; IN_FORCE has its
+    own test)."""
+    saved = dict(RULES)
+    try:
+        RULES.update({c: dataclasses.replace(rl, years=(None, None)) for c, rl in saved.items()})
+        return run_rules(r, scope, codes)
+    finally:
+        RULES.update(saved)
 
 
 def test_every_rule_has_a_break_once_case():
@@ -34,12 +42,27 @@ def test_each_rule_breaks_once(code):
     rows = copy.deepcopy(base())
     change(rows)
     scope = "history" if RULES[code].scope == "history" else "return"
-    found = findings_of(build(rows), scope)
+    found = findings_of(build(rows), scope, {code})  # the clean return passes every rule (above)
     mine = found[found["rule"] == code]
     assert len(mine) == 1, found[["rule", "CHILD", "message"]].to_string()
     assert mine["CHILD"].iloc[0] == child
     assert mine["table"].iloc[0] == RULES[code].table
     assert mine["severity"].iloc[0] == RULES[code].severity
+
+
+def test_a_rule_applies_only_in_the_years_it_is_in_force():
+    # 233 is in force from 2025/26 (IN_FORCE); its break-once case is a 2019/20 return
+    change, child = BREAKS["233"]
+    rows = copy.deepcopy(base())
+    change(rows)
+    assert RULES["233"].years == (2026, None)
+    assert run_rules(build(rows), "return", {"233"}).empty  # the 2020 return: not in force
+    assert len(findings_of(build(rows), "return", {"233"})) == 1  # the same rows, were it in force
+    history = build(rows)
+    history.year = None  # the merged history: each row by its own YEAR (2020 here)
+    assert run_rules(history, "history", {"233"}).empty
+    assert list(RULES["217t"].in_force(pd.Series([2023, 2024, 2025]))) == [False, True, False]
+    assert list(RULES["555"].in_force(pd.Series([2012, 2024, 2025]))) == [True, True, False]
 
 
 def test_docs_table_of_rules_is_current():

@@ -31,20 +31,21 @@ __all__ = ["DOC", "RULES", "Return", "empty_table", "run_rules", "validate", "va
 # ---- running ---------------------------------------------------------------------------------------
 
 
-def run_rules(r: Return, scope: str) -> pd.DataFrame:
-    """Findings of every registered rule that applies to `scope` ('return' or 'history')."""
+def run_rules(r: Return, scope: str, codes: set[str] | None = None) -> pd.DataFrame:
+    """Findings of every registered rule (or those of `codes`) that applies to `scope` ('return' or 'history'),
+    on the rows of the years each rule is in force (rules.core.IN_FORCE)."""
     out = []
     for rl in RULES.values():
-        if rl.scope not in ("both", scope):
+        if rl.scope not in ("both", scope) or (codes is not None and rl.code not in codes):
             continue
         frame = r[rl.table]
-        if frame.empty:
+        if frame.empty or (r.year is not None and not rl.in_force(pd.Series([r.year])).iloc[0]):
             continue
         result = rl.check(r)
         mask, detail = result if isinstance(result, tuple) else (result, None)
         mask = flag(
             pd.Series(mask, index=frame.index) if not isinstance(mask, pd.Series) else mask.reindex(frame.index)
-        )
+        ) & rl.in_force(frame["YEAR"])
         if not mask.any():
             continue
         message = rl.message if detail is None else rl.message.rstrip(".") + ": " + detail.astype(str)
@@ -81,14 +82,24 @@ def validate_returns(returns: dict[int, dict[str, pd.DataFrame]], history: dict[
 
 
 def rules_table() -> pd.DataFrame:
-    """The registry as a table: code, whether it is the DfE's, table, column, severity, scope, message."""
+    """The registry as a table: code, whether it is the DfE's, table, column, severity, scope, the collection
+    years it is in force ('' for every year), message."""
     return pd.DataFrame(
         [
-            (r.code, "DfE" if r.dfe else "cpanalysis", r.table, r.column, r.severity, r.scope, r.message)
+            (r.code, "DfE" if r.dfe else "cpanalysis", r.table, r.column, r.severity, r.scope, _years(r), r.message)
             for r in RULES.values()
         ],
-        columns=["code", "source", "table", "column", "severity", "applied to", "message"],
+        columns=["code", "source", "table", "column", "severity", "applied to", "years", "message"],
     )
+
+
+def _years(r) -> str:
+    first, last = r.years
+    if first is None and last is None:
+        return ""
+    if first == last:
+        return f"{first} only"
+    return f"{first} on" if last is None else (f"up to {last}" if first is None else f"{first}-{last}")
 
 
 _SCOPES = {"both": "each return and the history", "return": "each return", "history": "merged history"}
@@ -112,14 +123,16 @@ def rules_markdown() -> str:
         "cpanalysis's own. Every finding keeps its row (outcome *used*) and names the file, row, child and rule "
         "in the data-quality table. Code lists (under the DfE's rule for each list, e.g. 103 for ETHNIC; "
         "invalid_code where the DfE has none) and unreadable dates are checked while loading, "
-        "see `clean.py`.",
+        "see `clean.py`. A rule with *years* applies only to rows of those collection years (2024 = 2023/24), "
+        "as in the DfE's rules for each year (`IN_FORCE` in `rules/core.py`).",
         "",
-        "| code | source | table | column | severity | applied to | rule |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| code | source | table | column | severity | applied to | years | rule |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for row in order.itertuples(index=False):
         msg = str(row.message).replace("|", "\\|")
-        lines.append(f"| {row.code} | {row.source} | {row.table} | {row.column} | {row.severity} | {row[5]} | {msg} |")
+        cells = [row.code, row.source, row.table, row.column, row.severity, row[5], row.years, msg]
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
 

@@ -109,6 +109,32 @@ class Rule:
     check: Check
     dfe: bool = True
     scope: str = "both"  # 'both', 'return' (each year's return only) or 'history' (merged only)
+    years: tuple[int | None, int | None] = (None, None)  # collection years in force, first and last (IN_FORCE)
+
+    def in_force(self, year: pd.Series) -> pd.Series:
+        """Whether the rule applies to rows of these collection years."""
+        first, last = self.years
+        return year.ge(first if first is not None else 0) & year.le(last if last is not None else 9999)
+
+
+# The collection years (that of the 31 March ending it) in which a DfE rule is in force, where it is not every
+# year: as in the DfE's rule list for each year (csc-validator-be-903's rule sets for 2022/23 to 2026/27, whose
+# 2022/23 set holds the rules of every earlier year). A rule applies only to rows of the years it is in force.
+IN_FORCE: dict[str, tuple[int | None, int | None]] = {
+    "217t": (2024, 2024),
+    "347": (2024, None),
+    "1016": (2024, None),
+    "232": (2025, None),
+    "233": (2026, None),
+    "234": (2026, None),
+    "348": (2026, None),
+    "444": (2026, None),
+    "454": (2026, None),
+    "445": (None, 2024),
+    "451": (None, 2024),
+    "555": (None, 2024),
+    "556": (None, 2024),
+}
 
 
 RULES: dict[str, Rule] = {}
@@ -121,7 +147,7 @@ def rule(code: str, table: str, column: str, message: str, *, severity: str = "e
         if code in RULES:
             raise ValueError(f"rule {code} registered twice")
         assert table in TABLES and severity in findings.SEVERITIES
-        RULES[code] = Rule(code, table, column, severity, message, check, dfe, scope)
+        RULES[code] = Rule(code, table, column, severity, message, check, dfe, scope, IN_FORCE.get(code, (None, None)))
         return check
 
     return register

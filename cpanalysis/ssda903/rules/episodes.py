@@ -274,7 +274,7 @@ def _align(wp: pd.DataFrame, mask: pd.Series, eps: pd.DataFrame) -> pd.Series:
     """A mask over `wp` (episodes_with_periods' own order) as a mask over `eps`, by file and row."""
     keys = ["SOURCE_FILE", "SOURCE_ROW"]
     hit = wp.loc[mask.to_numpy(), keys].assign(_hit=True)
-    return eps[keys].merge(hit, on=keys, how="left")["_hit"].fillna(False).astype(bool).set_axis(eps.index)
+    return eps[keys].merge(hit, on=keys, how="left")["_hit"].eq(True).set_axis(eps.index)  # NaN (no hit) is False
 
 
 @rule("302", "episodes", "DECOM", "First episode starts before child was born.")
