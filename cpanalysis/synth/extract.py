@@ -273,17 +273,18 @@ def _missing(eps: pd.DataFrame, dob: pd.Series, start: pd.Timestamp, end: pd.Tim
     return out[~(out["MIS_START"] <= latest_end)].reset_index(drop=True)
 
 
-# England's published rates the OC2 outcomes aim at (data/reference/synthetic_calibration.csv)
-OC2_RATES = {"HEALTH_CHECK": 0.90, "IMMUNISATIONS": 0.87, "TEETH_CHECK": 0.85, "HEALTH_ASSESSMENT": 0.88}
+# England's published rates the OC2 outcomes aim at (data/reference/synthetic_calibration.csv): HEALTH_ASSESSMENT
+# the annual health assessment (every child), HEALTH_CHECK the development check (under-5s only)
+OC2_RATES = {"HEALTH_ASSESSMENT": 0.90, "IMMUNISATIONS": 0.87, "TEETH_CHECK": 0.85, "HEALTH_CHECK": 0.88}
 SDQ_MEAN, SDQ_SD = 14.2, 6.5
 CONVICTED = 0.03
 
 
 def _oc2(h: dict[str, pd.DataFrame], eps: pd.DataFrame, dob: pd.Series, year: int) -> pd.DataFrame:
-    """The OC2 cohort of the year (cpanalysis.health.oc2_cohort on the histories) with its outcomes: health checks,
-    immunisations, dental checks at about England's rates (development assessments for the under-5s), an SDQ score
-    for most of those aged 4-16 (about normal, mean 14.2, sd 6.5, 0-40; a reason code SDQ1-SDQ5 for the rest), and
-    convictions for about 3 in 100 of those aged 10+."""
+    """The OC2 cohort of the year (cpanalysis.health.oc2_cohort on the histories) with its outcomes: annual health
+    assessments, immunisations, dental checks at about England's rates (development checks for the under-5s), an
+    SDQ score for most of those aged 4-16 (about normal, mean 14.2, sd 6.5, 0-40; a reason code SDQ1-SDQ5 for the
+    rest), and convictions for about 3 in 100 of those aged 10+."""
     if "with_periods" not in h:
         h["with_periods"] = episodes_with_periods(h["episodes"])
     cohort = oc2_cohort(h["with_periods"], year)
@@ -292,8 +293,8 @@ def _oc2(h: dict[str, pd.DataFrame], eps: pd.DataFrame, dob: pd.Series, year: in
     age = age_in_years(ids.map(dob), pd.Timestamp(year_end(year)))
     yr = pd.Series(year, index=ids.index)
 
-    def yes(column: str, share: float, applies: pd.Series | None = None) -> np.ndarray:
-        v = np.where(_u(column, ids, yr) < share, "1", "0")
+    def yes(stream: str, share: float, applies: pd.Series | None = None) -> np.ndarray:
+        v = np.where(_u(stream, ids, yr) < share, "1", "0")
         return v if applies is None else np.where(applies, v, "")
 
     sdq_age = (age >= 4) & (age <= 16)
@@ -308,10 +309,12 @@ def _oc2(h: dict[str, pd.DataFrame], eps: pd.DataFrame, dob: pd.Series, year: in
             "SDQ_SCORE": np.where(scored, score, ""),
             "SDQ_REASON": np.where(sdq_age & ~scored, reason, ""),
             "CONVICTED": yes("CONVICTED", CONVICTED, age >= 10),
-            "HEALTH_CHECK": yes("HEALTH_CHECK", OC2_RATES["HEALTH_CHECK"]),
+            # the two health columns' streams keep the names they had when the generator had the columns swapped
+            # (HEALTH_CHECK was written for every child): the same draws, so the synthetic figures stay as they were
+            "HEALTH_CHECK": yes("HEALTH_ASSESSMENT", OC2_RATES["HEALTH_CHECK"], age < 5),
             "IMMUNISATIONS": yes("IMMUNISATIONS", OC2_RATES["IMMUNISATIONS"]),
             "TEETH_CHECK": yes("TEETH_CHECK", OC2_RATES["TEETH_CHECK"]),
-            "HEALTH_ASSESSMENT": yes("HEALTH_ASSESSMENT", OC2_RATES["HEALTH_ASSESSMENT"], age < 5),
+            "HEALTH_ASSESSMENT": yes("HEALTH_CHECK", OC2_RATES["HEALTH_ASSESSMENT"]),
             "SUBSTANCE_MISUSE": yes("SUBSTANCE_MISUSE", 0.03, age >= 10),
             "INTERVENTION_RECEIVED": "",
             "INTERVENTION_OFFERED": "",
