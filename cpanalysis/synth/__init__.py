@@ -25,7 +25,7 @@ from cpanalysis.synth.extract import cut_year
 from cpanalysis.synth.messy import messify
 from cpanalysis.synth.simulate import Settings, histories
 
-GENERATOR_VERSION = "9"  # 9: OC2 HEALTH_CHECK (under-5 development check) and HEALTH_ASSESSMENT the right way round
+GENERATOR_VERSION = "10"  # 10: OC2 items for every child, valid SDQ reasons; PlacedAdoption, OC3 as the DfE expects
 DEFAULT_SEED = 903
 MARKER = "SYNTHETIC"
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2030
