@@ -8,8 +8,9 @@ during the year is not in it (the period of care was broken). The cohort is work
 of its children give the outcomes (a cohort child with no OC2 row counts as not having had the check; an OC2 row
 for a child outside the cohort is left out and reported by validation).
 
-OC2 codes: HEALTH_CHECK, IMMUNISATIONS, TEETH_CHECK, HEALTH_ASSESSMENT (development assessment, under-5s),
-CONVICTED: 1 yes, 0 no. SDQ_SCORE 0-40 (ages 4-16), blank with SDQ_REASON when not done.
+OC2 codes: HEALTH_ASSESSMENT (the annual health assessment, every child), IMMUNISATIONS, TEETH_CHECK, HEALTH_CHECK
+(health surveillance / development check, under-5s only: DfE rules 545/546), CONVICTED: 1 yes, 0 no. SDQ_SCORE
+0-40 (ages 4-16), blank with SDQ_REASON when not done.
 """
 
 from __future__ import annotations
@@ -43,8 +44,9 @@ def oc2_cohort(episodes: pd.DataFrame, year: int, header: pd.DataFrame | None = 
 
 def outcomes(oc2: pd.DataFrame, episodes: pd.DataFrame, header: pd.DataFrame, year: int) -> dict[str, float]:
     """The cohort's outcomes for collection `year`, counts beside percentages (of the cohort, or of its age group):
-    oc2_cohort; health_check_n/_pct, immunisations_n/_pct, teeth_check_n/_pct (all ages); under5 and
-    health_assessment_under5_n/_pct (development assessments, aged under 5 at 31 March); sdq_scored (aged 4-16 with
+    oc2_cohort; health_check_n/_pct (annual health assessment, HEALTH_ASSESSMENT), immunisations_n/_pct,
+    teeth_check_n/_pct (all ages); under5 and health_assessment_under5_n/_pct (development checks, HEALTH_CHECK,
+    aged under 5 at 31 March); sdq_scored (aged 4-16 with
     a score), sdq_20plus_n/_pct, sdq_average (one decimal); aged_10plus, convicted_n/_pct (convicted or given a youth
     caution in the year). No OC2 rows for the year: the cohort only and the rest blank."""
     cohort = oc2_cohort(episodes, year, header)
@@ -65,10 +67,10 @@ def outcomes(oc2: pd.DataFrame, episodes: pd.DataFrame, header: pd.DataFrame, ye
         out[f"{prefix}_pct"] = _pct(yes, d)
 
     every = pd.Series(True, index=cohort.index)
-    share("health_check", "HEALTH_CHECK", every)
+    share("health_check", "HEALTH_ASSESSMENT", every)  # the annual health assessment (key kept)
     share("immunisations", "IMMUNISATIONS", every)
     share("teeth_check", "TEETH_CHECK", every)
-    share("health_assessment_under5", "HEALTH_ASSESSMENT", cohort["age"] < 5, "under5")
+    share("health_assessment_under5", "HEALTH_CHECK", cohort["age"] < 5, "under5")  # development checks
     sdq = pd.to_numeric(got["SDQ_SCORE"], errors="coerce").reset_index(drop=True)
     scored = sdq[(cohort["age"] >= 4) & (cohort["age"] <= 16) & sdq.between(0, 40)]
     out["sdq_scored"] = len(scored)

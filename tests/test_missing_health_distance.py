@@ -82,18 +82,18 @@ def test_oc2_outcomes_over_the_cohort():
     oc2 = frame(
         "oc2",
         [
-            {"CHILD": "P", "HEALTH_CHECK": "1", "IMMUNISATIONS": "1", "TEETH_CHECK": "0", "HEALTH_ASSESSMENT": "1"},
-            {"CHILD": "Q", "HEALTH_CHECK": "1", "IMMUNISATIONS": "0", "TEETH_CHECK": "1", "SDQ_SCORE": "22"},
-            {"CHILD": "T", "HEALTH_CHECK": "0", "IMMUNISATIONS": "1", "SDQ_SCORE": "13", "CONVICTED": "1"},
-            {"CHILD": "R", "HEALTH_CHECK": "1", "CONVICTED": "1"},  # not in the cohort: left out
+            {"CHILD": "P", "HEALTH_ASSESSMENT": "1", "IMMUNISATIONS": "1", "TEETH_CHECK": "0", "HEALTH_CHECK": "1"},
+            {"CHILD": "Q", "HEALTH_ASSESSMENT": "1", "IMMUNISATIONS": "0", "TEETH_CHECK": "1", "SDQ_SCORE": "22"},
+            {"CHILD": "T", "HEALTH_ASSESSMENT": "0", "IMMUNISATIONS": "1", "SDQ_SCORE": "13", "CONVICTED": "1"},
+            {"CHILD": "R", "HEALTH_ASSESSMENT": "1", "CONVICTED": "1"},  # not in the cohort: left out
         ],
     )
     o = health.outcomes(oc2, episodes_frame(COHORT_EPISODES), header_frame(HEADER), 2020)
-    # cohort P, Q, T: health checks P, Q = 2/3; immunisations P, T = 2/3; teeth Q = 1/3
+    # cohort P, Q, T: annual health assessments (HEALTH_ASSESSMENT) P, Q = 2/3; immunisations P, T = 2/3; teeth Q = 1/3
     assert o["oc2_cohort"] == 3
     assert (o["health_check_n"], o["health_check_pct"]) == (2, 66.7)
     assert (o["immunisations_n"], o["teeth_check_n"], o["teeth_check_pct"]) == (2, 1, 33.3)
-    # under 5: P (3), Q (4); development assessment P -> 1 of 2
+    # under 5: P (3), Q (4); development check (HEALTH_CHECK) P -> 1 of 2
     assert (o["under5"], o["health_assessment_under5_n"], o["health_assessment_under5_pct"]) == (2, 1, 50.0)
     # SDQ aged 4-16 with a score: Q 22, T 13 -> 1 of 2 at 20+, average 17.5
     assert (o["sdq_scored"], o["sdq_20plus_n"], o["sdq_20plus_pct"], o["sdq_average"]) == (2, 1, 50.0, 17.5)

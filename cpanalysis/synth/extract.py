@@ -6,7 +6,8 @@ Collection year Y covers 1 April Y-1 to 31 March Y. Its files hold:
 - Header: every child with an episode in the year's Episodes; UASC: those of them who are (or were) UASC.
 - AD1: children adopted (REC E11/E12) in the year, with the decision (DATE_INT) and match dates.
 - PlacedAdoption: children in the year's Episodes with a decision that they should be placed for adoption
-  made by 31 March (DATE_PLACED), with DATE_PLACED_CEASED and REASON_PLACED_CEASED if the plan ceased by then.
+  made by 31 March (DATE_PLACED), with DATE_PLACED_CEASED and REASON_PLACED_CEASED if the plan ceased by then;
+  a decision that ceased is in the return of the year it ceased and not in later ones (DfE rules 118, 561, 584).
 - Reviews: the statutory chain (cpanalysis.reviews: 20 working days after a period of care starts, 3 months
   after the first, then every 6 months after the last held), mostly held a few days early, about 1 in 20 late;
   participation codes by age at the review (PN0 under 4).
@@ -15,7 +16,8 @@ Collection year Y covers 1 April Y-1 to 31 March Y. Its files hold:
 - PrevPerm: children starting a period of care, most with no previous permanence order (Z1).
 - OC2: the cohort looked after continuously for 12 months at 31 March (cpanalysis.health.oc2_cohort), with
   health, SDQ and offending outcomes near England's published rates (data/reference/synthetic_calibration.csv).
-- OC3: care leavers (left at 16 or older, not home or adopted) whose 17th to 21st birthday falls in the year.
+- OC3: relevant and former relevant care leavers (left at 16 or older, not home or adopted) whose 17th to 21st
+  birthday falls in the year, until a year in which they are reported to have died.
 - Episodes carry PL_DISTANCE (miles from home to placement): a few miles for placements in the LA's own area,
   further for those outside it.
 All of these draw their chances from hashes of the rows (_key), not from the simulation's random stream, so the
@@ -31,6 +33,7 @@ from cpanalysis.health import oc2_cohort
 from cpanalysis.periods import episodes_with_periods, period_bounds
 from cpanalysis.population import age_in_years
 from cpanalysis.reviews import FIRST_WORKING_DAYS, add_working_days
+from cpanalysis.ssda903.rules.leavers import RELEVANT_DAYS, SHORT_BREAKS
 from cpanalysis.ssda903.schema import year_end, year_start
 
 DAY = pd.Timedelta(days=1)
@@ -115,6 +118,7 @@ def cut_year(h: dict[str, pd.DataFrame], year: int) -> dict[str, pd.DataFrame]:
         }
     )
     here = plans[plans["CHILD"].isin(eps["CHILD"]) & (plans["DATE_PLACED"] <= end)]
+    here = here[~(here["DATE_PLACED_CEASED"] < start)]  # a decision that ceased is reported in that year only
     ceased = here["DATE_PLACED_CEASED"].where(here["DATE_PLACED_CEASED"] <= end)
     placed = pd.DataFrame(
         {
@@ -273,17 +277,19 @@ def _missing(eps: pd.DataFrame, dob: pd.Series, start: pd.Timestamp, end: pd.Tim
     return out[~(out["MIS_START"] <= latest_end)].reset_index(drop=True)
 
 
-# England's published rates the OC2 outcomes aim at (data/reference/synthetic_calibration.csv)
-OC2_RATES = {"HEALTH_CHECK": 0.90, "IMMUNISATIONS": 0.87, "TEETH_CHECK": 0.85, "HEALTH_ASSESSMENT": 0.88}
+# England's published rates the OC2 outcomes aim at (data/reference/synthetic_calibration.csv): HEALTH_ASSESSMENT
+# the annual health assessment (every child), HEALTH_CHECK the development check (under-5s only)
+OC2_RATES = {"HEALTH_ASSESSMENT": 0.90, "IMMUNISATIONS": 0.87, "TEETH_CHECK": 0.85, "HEALTH_CHECK": 0.88}
 SDQ_MEAN, SDQ_SD = 14.2, 6.5
 CONVICTED = 0.03
+SUBSTANCE_MISUSE, INTERVENTION_RECEIVED, INTERVENTION_OFFERED = 0.03, 0.6, 0.5
 
 
 def _oc2(h: dict[str, pd.DataFrame], eps: pd.DataFrame, dob: pd.Series, year: int) -> pd.DataFrame:
-    """The OC2 cohort of the year (cpanalysis.health.oc2_cohort on the histories) with its outcomes: health checks,
-    immunisations, dental checks at about England's rates (development assessments for the under-5s), an SDQ score
-    for most of those aged 4-16 (about normal, mean 14.2, sd 6.5, 0-40; a reason code SDQ1-SDQ5 for the rest), and
-    convictions for about 3 in 100 of those aged 10+."""
+    """The OC2 cohort of the year (cpanalysis.health.oc2_cohort on the histories) with its outcomes: annual health
+    assessments, immunisations, dental checks at about England's rates (development checks for the under-5s), an
+    SDQ score for most of those due one (_sdq), convictions for about 3 in 100 of those aged 10+, and substance
+    misuse (every child; about 3 in 100 of those aged 10+, most of them given an intervention or offered one)."""
     if "with_periods" not in h:
         h["with_periods"] = episodes_with_periods(h["episodes"])
     cohort = oc2_cohort(h["with_periods"], year)
@@ -292,39 +298,73 @@ def _oc2(h: dict[str, pd.DataFrame], eps: pd.DataFrame, dob: pd.Series, year: in
     age = age_in_years(ids.map(dob), pd.Timestamp(year_end(year)))
     yr = pd.Series(year, index=ids.index)
 
-    def yes(column: str, share: float, applies: pd.Series | None = None) -> np.ndarray:
-        v = np.where(_u(column, ids, yr) < share, "1", "0")
-        return v if applies is None else np.where(applies, v, "")
+    def yes(stream: str, share: float, applies: pd.Series | None = None, otherwise: str = "") -> np.ndarray:
+        v = np.where(_u(stream, ids, yr) < share, "1", "0")
+        return v if applies is None else np.where(applies, v, otherwise)
 
-    sdq_age = (age >= 4) & (age <= 16)
-    z = np.sqrt(-2 * np.log(1 - _u("sdq1", ids, yr))) * np.cos(2 * np.pi * _u("sdq2", ids, yr))
-    score = np.clip(np.round(SDQ_MEAN + SDQ_SD * z), 0, 40).astype(int).astype(str)
-    scored = sdq_age & (_u("scored", ids, yr) < 0.8)
-    reason = "SDQ" + (1 + np.floor(5 * _u("reason", ids, yr))).astype(int).astype(str)
+    misuse = yes("SUBSTANCE_MISUSE", SUBSTANCE_MISUSE, age >= 10, otherwise="0")
+    received = yes("INTERVENTION_RECEIVED", INTERVENTION_RECEIVED, misuse == "1")
+    # The streams of the two health columns keep the names they had when the generator had the columns swapped
+    # (HEALTH_CHECK was written for every child): the same draws, so the synthetic figures stay as they were.
     return pd.DataFrame(
         {
             "CHILD": ids,
             "DOB": ids.map(dob),
-            "SDQ_SCORE": np.where(scored, score, ""),
-            "SDQ_REASON": np.where(sdq_age & ~scored, reason, ""),
+            **_sdq(ids, ids.map(dob), yr, year),
             "CONVICTED": yes("CONVICTED", CONVICTED, age >= 10),
-            "HEALTH_CHECK": yes("HEALTH_CHECK", OC2_RATES["HEALTH_CHECK"]),
+            "HEALTH_CHECK": yes("HEALTH_ASSESSMENT", OC2_RATES["HEALTH_CHECK"], age < 5),
             "IMMUNISATIONS": yes("IMMUNISATIONS", OC2_RATES["IMMUNISATIONS"]),
             "TEETH_CHECK": yes("TEETH_CHECK", OC2_RATES["TEETH_CHECK"]),
-            "HEALTH_ASSESSMENT": yes("HEALTH_ASSESSMENT", OC2_RATES["HEALTH_ASSESSMENT"], age < 5),
-            "SUBSTANCE_MISUSE": yes("SUBSTANCE_MISUSE", 0.03, age >= 10),
-            "INTERVENTION_RECEIVED": "",
-            "INTERVENTION_OFFERED": "",
+            "HEALTH_ASSESSMENT": yes("HEALTH_CHECK", OC2_RATES["HEALTH_ASSESSMENT"]),
+            "SUBSTANCE_MISUSE": misuse,
+            "INTERVENTION_RECEIVED": received,
+            "INTERVENTION_OFFERED": yes("INTERVENTION_OFFERED", INTERVENTION_OFFERED, received == "0"),
         }
     )
 
 
+def _sdq(ids: pd.Series, born: pd.Series, yr: pd.Series, year: int) -> dict[str, np.ndarray]:
+    """SDQ_SCORE and SDQ_REASON: due for those aged 4 or over at the end of the year and under 17 at its start (DfE
+    rules 186, 188, 189, 197B); a score (about normal, mean 14.2, sd 6.5, 0-40) for about 4 in 5 of them, a reason
+    code for the rest: SDQ1 (aged under 4 or over 16 when the form was due) only for those turning 4 or 17 in the
+    year (DfE rule 157), SDQ2-SDQ5 for the others."""
+    at_end = age_in_years(born, pd.Timestamp(year_end(year)))
+    at_start = age_in_years(born, pd.Timestamp(year_start(year)))
+    due = (at_end >= 4) & (at_start < 17)
+    z = np.sqrt(-2 * np.log(1 - _u("sdq1", ids, yr))) * np.cos(2 * np.pi * _u("sdq2", ids, yr))
+    score = np.clip(np.round(SDQ_MEAN + SDQ_SD * z), 0, 40).astype(int).astype(str)
+    scored = due & (_u("scored", ids, yr) < 0.8)
+    u = _u("reason", ids, yr)
+    turning = (at_start < 4) | (at_end >= 17)
+    reason = "SDQ" + np.where(turning, 1 + np.floor(5 * u), 2 + np.floor(4 * u)).astype(int).astype(str)
+    return {"SDQ_SCORE": np.where(scored, score, ""), "SDQ_REASON": np.where(due & ~scored, reason, "")}
+
+
+def _relevant(h: dict[str, pd.DataFrame], dob: pd.Series) -> pd.Index:
+    """Children who are relevant or former relevant care leavers: looked after (short breaks aside) for 13 weeks
+    since their 14th birthday, some of it on or after their 16th (DfE rule 1001; worked out once)."""
+    if "relevant" not in h:
+        e = h["episodes"][~h["episodes"]["LS"].isin(SHORT_BREAKS)]
+        born = e["CHILD"].map(dob)
+        end = e["DEC"].fillna(e["DECOM"].max())
+
+        def days_since(years: int) -> pd.Series:
+            since = e["DECOM"].where(e["DECOM"] > born + pd.DateOffset(years=years), born + pd.DateOffset(years=years))
+            return (end - since).dt.days.clip(lower=0).groupby(e["CHILD"]).sum()
+
+        d14, d16 = days_since(14), days_since(16)
+        h["relevant"] = d14.index[(d14 >= RELEVANT_DAYS) & (d16 > 0)]
+    return h["relevant"]
+
+
 def _oc3(h: dict[str, pd.DataFrame], dob: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
-    """Care leavers (left care at 16 or older, not home or adopted) whose 17th to 21st birthday falls in the year:
-    in touch with most; about half of the 19-21s and more of the 17-18s in education, employment or training; most
-    in suitable accommodation (DfE codes; ACTIV F/P EET, G NEET; ACCOM second character 1 suitable)."""
+    """Care leavers (relevant or former relevant, _relevant; left care at 16 or older, not home or adopted) whose
+    17th to 21st birthday falls in the year, none after a year in which they were reported to have died: in touch
+    with most; about half of the 19-21s and more of the 17-18s in education, employment or training; most in
+    suitable accommodation (DfE codes; ACTIV F/P EET, G NEET; ACCOM second character 1 suitable; no foyer, T,
+    under 18: DfE rule 347)."""
     e = h["episodes"]
-    left = e[e["REC"].isin(["E17", "E5", "E6", "E8", "E13"])]
+    left = e[e["REC"].isin(["E17", "E5", "E6", "E8", "E13"]) & e["CHILD"].isin(_relevant(h, dob))]
     left = left[(left["DEC"] - left["CHILD"].map(dob)).dt.days >= 16 * 365].drop_duplicates("CHILD")
     born = left["CHILD"].map(dob)
     turns = [(left["CHILD"][(_birthday(born, a) >= start) & (_birthday(born, a) <= end)], a) for a in range(17, 22)]
@@ -335,9 +375,10 @@ def _oc3(h: dict[str, pd.DataFrame], dob: pd.Series, start: pd.Timestamp, end: p
     ids, age = ids[keep], age[keep]
     order = ids.drop_duplicates().sort_values().index
     ids, age = ids.loc[~ids.index.duplicated()].loc[order], age.loc[~age.index.duplicated()].loc[order]
+    alive = ~_died_before(ids, age, left_by, int(end.year))
+    ids, age = ids[alive], age[alive]
     yr = pd.Series(int(end.year), index=ids.index)
-    u = _u("touch", ids, yr)
-    in_touch = np.where(u < 0.92, "YES", np.where(u < 0.99, "NO", "DIED"))
+    in_touch = _in_touch(ids, yr)
     eet_share = np.where(age <= 18, 0.66, 0.57)
     v = _u("activ", ids, yr)
     activ = np.where(
@@ -347,7 +388,9 @@ def _oc3(h: dict[str, pd.DataFrame], dob: pd.Series, start: pd.Timestamp, end: p
     )
     w = _u("accom", ids, yr)
     kinds = np.array(["B", "C", "D", "E", "G", "H", "K", "R", "T", "U"])  # no S: S1 is invalid (DfE rule 133)
-    accom = kinds[(len(kinds) * _u("kind", ids, yr)).astype(int)] + np.where(w < 0.93, "1", "2")
+    kind = kinds[(len(kinds) * _u("kind", ids, yr)).astype(int)]
+    kind = np.where((kind == "T") & (age.to_numpy() < 19), "D", kind)  # under 18 on 1 April: semi-independent
+    accom = kind + np.where(w < 0.93, "1", "2")
     known = in_touch == "YES"
     return pd.DataFrame(
         {
@@ -358,3 +401,21 @@ def _oc3(h: dict[str, pd.DataFrame], dob: pd.Series, start: pd.Timestamp, end: p
             "ACCOM": np.where(known, accom, "0"),
         }
     )
+
+
+def _in_touch(ids: pd.Series, yr: pd.Series) -> np.ndarray:
+    """IN_TOUCH of each care leaver in the year `yr`: YES for most, NO for about 7 in 100, DIED for 1 in 100."""
+    u = _u("touch", ids, yr)
+    return np.where(u < 0.92, "YES", np.where(u < 0.99, "NO", "DIED"))
+
+
+def _died_before(ids: pd.Series, age: pd.Series, left_by: pd.Series, year: int) -> np.ndarray:
+    """Whether each care leaver (turning `age` in collection `year`) was reported as having died in an earlier
+    year's OC3 (one from their 17th birthday's year on, once they had left care): no later rows (DfE rule 348)."""
+    died = np.zeros(len(ids), bool)
+    left = left_by.reindex(ids).to_numpy()
+    for k in range(1, 5):
+        then = pd.Series(year - k, index=ids.index)
+        had_row = (age.to_numpy() - k >= 17) & (left <= pd.Timestamp(year_end(year - k)).to_datetime64())
+        died |= had_row & (_in_touch(ids, then) == "DIED")
+    return died
