@@ -35,6 +35,40 @@ finally:
 """
 
 
+_OURS = """
+import json, resource, sys
+from cpanalysis.cli import main
+rc = main(sys.argv[1:])
+print(json.dumps({"peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}), file=sys.stderr)
+sys.exit(rc)
+"""
+
+
+def _measured(cmd: list[str], cwd: str, env: dict | None = None) -> tuple[float, float]:
+    """Run `cmd` (a python -c runner above), returning its wall time (s) and its own peak RSS (MB)."""
+    t0 = time.perf_counter()
+    run = subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, env=env)
+    seconds = time.perf_counter() - t0
+    if run.returncode != 0:
+        sys.exit(f"{cmd[3:5]} failed:\n{run.stderr[-2000:]}")
+    return seconds, json.loads(run.stderr.strip().splitlines()[-1])["peak_kb"] / 1024
+
+
+def ours(data: Path, start: pd.Timestamp, end: pd.Timestamp, months: int, sims: int) -> tuple[pd.Series, float, float]:
+    """`cpanalysis project` on the same data and window, in its own process with no dataset cache (as the peer
+    has none): its projected total per month end, wall time (s) and peak memory (MB)."""
+    import os
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "projection.csv"
+        args = ["project", str(Path(data).resolve()), "--start", f"{start:%Y-%m-%d}", "--end", f"{end:%Y-%m-%d}"]
+        args += ["--months", str(months), "--simulations", str(sims), "--output", str(out)]
+        env = {**os.environ, "CPANALYSIS_CACHE": "off"}
+        seconds, peak = _measured([sys.executable, "-c", _OURS, *args], tmp, env)
+        p = pd.read_csv(out, parse_dates=["date"])
+        return p[p["category"] == "Total"].set_index("date")["central"].rename("ours"), seconds, peak
+
+
 def peer_python() -> Path:
     """The peer venv's python, creating the venv (pip install of PEER and openpyxl for its export) on first use."""
     py = VENV / "bin" / "python"
@@ -69,10 +103,20 @@ def predict(data: Path, start: pd.Timestamp, end: pd.Timestamp, until: pd.Timest
         out = Path(tmp) / "prediction.xlsx"
         args = ["predict", str(Path(data).resolve()), "-s", f"{start:%Y-%m-%d}", "-e", f"{end:%Y-%m-%d}"]
         args += ["--pd", f"{until:%Y-%m-%d}", "--export", str(out)]
-        t0 = time.perf_counter()
-        run = subprocess.run([str(py), "-c", _RUNNER, *args], capture_output=True, text=True, cwd=tmp)
-        seconds = time.perf_counter() - t0
-        if run.returncode != 0 or not out.exists():
-            sys.exit(f"cs-demand-model failed on {data}:\n{run.stderr[-2000:]}")
-        peak_kb = json.loads(run.stderr.strip().splitlines()[-1])["peak_kb"]
-        return peer_total(read_export(out)), seconds, peak_kb / 1024
+        seconds, peak = _measured([str(py), "-c", _RUNNER, *args], tmp)
+        return peer_total(read_export(out)), seconds, peak
+
+
+def side_by_side(data: Path, end: pd.Timestamp, months: int = 36, sims: int = 500, window: int = 24) -> None:
+    """Print ours and the peer's wall time, peak memory and projected total at 12, 24 and 36 months, on the same
+    data and reference window (`window` months to `end`)."""
+    start = end - pd.DateOffset(months=window)
+    mine, s1, m1 = ours(data, start, end, months, sims)
+    theirs, s2, m2 = predict(data, start, end, end + pd.DateOffset(months=months))
+    print(f"   {'cpanalysis project (own process, no cache)':<53} {s1:8.1f} s   peak RSS {m1:8.0f} MB")
+    print(f"   {PEER + ' predict (own venv)':<53} {s2:8.1f} s   peak RSS {m2:8.0f} MB")
+    for h in (12, 24, 36):
+        when = end + pd.offsets.MonthEnd(h)
+        a = mine.get(when, float("nan"))
+        b = theirs.asof(when) if len(theirs) else float("nan")
+        print(f"   looked after in {h} months ({when:%d/%m/%Y}): cpanalysis {a:,.0f}, cs-demand-model {b:,.0f}")

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import peer_demand_model
 
 from cpanalysis import backtest as bt
 from cpanalysis import projection as pj
@@ -86,6 +87,8 @@ def bench(scale: float, cache: Path, work: Path, batch: bool) -> None:
         entry_damping=pj.ENTRY_DAMPING,
     )
     bench_explorers(data, pj.fit(states, end, 24, entry_damping=pj.ENTRY_DAMPING), end)
+    print("   side by side with cs-demand-model, the same data and window, 36 months:")
+    peer_demand_model.side_by_side(folder, end)
     if batch:
         from cpanalysis.batch import run
 
