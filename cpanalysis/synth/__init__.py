@@ -25,7 +25,7 @@ from cpanalysis.synth.extract import cut_year
 from cpanalysis.synth.messy import messify
 from cpanalysis.synth.simulate import Settings, histories
 
-GENERATOR_VERSION = "10"  # 10: OC2 items for every child, valid SDQ reasons; PlacedAdoption, OC3 as the DfE expects
+GENERATOR_VERSION = "11"  # 11: no URN, postcodes or distance where the DfE has none; MOTHER for girls
 DEFAULT_SEED = 903
 MARKER = "SYNTHETIC"
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2030

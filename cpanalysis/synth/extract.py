@@ -34,6 +34,7 @@ from cpanalysis.periods import episodes_with_periods, period_bounds
 from cpanalysis.population import age_in_years
 from cpanalysis.reviews import FIRST_WORKING_DAYS, add_working_days
 from cpanalysis.ssda903.rules.leavers import RELEVANT_DAYS, SHORT_BREAKS
+from cpanalysis.ssda903.rules.placements import NO_URN
 from cpanalysis.ssda903.schema import year_end, year_start
 
 DAY = pd.Timedelta(days=1)
@@ -43,6 +44,7 @@ AWAY_POSTCODES = np.array(["M20", "WA1", "WA4", "ST4", "L17", "CH1", "B23", "SK4
 
 SGO_SPLIT_YEAR = 2019  # E45-E48 replace E43/E44 from the 2018/19 collection (cpanalysis.ssda903.schema)
 OLDER_SGO = {"E45": "E43", "E46": "E43", "E47": "E44", "E48": "E44"}
+TO_OTHER_CARER = {"E45": "E47", "E46": "E48"}  # the same order, to a carer who was not the child's foster carer
 
 
 def _key(*cols: pd.Series) -> np.ndarray:
@@ -73,6 +75,8 @@ def cut_year(h: dict[str, pd.DataFrame], year: int) -> dict[str, pd.DataFrame]:
     still_open = eps["DEC"] > end
     eps.loc[still_open, "DEC"] = pd.NaT
     eps.loc[still_open, "REC"] = np.nan
+    not_foster = ~eps["PLACE"].str.startswith("U")  # an SGO to former foster carers (E45/E46) is from foster care
+    eps["REC"] = eps["REC"].mask(not_foster, eps["REC"].replace(TO_OTHER_CARER))  # DfE rule 516
     if year < SGO_SPLIT_YEAR:  # the older code list: E43 former foster carer, E44 other carer
         eps["REC"] = eps["REC"].replace(OLDER_SGO)
     key = _key(eps["CHILD"], eps["PLACEMENT_START"])  # a change of legal status only (RNE L) keeps the placement
@@ -93,12 +97,19 @@ def cut_year(h: dict[str, pd.DataFrame], year: int) -> dict[str, pd.DataFrame]:
         + inward
     )  # a full postcode, so two placements rarely share one (DfE rules 435/436 compare them)
     needs_urn = eps["PLACE"].str[0].isin(["K", "R", "S"]) | eps["PLACE"].isin(["U4", "U5", "U6"])
+    needs_urn &= ~eps["PLACE"].isin(NO_URN)  # DfE rule 222
     eps["URN"] = np.where(needs_urn, "SC" + pd.Series(key % 900_000 + 100_000, index=eps.index).astype(str), "XXXXXXX")
     eps["PL_DISTANCE"] = _distance(eps)
     children = h["children"].set_index("CHILD")
+    short = eps["LS"].isin(SHORT_BREAKS)  # no postcodes or distance for short breaks (DfE rule 398)
+    eps.loc[short, ["HOME_POST", "PL_POST", "PL_DISTANCE"]] = np.nan
+    eps.loc[eps["CHILD"].map(children["UASC"]).astype(bool), "PL_DISTANCE"] = np.nan  # nor a UASC's distance: 406
     kids = children.loc[eps["CHILD"].unique()].reset_index()
     sex = kids["SEX"].map({"1": "M", "2": "F"}) if year >= 2025 else kids["SEX"]
     header = pd.DataFrame({"CHILD": kids["CHILD"], "SEX": sex, "DOB": kids["DOB"], "ETHNIC": kids["ETHNIC"]})
+    breaks_only = eps["LS"].isin(SHORT_BREAKS).groupby(eps["CHILD"]).all()
+    girls = kids["SEX"].eq("2") & ~kids["CHILD"].map(breaks_only).astype(bool)
+    header["MOTHER"] = np.where(girls, "0", "")  # girls not a mother (rule 607); not for short breaks only (399)
     uk = kids["UASC"].astype(bool)
     uasc = pd.DataFrame(
         {"CHILD": kids["CHILD"][uk], "SEX": sex[uk], "DOB": kids["DOB"][uk], "DUC": _birthday(kids["DOB"][uk], 18)}

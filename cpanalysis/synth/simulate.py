@@ -196,8 +196,16 @@ class _Child:
         else:
             place, provider = ("U6", "PR1") if ls == "L1" else self.pick(self.kind(start))
         rne, decom = "S", start
+        ls = _with_parents(place, ls, "C1")
         for when, kind, value in events:
             if when <= decom or (kind.startswith("move") and place[0] == "A"):  # no moves once placed to adopt
+                continue
+            if kind == "ls" and value == ls:  # already under that order (placed with parents, below)
+                if rng.random() >= 0.08:
+                    continue
+                self.episodes.append((self.child, decom, rne, ls, cin, place, provider, when, "X1"))
+                decom, rne = when, "P"  # only the placement changes (the draws as before: the same random stream)
+                place, provider = self.pick(self.kind(when))
                 continue
             self.episodes.append((self.child, decom, rne, ls, cin, place, provider, when, "X1"))
             decom = when
@@ -219,6 +227,8 @@ class _Child:
             else:
                 place, provider = self.pick(self.kind(when))
                 rne = "P"
+            if _with_parents(place, ls, "C2") != ls:
+                ls, rne = "C2", "B" if rne == "P" else rne
         if rec is None:  # leaving at 18: by where the young person is living
             rec = self._eighteen_rec(place)
         self.episodes.append((self.child, decom, rne, ls, cin, place, provider, exit_day, rec))
@@ -288,6 +298,12 @@ class _Child:
         if place[0] == "U" and rng.random() < 0.45:
             return "E17"  # staying put with former foster carers
         return str(rng.choice(["E6", "E5", "E8", "E13"], p=[0.55, 0.2, 0.15, 0.1]))
+
+
+def _with_parents(place: str, ls: str, order: str) -> str:
+    """The legal status of a child placed in `place`: placed with parents (P1) is not possible under section 20
+    (V2, DfE rule 378), so a V2 child placed with parents is under `order` (an interim or full care order)."""
+    return order if place == "P1" and ls == "V2" else ls
 
 
 def histories(

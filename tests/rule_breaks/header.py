@@ -54,6 +54,7 @@ BREAKS |= {
     "444": (both(setv("header", "A", 0, UPN="A123456789012"), setv("header", "T", 0, UPN="A123456789012")), "T"),
     "207": (add("prev_header", **_T_LAST, MOTHER="1", MC_DOB="01/01/2019"), "T"),
     "210": (setv("header", "A", 0, UPN="UN4"), "A"),
+    "607": (setv("header", "B", 0, SEX="2"), "B"),  # B left care (adopted) in the year
     "625": (setv("header", "T", 0, MOTHER="1", MC_DOB="01/04/2020"), "T"),
     "625/after_ceasing": (setv("header", "B", 0, SEX="2", MOTHER="1", MC_DOB="02/02/2020"), "B"),  # ceased 01/02
     "399": (both(_Z_BREAKS_ONLY, setv("header", "Z", 0, MOTHER="0")), "Z"),

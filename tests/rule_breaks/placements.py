@@ -19,12 +19,16 @@ BREAKS = {
     "531": (setv("episodes", "A", 2, PLACE="P1", PLACE_PROVIDER="PR5"), "A"),
     "550": (setv("episodes", "A", 2, PLACE_PROVIDER="PR0"), "A"),  # U6 with parents as provider
     "526": (setv("episodes", "A", 2, PLACE_PROVIDER=None), "A"),
+    "222": (setv("episodes", "A", 2, PLACE="R1", URN="SC123456"), "A"),
+    "222/temporary": (setv("episodes", "T", 1, URN="SC123456"), "T"),
     "217": (setv("episodes", "A", 1, PLACE="A5"), "A"),  # RNE P: a new carer, yet A5 is with the current one
     "217t": (setv("episodes", "A", 2, PLACE="P2"), "A"),
     "336": (both(setv("episodes", "A", 0, PLACE="R1"), setv("episodes", "A", 1, PLACE="A4")), "A"),
+    "378": (setv("episodes", "A", 2, PLACE="P1", PLACE_PROVIDER="PR0", LS="V2"), "A"),
     "382": (_respite(ep("Z", "01/05/2019", "S", "V3", "T4", "03/05/2019", "E8")), "Z"),
     "384": (_respite(ep("Z", "01/05/2019", "S", "V4", "U4", "03/05/2019", "E8")), "Z"),
     "408": (setv("episodes", "B", 1, LS="C2"), "B"),
+    "516": (setv("episodes", "B", 1, REC="E46"), "B"),  # from A6
     "375": (setv("episodes", "T", 1, PLACE="T1", DEC="14/07/2019"), "T"),  # 01/06 to 14/07: 43 days
     "376": (setv("episodes", "T", 1, DEC="23/06/2019"), "T"),  # 22 days
     "379": (setv("episodes", "T", 1, PLACE="T4", DEC="09/06/2019"), "T"),  # 8 days
@@ -52,10 +56,12 @@ BREAKS = {
     "226/own": (setv("episodes", "T", 1, REASON_PLACE_CHANGE="CARPL"), "T"),
     "233": (setv("episodes", "A", 2, REASON_PLACE_CHANGE="CARPL"), "A"),
     "392d": (setv("episodes", "A", 2, HOME_POST="BB1"), "A"),
+    "398": (_respite(ep("Z", "01/05/2019", "S", "V3", "U6", "03/05/2019", "E8", PL_POST="CC1")), "Z"),
     "454": (setv("episodes", "A", 2, PL_DISTANCE="351.0"), "A"),
     "454/whole_miles": (setv("episodes", "A", 2, PL_DISTANCE="400"), "A"),
 }
 BREAKS |= {
     "164": (setv("episodes", "T", 2, PL_DISTANCE="1000"), "T"),
     "164/not_a_number": (setv("episodes", "T", 2, PL_DISTANCE="far"), "T"),
+    "406": (setv("episodes", "A", 2, PL_DISTANCE="3.2"), "A"),  # A is UASC
 }

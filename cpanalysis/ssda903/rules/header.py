@@ -280,6 +280,24 @@ def _210(r: Return):
     )
 
 
+def _ceased(r: Return) -> pd.DataFrame:
+    """Episodes that ended a period of care inside their return's year, short breaks excluded."""
+    eps = r["episodes"]
+    in_year = (eps["DEC"] >= year_start_of(eps)) & (eps["DEC"] <= year_end_of(eps))
+    return eps[in_year & eps["REC"].notna() & eps["REC"].ne("X1") & ~eps["LS"].isin(["V3", "V4"])]
+
+
+@rule(
+    "607",
+    "header",
+    "MOTHER",
+    "Child ceased to be looked after in the year, but mother field has not been completed.",
+)
+def _607(r: Return):
+    h = r["header"]
+    return h["SEX"].isin(FEMALE) & h["MOTHER"].isna() & h["CHILD"].isin(_ceased(r)["CHILD"])
+
+
 @rule(
     "625",
     "header",

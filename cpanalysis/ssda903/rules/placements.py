@@ -18,6 +18,8 @@ from cpanalysis.ssda903.rules.core import (
 FOSTER = ("U1", "U2", "U3", "U4", "U5", "U6")
 SHORT_BREAKS = ("V3", "V4")
 UNREGISTERED = ("Z11", "Z12", "Z13", "Z14")  # from 2025/26
+NO_URN = ("P1", "P3", "R1", "R2", "R5") + TEMPORARY + UNREGISTERED  # placements with no Ofsted URN
+URN_NOT_APPLICABLE = "XXXXXXX"  # the DfE's code for "no URN applies"
 
 
 def _place_provider(code: str, provider: str, places: tuple[str, ...], message: str, invert: bool = False) -> None:
@@ -68,6 +70,18 @@ def _526(r: Return):
 
 
 @rule(
+    "222",
+    "episodes",
+    "URN",
+    "Ofsted Unique reference number (URN) should not be recorded for this placement type.",
+)
+def _222(r: Return):
+    eps = r["episodes"]
+    has_urn = eps["URN"].notna() & eps["URN"].ne(URN_NOT_APPLICABLE)
+    return eps["PLACE"].isin(NO_URN) & has_urn, "PLACE " + eps["PLACE"] + ", URN " + eps["URN"].fillna("")
+
+
+@rule(
     "217",
     "episodes",
     "RNE",
@@ -111,6 +125,18 @@ def _336(r: Return):
     ].fillna("blank")
 
 
+@rule(
+    "378",
+    "episodes",
+    "PLACE",
+    "A child who is placed with parent(s) cannot be looked after under a single period "
+    "of accommodation under Section 20 of the Children Act 1989 (PLACE P1 with LS V2).",
+)
+def _378(r: Return):
+    eps = r["episodes"]
+    return eps["PLACE"].eq("P1") & eps["LS"].eq("V2")
+
+
 @rule("382", "episodes", "PLACE", "A child receiving respite care (LS V3/V4) cannot be in a temporary placement.")
 def _382(r: Return):
     eps = r["episodes"]
@@ -139,6 +165,20 @@ def _408(r: Return):
     return eps["PLACE"].isin(["A5", "A6"]) & eps["LS"].ne("E1"), "PLACE " + eps["PLACE"] + ", LS " + eps["LS"].fillna(
         "blank"
     )
+
+
+@rule(
+    "516",
+    "episodes",
+    "PLACE",
+    "Reason episode ceased is a special guardianship order to former foster carer(s) (E45/E46), but the child was not "
+    "in a foster placement (U1-U6).",
+)
+def _516(r: Return):
+    eps = r["episodes"]
+    return eps["REC"].isin(["E45", "E46"]) & ~eps["PLACE"].isin(FOSTER), "REC " + eps["REC"] + ", PLACE " + eps[
+        "PLACE"
+    ].fillna("blank")
 
 
 # ---- temporary placements: how long, how many --------------------------------------------------------
@@ -291,6 +331,18 @@ def _392d(r: Return):
 
 
 @rule(
+    "398",
+    "episodes",
+    "PL_POST",
+    "Postcodes or distance completed but child looked after under legal status V3 or V4 (short breaks).",
+)
+def _398(r: Return):
+    eps = r["episodes"]
+    filled = eps["HOME_POST"].notna() | eps["PL_POST"].notna() | eps["PL_DISTANCE"].notna()
+    return eps["LS"].isin(SHORT_BREAKS) & filled
+
+
+@rule(
     "454",
     "episodes",
     "PL_DISTANCE",
@@ -320,3 +372,16 @@ def _164(r: Return):
     miles = _distance(eps)
     bad = eps["PL_DISTANCE"].notna() & ~miles.between(0, 999.9)
     return bad & ~eps["CHILD"].isin(_uasc_children(r)), "PL_DISTANCE " + eps["PL_DISTANCE"].fillna("")
+
+
+@rule(
+    "406",
+    "episodes",
+    "PL_DISTANCE",
+    "Child is Unaccompanied Asylum-Seeking Child (UASC) or was formerly UASC. Distance should be blank.",
+)
+def _406(r: Return):
+    eps = r["episodes"]
+    return eps["PL_DISTANCE"].notna() & eps["CHILD"].isin(_uasc_children(r)), "PL_DISTANCE " + eps[
+        "PL_DISTANCE"
+    ].fillna("")
