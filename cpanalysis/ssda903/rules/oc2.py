@@ -69,7 +69,10 @@ def _181(r: Return):
     oc2 = r["oc2"]
     items = oc2[list(OC2_ITEMS)]
     bad = items.notna() & ~items.isin((YES, NO))
-    return bad.any(axis=1), bad.apply(lambda row: ", ".join(c for c in OC2_ITEMS if row[c]), axis=1).astype(str)
+    hit = bad.any(axis=1)
+    detail = pd.Series("", index=oc2.index)  # named only on the rows reported, not formatted for every row
+    detail[hit] = [", ".join(c for c, b in zip(OC2_ITEMS, row) if b) for row in bad[hit].to_numpy()]
+    return hit, detail
 
 
 @rule(
