@@ -29,11 +29,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cpanalysis.categories import SHORT_BREAK_LS
 from cpanalysis.health import oc2_cohort
 from cpanalysis.periods import episodes_with_periods, period_bounds
 from cpanalysis.population import age_in_years
 from cpanalysis.reviews import FIRST_WORKING_DAYS, add_working_days
-from cpanalysis.ssda903.rules.leavers import RELEVANT_DAYS, SHORT_BREAKS
+from cpanalysis.ssda903.rules.leavers import RELEVANT_DAYS
 from cpanalysis.ssda903.rules.placements import NO_URN
 from cpanalysis.ssda903.schema import year_end, year_start
 
@@ -101,13 +102,13 @@ def cut_year(h: dict[str, pd.DataFrame], year: int) -> dict[str, pd.DataFrame]:
     eps["URN"] = np.where(needs_urn, "SC" + pd.Series(key % 900_000 + 100_000, index=eps.index).astype(str), "XXXXXXX")
     eps["PL_DISTANCE"] = _distance(eps)
     children = h["children"].set_index("CHILD")
-    short = eps["LS"].isin(SHORT_BREAKS)  # no postcodes or distance for short breaks (DfE rule 398)
+    short = eps["LS"].isin(SHORT_BREAK_LS)  # no postcodes or distance for short breaks (DfE rule 398)
     eps.loc[short, ["HOME_POST", "PL_POST", "PL_DISTANCE"]] = np.nan
     eps.loc[eps["CHILD"].map(children["UASC"]).astype(bool), "PL_DISTANCE"] = np.nan  # nor a UASC's distance: 406
     kids = children.loc[eps["CHILD"].unique()].reset_index()
     sex = kids["SEX"].map({"1": "M", "2": "F"}) if year >= 2025 else kids["SEX"]
     header = pd.DataFrame({"CHILD": kids["CHILD"], "SEX": sex, "DOB": kids["DOB"], "ETHNIC": kids["ETHNIC"]})
-    breaks_only = eps["LS"].isin(SHORT_BREAKS).groupby(eps["CHILD"]).all()
+    breaks_only = eps["LS"].isin(SHORT_BREAK_LS).groupby(eps["CHILD"]).all()
     girls = kids["SEX"].eq("2") & ~kids["CHILD"].map(breaks_only).astype(bool)
     header["MOTHER"] = np.where(girls, "0", "")  # girls not a mother (rule 607); not for short breaks only (399)
     uk = kids["UASC"].astype(bool)
@@ -250,8 +251,8 @@ def _missing(eps: pd.DataFrame, dob: pd.Series, start: pd.Timestamp, end: pd.Tim
     other teenagers and 1 in 50 under 13; those who go missing do so 1-3 times, and about one in six of them
     5-20 times; one episode in four is 'away without authorisation' (A) rather than missing (M)."""
     age = ((eps["DECOM"].clip(lower=start) - eps["CHILD"].map(dob)).dt.days / 365.25).to_numpy()
-    e = eps[~eps["LS"].isin(["V3", "V4"])]
-    age = age[~eps["LS"].isin(["V3", "V4"]).to_numpy()]
+    e = eps[~eps["LS"].isin(SHORT_BREAK_LS)]
+    age = age[~eps["LS"].isin(SHORT_BREAK_LS).to_numpy()]
     lo = e["DECOM"].clip(lower=start)
     hi = e["DEC"].fillna(end).clip(upper=end)
     long_enough = ((hi - lo).dt.days >= 7).to_numpy()
@@ -355,7 +356,7 @@ def _relevant(h: dict[str, pd.DataFrame], dob: pd.Series) -> pd.Index:
     """Children who are relevant or former relevant care leavers: looked after (short breaks aside) for 13 weeks
     since their 14th birthday, some of it on or after their 16th (DfE rule 1001; worked out once)."""
     if "relevant" not in h:
-        e = h["episodes"][~h["episodes"]["LS"].isin(SHORT_BREAKS)]
+        e = h["episodes"][~h["episodes"]["LS"].isin(SHORT_BREAK_LS)]
         born = e["CHILD"].map(dob)
         end = e["DEC"].fillna(e["DECOM"].max())
 

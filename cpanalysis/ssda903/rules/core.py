@@ -278,16 +278,8 @@ def header_rules(table: str, name: str, int_child: str, int_dob: str) -> None:
 
 AD1_FIELDS = ("DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR")
 OC3_FIELDS = ("IN_TOUCH", "ACTIV", "ACCOM")
-OC2_ITEMS = (  # the data items of children looked after continuously for 12 months (1 yes, 0 no)
-    "CONVICTED",
-    "HEALTH_CHECK",
-    "IMMUNISATIONS",
-    "TEETH_CHECK",
-    "HEALTH_ASSESSMENT",
-    "SUBSTANCE_MISUSE",
-    "INTERVENTION_RECEIVED",
-    "INTERVENTION_OFFERED",
-)
+# the data items of children looked after continuously for 12 months (1 yes, 0 no): OC2's columns after the SDQ
+OC2_ITEMS = tuple(c for c in TABLES["oc2"].columns if c not in ("CHILD", "DOB", "SDQ_SCORE", "SDQ_REASON"))
 OC2_CORE = ("IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE")  # every OC2 child's
 
 

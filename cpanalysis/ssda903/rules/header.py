@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cpanalysis.categories import SHORT_BREAK_LS
 from cpanalysis.ssda903.rules.core import (
     FEMALE,
     MALE,
@@ -284,7 +285,7 @@ def _ceased(r: Return) -> pd.DataFrame:
     """Episodes that ended a period of care inside their return's year, short breaks excluded."""
     eps = r["episodes"]
     in_year = (eps["DEC"] >= year_start_of(eps)) & (eps["DEC"] <= year_end_of(eps))
-    return eps[in_year & eps["REC"].notna() & eps["REC"].ne("X1") & ~eps["LS"].isin(["V3", "V4"])]
+    return eps[in_year & eps["REC"].notna() & eps["REC"].ne("X1") & ~eps["LS"].isin(SHORT_BREAK_LS)]
 
 
 @rule(
@@ -326,7 +327,7 @@ def _625(r: Return):
 def _399(r: Return):
     h = r["header"]
     eps = r["episodes"]
-    only_breaks = eps["LS"].isin(["V3", "V4"]).groupby(eps["CHILD"]).all()
+    only_breaks = eps["LS"].isin(SHORT_BREAK_LS).groupby(eps["CHILD"]).all()
     breaks_only = h["CHILD"].isin(only_breaks.index[only_breaks])
     reviewed = h["CHILD"].isin(r["reviews"].dropna(subset=["REVIEW"])["CHILD"]) | h["CHILD"].isin(
         r["reviews"].dropna(subset=["REVIEW_CODE"])["CHILD"]

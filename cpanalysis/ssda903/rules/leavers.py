@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cpanalysis.categories import ADOPTED
+from cpanalysis.categories import ADOPTED, SHORT_BREAK_LS
 from cpanalysis.ssda903.rules.core import (
     OC3_ACCOM,
     OC3_ACTIV,
@@ -27,7 +27,6 @@ from cpanalysis.ssda903.rules.core import (
 from cpanalysis.ssda903.rules.oc2 import in_cohort
 from cpanalysis.ssda903.schema import year_end, year_start
 
-SHORT_BREAKS = ("V3", "V4")
 RELEVANT_DAYS = 91  # 13 weeks looked after since the 14th birthday (a relevant or former relevant child)
 
 code_rule("131", "oc3", "IN_TOUCH", OC3_IN_TOUCH, "Data entry for being in touch after leaving care is invalid.")
@@ -145,7 +144,7 @@ def _1001(r: Return):
     if eps.empty:
         return pd.Series(False, index=oc3.index)
     first, last = pd.Timestamp(year_start(int(eps["YEAR"].min()))), pd.Timestamp(year_end(int(eps["YEAR"].max())))
-    care = eps[~eps["LS"].isin(SHORT_BREAKS)]
+    care = eps[~eps["LS"].isin(SHORT_BREAK_LS)]
     m = oc3[["CHILD"]].assign(_DOB=row_dob(r, "oc3")).reset_index().merge(care[["CHILD", "DECOM", "DEC"]], on="CHILD")
     end = m["DEC"].fillna(last)
     b14, b16 = m["_DOB"] + pd.DateOffset(years=14), m["_DOB"] + pd.DateOffset(years=16)

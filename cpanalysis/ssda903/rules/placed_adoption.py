@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cpanalysis.categories import ADOPTED
+from cpanalysis.categories import ADOPTED, SHORT_BREAK_LS
 from cpanalysis.ssda903.rules.core import (
     AD1_FIELDS,
     PLACED_FOR_ADOPTION,
@@ -135,7 +135,7 @@ def _117(r: Return):
 )
 def _118(r: Return):
     pa, eps = r["placed_adoption"], r["episodes"]
-    started = by_child(pa, eps[~eps["LS"].isin(("V3", "V4"))], "min", "DECOM")
+    started = by_child(pa, eps[~eps["LS"].isin(SHORT_BREAK_LS)], "min", "DECOM")
     ceased = pa["DATE_PLACED_CEASED"]
     return (ceased < year_start_of(pa)) | (ceased < started)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cpanalysis.categories import SHORT_BREAK_LS
 from cpanalysis.ssda903.rules.core import (
     TEMPORARY,
     Return,
@@ -16,7 +17,6 @@ from cpanalysis.ssda903.rules.core import (
 )
 
 FOSTER = ("U1", "U2", "U3", "U4", "U5", "U6")
-SHORT_BREAKS = ("V3", "V4")
 UNREGISTERED = ("Z11", "Z12", "Z13", "Z14")  # from 2025/26
 NO_URN = ("P1", "P3", "R1", "R2", "R5") + TEMPORARY + UNREGISTERED  # placements with no Ofsted URN
 URN_NOT_APPLICABLE = "XXXXXXX"  # the DfE's code for "no URN applies"
@@ -140,7 +140,7 @@ def _378(r: Return):
 @rule("382", "episodes", "PLACE", "A child receiving respite care (LS V3/V4) cannot be in a temporary placement.")
 def _382(r: Return):
     eps = r["episodes"]
-    return eps["LS"].isin(SHORT_BREAKS) & eps["PLACE"].isin(TEMPORARY), "LS " + eps["LS"] + ", PLACE " + eps["PLACE"]
+    return eps["LS"].isin(SHORT_BREAK_LS) & eps["PLACE"].isin(TEMPORARY), "LS " + eps["LS"] + ", PLACE " + eps["PLACE"]
 
 
 @rule(
@@ -151,7 +151,9 @@ def _382(r: Return):
 )
 def _384(r: Return):
     eps = r["episodes"]
-    return eps["LS"].isin(SHORT_BREAKS) & eps["PLACE"].isin(["U1", "U4"]), "LS " + eps["LS"] + ", PLACE " + eps["PLACE"]
+    return eps["LS"].isin(SHORT_BREAK_LS) & eps["PLACE"].isin(["U1", "U4"]), "LS " + eps["LS"] + ", PLACE " + eps[
+        "PLACE"
+    ]
 
 
 @rule(
@@ -339,7 +341,7 @@ def _392d(r: Return):
 def _398(r: Return):
     eps = r["episodes"]
     filled = eps["HOME_POST"].notna() | eps["PL_POST"].notna() | eps["PL_DISTANCE"].notna()
-    return eps["LS"].isin(SHORT_BREAKS) & filled
+    return eps["LS"].isin(SHORT_BREAK_LS) & filled
 
 
 @rule(
