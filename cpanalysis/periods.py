@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-SHORT_BREAK_LS = ("V3", "V4")  # also cpanalysis.categories.SHORT_BREAK_LS
+from cpanalysis.categories import SHORT_BREAK_LS
+
 PLACEMENT_STARTING_RNE = ("S", "P", "T", "B", "U")
 
 
