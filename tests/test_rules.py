@@ -8,7 +8,7 @@ import dataclasses
 
 import pandas as pd
 import pytest
-from rule_breaks import BREAKS
+from rule_breaks import BREAKS, legal_status
 from rule_cases import base, build
 
 from cpanalysis.ssda903.validate import DOC, RULES, Return, rules_markdown, run_rules
@@ -48,6 +48,19 @@ def test_each_rule_breaks_once(code):
     assert mine["CHILD"].iloc[0] == child
     assert mine["table"].iloc[0] == RULES[code].table
     assert mine["severity"].iloc[0] == RULES[code].severity
+
+
+def test_a_legal_status_spell_is_found_on_every_episode_of_it():
+    # child Z: L1 from 01/05/2019 to 03/05/2019, L1 again to 05/05/2019 (4 days in all, over 3), then open C2;
+    # both L1 episodes are found (as the peer validator marks them), the C2 one is not
+    rows = copy.deepcopy(base())
+    legal_status._spell("L1", "03/05/2019", "05/05/2019")(rows)
+    found = findings_of(build(rows), "return", {"361"})
+    assert list(found["CHILD"]) == ["Z", "Z"]
+    assert list(found["message"].str.extract(r"(LS L1 for \d+ days)")[0]) == ["LS L1 for 4 days"] * 2
+    one = copy.deepcopy(base())  # 01/05/2019 to 04/05/2019: 3 days, not over
+    legal_status._spell("L1", "02/05/2019", "04/05/2019")(one)
+    assert findings_of(build(one), "return", {"361"}).empty
 
 
 def test_a_rule_applies_only_in_the_years_it_is_in_force():

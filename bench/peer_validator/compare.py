@@ -89,11 +89,6 @@ EXPLAIN: dict[str, tuple[set[str], str]] = {
         "adoption, including episodes that overlap the adoption episode; its exemption of the adoption episode "
         "itself reads `ads == (1 & is_adoption)` (Python's & binds before ==).",
     ),
-    "run": (
-        {"361", "362", "363", "364"},
-        "A run of consecutive episodes with the same legal status is totalled and reported on its last episode; "
-        "the peer marks every episode of the run. Not yet reconciled row by row.",
-    ),
     "open": (
         {"370", "372", "373", "374", "375", "376", "379"},
         "The peer's shared age and duration checks (decom_before_dob, dec_after_decom) drop episodes with no DEC, "

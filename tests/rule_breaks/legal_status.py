@@ -17,7 +17,6 @@ def _spell(ls: str, *ends: str):
 
 BREAKS = {
     "361": (_spell("L1", "05/05/2019"), "Z"),  # 4 days
-    "361/two_episodes": (_spell("L1", "03/05/2019", "05/05/2019"), "Z"),  # 2 + 2 days
     "362": (_spell("L2", "23/05/2019"), "Z"),  # 22 days
     "363": (_spell("L3", "09/05/2019"), "Z"),  # 8 days
     "364": (_spell("J2", "23/05/2019"), "Z"),  # 22 days

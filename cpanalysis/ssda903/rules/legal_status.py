@@ -23,15 +23,14 @@ def spells(r: Return) -> tuple[pd.Series, pd.Series]:
 
 
 def _spell_rule(code: str, ls: str, days: int, message: str) -> None:
-    """Register rule `code`: a spell of legal status `ls` lasting more than `days` days (found on its last
-    episode)."""
+    """Register rule `code`: a spell of legal status `ls` lasting more than `days` days, found on every episode of
+    the spell (the DfE's check is of each episode with that legal status, over the consecutive episodes it
+    continues)."""
 
     def check(r: Return):
         eps = r["episodes"]
-        lasted, last = spells(r)
-        return flag(eps["LS"].eq(ls) & last & (lasted > days)), f"LS {ls} for " + lasted.astype("Int64").astype(
-            str
-        ) + " days"
+        lasted, _ = spells(r)
+        return flag(eps["LS"].eq(ls) & (lasted > days)), f"LS {ls} for " + lasted.astype("Int64").astype(str) + " days"
 
     rule(code, "episodes", "LS", message)(check)
 
