@@ -63,6 +63,17 @@ def test_a_legal_status_spell_is_found_on_every_episode_of_it():
     assert findings_of(build(one), "return", {"361"}).empty
 
 
+def test_noe_finds_every_episode_begun_before_the_year():
+    # child B (no episode last year): its first episode now begins 01/03/2019, and an overlapping one 15/03/2019,
+    # both before the 2019/20 year: both are found (as the peer validator finds them on the 2020/21 sample, child
+    # 601190); its third episode (01/06/2019) is not
+    rows = copy.deepcopy(base())
+    rows["episodes"][6]["DECOM"] = "01/03/2019"
+    rows["episodes"].append(dict(rows["episodes"][6], DECOM="15/03/2019", DEC="20/03/2019", REC="X1"))
+    found = findings_of(build(rows), "return", {"NoE"})
+    assert list(found["CHILD"]) == ["B", "B"]
+
+
 def test_a_rule_applies_only_in_the_years_it_is_in_force():
     # 233 is in force from 2025/26 (IN_FORCE); its break-once case is a 2019/20 return
     change, child = BREAKS["233"]

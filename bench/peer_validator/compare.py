@@ -249,7 +249,8 @@ Rules in force only in some years (`IN_FORCE` in `cpanalysis/ssda903/rules/core.
 
 def rows_only_one(ours: pd.DataFrame, peer: pd.DataFrame, code: str) -> pd.DataFrame:
     both = ours[ours["rule"] == code].merge(peer[peer["rule"] == code], how="outer", indicator=True)
-    return both[both["_merge"] != "both"].replace({"_merge": {"left_only": "ours only", "right_only": "peer only"}})
+    both["_merge"] = both["_merge"].astype(str).map({"left_only": "ours only", "right_only": "peer only", "both": ""})
+    return both[both["_merge"] != ""]
 
 
 def main() -> None:

@@ -115,8 +115,12 @@ def _first_begun_before_year(r: Return) -> tuple[pd.Series, pd.DataFrame]:
     scope="return",
 )
 def _noe(r: Return):
-    begun_before, prev = _first_begun_before_year(r)
-    return begun_before & ~r["episodes"]["CHILD"].isin(prev["CHILD"])
+    """Every episode begun before the year (not only the child's first: overlapping episodes may both have), of a
+    child with no episode in last year's return."""
+    eps, prev = r["episodes"], _last_year_episodes(r)
+    if prev is None:
+        return pd.Series(False, index=eps.index)
+    return (eps["DECOM"] < year_start_of(eps)) & ~eps["CHILD"].isin(prev["CHILD"])
 
 
 @rule(
