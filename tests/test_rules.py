@@ -74,6 +74,14 @@ def test_noe_finds_every_episode_begun_before_the_year():
     assert list(found["CHILD"]) == ["B", "B"]
 
 
+def test_558_needs_more_than_one_decision():
+    # B adopted 01/02/2020 with its only decision (01/05/2019) reversed 01/06/2019: not 558 (the DfE's rule is of a
+    # child with more than one decision in the year; the peer agrees on the fake data's three such children)
+    rows = copy.deepcopy(base())
+    rows["placed_adoption"][0].update(DATE_PLACED_CEASED="01/06/2019", REASON_PLACED_CEASED="RD1")
+    assert findings_of(build(rows), "return", {"558"}).empty
+
+
 def test_a_rule_applies_only_in_the_years_it_is_in_force():
     # 233 is in force from 2025/26 (IN_FORCE); its break-once case is a 2019/20 return
     change, child = BREAKS["233"]

@@ -34,7 +34,13 @@ BREAKS = {
     "552": (pa(DATE_PLACED="01/07/2019"), "B"),
     "554": (pa(DATE_PLACED="01/07/2019"), "B"),
     "557": (setv("episodes", "B", 1, REC="E8"), "B"),
-    "558": (pa(**REVERSED), "B"),
+    "558": (  # two decisions, the latest (01/05/2019) reversed, and adopted 01/02/2020
+        both(
+            add("placed_adoption", **OPEN_BEFORE, DATE_PLACED_CEASED="20/04/2019", REASON_PLACED_CEASED="RD1"),
+            pa(**REVERSED),
+        ),
+        "B",
+    ),
     "559": (both(pa(DATE_PLACED="01/03/2019"), last_year(dict(CHILD="A", DATE_PLACED="01/01/2019"))), "B"),
     "560": (last_year(dict(CHILD="B", DATE_PLACED="01/03/2019")), "B"),
     "561": (

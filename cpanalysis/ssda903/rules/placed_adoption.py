@@ -246,8 +246,11 @@ def _557(r: Return):
     "date the child should no longer be placed for adoption should be blank.",
 )
 def _558(r: Return):
+    """The DfE's condition: an adopted child with more than one decision in the return, the latest reversed (one
+    decision, reversed, is not this rule's case)."""
     eps, pa = r["episodes"], r["placed_adoption"]
-    reversed_ = pa.loc[_latest(pa) & pa["DATE_PLACED_CEASED"].notna(), "CHILD"]
+    several = pa.groupby("CHILD")["CHILD"].transform("size") > 1
+    reversed_ = pa.loc[several & _latest(pa) & pa["DATE_PLACED_CEASED"].notna(), "CHILD"]
     return eps["REC"].isin(ADOPTED) & eps["CHILD"].isin(reversed_)
 
 
