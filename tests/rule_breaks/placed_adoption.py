@@ -34,6 +34,7 @@ BREAKS = {
     "552": (pa(DATE_PLACED="01/07/2019"), "B"),
     "554": (pa(DATE_PLACED="01/07/2019"), "B"),
     "557": (setv("episodes", "B", 1, REC="E8"), "B"),
+    "557/freed": (setv("episodes", "A", 2, LS="D1", DEC="01/03/2020", REC="E8"), "A"),  # freed, left care, no decision
     "558": (  # two decisions, the latest (01/05/2019) reversed, and adopted 01/02/2020
         both(
             add("placed_adoption", **OPEN_BEFORE, DATE_PLACED_CEASED="20/04/2019", REASON_PLACED_CEASED="RD1"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cpanalysis.categories import ADOPTED, SHORT_BREAK_LS
+from cpanalysis.categories import ADOPTED, PLACEMENT_ORDER_LS, SHORT_BREAK_LS
 from cpanalysis.ssda903.rules.core import (
     AD1_FIELDS,
     PLACED_FOR_ADOPTION,
@@ -235,7 +235,7 @@ def _557(r: Return):
     left = eps["REC"].notna() & ~eps["REC"].isin(ADOPTED + ("X1",))
     open_decision = pa.loc[_latest(pa) & pa[list(CEASED)].isna().any(axis=1), "CHILD"]
     undecided = ~eps["CHILD"].isin(pa["CHILD"]) | eps["CHILD"].isin(open_decision)
-    return (eps["PLACE"].isin(PLACED_FOR_ADOPTION) | eps["LS"].eq("E1")) & left & undecided
+    return (eps["PLACE"].isin(PLACED_FOR_ADOPTION) | eps["LS"].isin(PLACEMENT_ORDER_LS)) & left & undecided
 
 
 @rule(
