@@ -21,6 +21,7 @@ BREAKS = {
     "526": (setv("episodes", "A", 2, PLACE_PROVIDER=None), "A"),
     "222": (setv("episodes", "A", 2, PLACE="R1", URN="SC123456"), "A"),
     "222/temporary": (setv("episodes", "T", 1, URN="SC123456"), "T"),
+    "222/semi_independent": (setv("episodes", "A", 2, PLACE="H5", URN="SC123456"), "A"),  # 2019/20: H5 listed
     "217": (setv("episodes", "A", 1, PLACE="A5"), "A"),  # RNE P: a new carer, yet A5 is with the current one
     "217t": (setv("episodes", "A", 2, PLACE="P2"), "A"),
     "336": (both(setv("episodes", "A", 0, PLACE="R1"), setv("episodes", "A", 1, PLACE="A4")), "A"),

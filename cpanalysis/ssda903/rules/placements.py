@@ -19,6 +19,7 @@ from cpanalysis.ssda903.rules.core import (
 FOSTER = ("U1", "U2", "U3", "U4", "U5", "U6")
 UNREGISTERED = ("Z11", "Z12", "Z13", "Z14")  # from 2025/26
 NO_URN = ("P1", "P3", "R1", "R2", "R5") + TEMPORARY + UNREGISTERED  # placements with no Ofsted URN
+NO_URN_TO_2023 = ("H5", "P2", "Z1")  # also without a URN in the DfE's 222 up to 2022/23 (H5, P2, Z1 then listed)
 URN_NOT_APPLICABLE = "XXXXXXX"  # the DfE's code for "no URN applies"
 
 
@@ -78,7 +79,8 @@ def _526(r: Return):
 def _222(r: Return):
     eps = r["episodes"]
     has_urn = eps["URN"].notna() & eps["URN"].ne(URN_NOT_APPLICABLE)
-    return eps["PLACE"].isin(NO_URN) & has_urn, "PLACE " + eps["PLACE"] + ", URN " + eps["URN"].fillna("")
+    no_urn = eps["PLACE"].isin(NO_URN) | (eps["PLACE"].isin(NO_URN_TO_2023) & (eps["YEAR"] <= 2023))
+    return no_urn & has_urn, "PLACE " + eps["PLACE"] + ", URN " + eps["URN"].fillna("")
 
 
 @rule(
