@@ -16,6 +16,7 @@ from cpanalysis.ssda903.rules.core import (
     year_end_of,
     year_start_of,
 )
+from cpanalysis.ssda903.schema import REASON_PLACE_CHANGE, year_start
 
 FOSTER = ("U1", "U2", "U3", "U4", "U5", "U6")
 UNREGISTERED = ("Z11", "Z12", "Z13", "Z14")  # from 2025/26
@@ -310,7 +311,7 @@ def _226(r: Return):
     return e["PLACE"].isin(TEMPORARY) & (e["REASON_PLACE_CHANGE"].notna() | flag(prev_reason.notna()))
 
 
-REASON_PLACE_CHANGE_FROM = pd.Timestamp("2016-04-01")  # the data item's first year, 2016/17 (schema)
+REASON_PLACE_CHANGE_FROM = pd.Timestamp(year_start(REASON_PLACE_CHANGE[0].first_year))  # the item's first year
 
 
 @rule(
