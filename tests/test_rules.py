@@ -86,3 +86,18 @@ def test_371_follows_the_collection_year():
     assert found(2025, "01/01/2004", "H5") == 0  # H5 no longer checked; K3 at 16 or over from 2024/25
     assert found(2025, "01/01/2004", "K3") == 1
     assert found(2023, "01/01/2010", "K3") == 0  # K3 is not checked before 2024/25 (nor valid: see clean.py)
+
+
+def test_an_item_the_files_do_not_carry_is_not_asked_for():
+    # an extract without UPNs, MOTHER, postcodes, distances, reasons for placement change or PrevPerm (left out
+    # for privacy, or not exported): 442, 393, 165, 392a, 392b, 225 and 630 check only files that carry the item
+    rows = copy.deepcopy(base())
+    for h in rows["header"]:
+        h.update(UPN=None, MOTHER=None)
+    for e in rows["episodes"]:
+        e.update(HOME_POST=None, PL_POST=None, PL_DISTANCE=None, REASON_PLACE_CHANGE=None)
+    rows["prev_perm"] = []
+    codes = {"442", "393", "165", "392a", "392b", "225", "630"}
+    assert findings_of(build(rows), "return", codes).empty
+    rows["header"][1]["UPN"] = "C801200000002"  # T's: now the header file carries UPNs, and the others lack one
+    assert sorted(findings_of(build(rows), "return", codes)["CHILD"]) == ["A", "B", "O2"]

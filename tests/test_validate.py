@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import pandas as pd
 from factories import episodes_frame, frame, header_frame
 
 from cpanalysis.ssda903.validate import Return, run_rules, validate
 
 
 def tables(episodes, header, ad1=None):
-    """The tables, with the items every looked-after child has where the case leaves them blank: a UPN (DfE 442),
-    home and placement postcodes (392b) and the distance between them (392a)."""
-    header = header.assign(UPN=header["UPN"].fillna(pd.Series([f"C8012{i:08d}" for i in range(len(header))])))
-    episodes = episodes.assign(
-        HOME_POST=episodes["HOME_POST"].fillna("HH1"),
-        PL_POST=episodes["PL_POST"].fillna("PP1"),
-        PL_DISTANCE=episodes["PL_DISTANCE"].fillna("2.5"),
-    )
     return {
         "episodes": episodes,
         "header": header,
@@ -65,9 +56,9 @@ def test_each_rule_fires_on_its_own_case_and_a_clean_history_is_clean():
         "NO_REC": ["148"],
         # the overlapping episode cannot join the period, so it also starts one with RNE P, and its RNE P
         # says it continues the previous episode, which ended on another day (433); it starts before that one
-        # ends (501); its X1 into a change of placement (RNE P) gives no reason for the change (225), as GAP's
-        "OVERLAP": ["225", "388", "433", "501", "overlapping_episodes", "period_start_not_s"],
-        "GAP": ["225", "388", "433", "period_start_not_s"],
+        # ends (501)
+        "OVERLAP": ["388", "433", "501", "overlapping_episodes", "period_start_not_s"],
+        "GAP": ["388", "433", "period_start_not_s"],
         "NOT_S": ["357", "period_start_not_s"],  # also the child's first episode ever (357)
         "ORPHAN": ["child_not_in_header"],
         # placed for adoption (A6) under a placement order (E1) with no decision to place in PlacedAdoption

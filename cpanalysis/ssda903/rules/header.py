@@ -12,6 +12,7 @@ from cpanalysis.ssda903.rules.core import (
     Return,
     blank_rule,
     by_child,
+    carried,
     has,
     last_year,
     rule,
@@ -346,27 +347,30 @@ def _looked_after(r: Return) -> pd.Series:
 
 @rule("393", "header", "MOTHER", "Child is looked after but mother field is not completed.")
 def _393(r: Return):
-    """A girl with an episode other than a short break (V3/V4)."""
+    """A girl with an episode other than a short break (V3/V4), on the rows of files that carry MOTHER
+    (core.carried)."""
     h = r["header"]
-    return h["SEX"].isin(FEMALE) & h["MOTHER"].isna() & _looked_after(r)
+    return h["SEX"].isin(FEMALE) & h["MOTHER"].isna() & carried(h, "MOTHER") & _looked_after(r)
 
 
 @rule("442", "header", "UPN", "Unique Pupil Number (UPN) field is not completed.")
 def _442(r: Return):
-    """A child with an episode other than a short break (V3/V4); UN1-UN5 are the codes for a UPN not known."""
+    """A child with an episode other than a short break (V3/V4); UN1-UN5 are the codes for a UPN not known. On the
+    rows of files that carry UPNs (core.carried)."""
     h = r["header"]
-    return h["UPN"].isna() & _looked_after(r)
+    return h["UPN"].isna() & carried(h, "UPN") & _looked_after(r)
 
 
 @rule("165", "header", "MOTHER", "Data entry for mother status is invalid.")
 def _165(r: Return):
     """MOTHER, when given, is 0 or 1 and only for a girl; a girl looked after (an episode other than a short break)
-    has it given. (The DfE also lets it be blank for a care leaver with OC3 data and no episode: no finding here.)"""
+    has it given, where the file carries MOTHER (core.carried). The DfE also lets it be blank for a care leaver
+    with OC3 data and no episode: no finding here."""
     h = r["header"]
     mother = h["MOTHER"]
     invalid = mother.notna() & ~mother.isin(["0", "1"])
     male = mother.notna() & h["SEX"].isin(MALE)
-    blank = mother.isna() & h["SEX"].isin(FEMALE) & _looked_after(r)
+    blank = mother.isna() & carried(h, "MOTHER") & h["SEX"].isin(FEMALE) & _looked_after(r)
     why = pd.Series("not completed for a girl looked after", index=h.index, dtype=object)
     why = why.mask(male, "completed for a boy").mask(invalid, "MOTHER " + mother.fillna("") + " is not 0 or 1")
     return invalid | male | blank, why

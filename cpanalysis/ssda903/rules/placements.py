@@ -9,6 +9,7 @@ from cpanalysis.categories import SHORT_BREAK_LS
 from cpanalysis.ssda903.rules.core import (
     TEMPORARY,
     Return,
+    carried,
     flag,
     has,
     rule,
@@ -328,9 +329,10 @@ def _225(r: Return):
     moved = e["REC"].eq("X1") & e["NEXT_RNE"].isin(["P", "B", "T", "U"])
     not_temporary = ~e["PLACE"].isin(TEMPORARY) & ~e["NEXT_PLACE"].isin(TEMPORARY)
     since = e["DEC"] >= REASON_PLACE_CHANGE_FROM
-    return moved & not_temporary & since & e["REASON_PLACE_CHANGE"].isna(), "next RNE " + e["NEXT_RNE"].fillna(
-        ""
-    ) + ", PLACE " + e["PLACE"].fillna("") + " to " + e["NEXT_PLACE"].fillna("")
+    blank = e["REASON_PLACE_CHANGE"].isna() & carried(e, "REASON_PLACE_CHANGE")
+    return moved & not_temporary & since & blank, "next RNE " + e["NEXT_RNE"].fillna("") + ", PLACE " + e[
+        "PLACE"
+    ].fillna("") + " to " + e["NEXT_PLACE"].fillna("")
 
 
 @rule(
@@ -386,12 +388,11 @@ def _398(r: Return):
     "or were UASC).",
 )
 def _392a(r: Return):
-    """Checked on the rows of files that carry distances at all: the DfE works the distance out from the postcodes,
-    and an extract without the column has none to report (392b asks for the postcodes)."""
+    """Checked on the rows of files that carry distances at all (core.carried): the DfE works the distance out from
+    the postcodes, and an extract without the column has none to report (392b asks for the postcodes)."""
     eps = r["episodes"]
-    carried = eps["PL_DISTANCE"].notna().groupby(eps["SOURCE_FILE"]).transform("any")
     looked_after = ~eps["LS"].isin(SHORT_BREAK_LS) & ~has(eps["CHILD"], _uasc_children(r))
-    return carried & looked_after & eps["PL_DISTANCE"].isna()
+    return carried(eps, "PL_DISTANCE") & looked_after & eps["PL_DISTANCE"].isna()
 
 
 @rule(
@@ -402,9 +403,10 @@ def _392a(r: Return):
     "breaks, V3/V4, or for children who are or were UASC).",
 )
 def _392b(r: Return):
+    """Each postcode checked on the rows of files that carry it (core.carried)."""
     eps = r["episodes"]
     looked_after = ~eps["LS"].isin(SHORT_BREAK_LS) & ~has(eps["CHILD"], _uasc_children(r))
-    missing = eps["HOME_POST"].isna() | eps["PL_POST"].isna()
+    missing = (eps["HOME_POST"].isna() & carried(eps, "HOME_POST")) | (eps["PL_POST"].isna() & carried(eps, "PL_POST"))
     return looked_after & missing, "HOME_POST " + eps["HOME_POST"].fillna("blank") + ", PL_POST " + eps[
         "PL_POST"
     ].fillna("blank")

@@ -257,8 +257,11 @@ PREV_PERM_FROM = pd.Timestamp("2016-04-01")  # PrevPerm is returned for children
     scope="return",
 )
 def _630(r: Return):
-    """An episode with RNE S starting in the collection year (and on or after 1 April 2016)."""
+    """An episode with RNE S starting in the collection year (and on or after 1 April 2016), where PrevPerm is
+    given at all (as the DfE's tool applies it: with no PrevPerm table there is nothing to check against)."""
     eps, p = r["episodes"], r["prev_perm"]
+    if p.empty:
+        return pd.Series(False, index=eps.index)
     started = eps["RNE"].eq("S") & (eps["DECOM"] >= year_start_of(eps)) & (eps["DECOM"] >= PREV_PERM_FROM)
     p = p.drop_duplicates("CHILD", keep="last").set_index("CHILD")
     perm = eps["CHILD"].map(p["PREV_PERM"])
