@@ -16,27 +16,32 @@ def ep(child, decom, rne, ls, place, dec=None, rec=None, **kw):
     )
 
 
+def _posted(placement_postcode: str) -> dict[str, str]:
+    """Home and placement postcodes and the distance between them (children who are not UASC, DfE 392a/392b)."""
+    return dict(HOME_POST="HH1", PL_POST=placement_postcode, PL_DISTANCE="2.5")
+
+
 def base() -> dict[str, list[dict]]:
     """A: three episodes (S, P, L); T: a temporary placement then back to U4; B: adopted; L: a care leaver; O2: looked
     after since 2018, in the OC2 cohort (aged 8 at 31 March)."""
     return {
         "header": [
-            dict(CHILD="A", SEX="1", DOB="01/01/2010", ETHNIC="WBRI"),
-            dict(CHILD="T", SEX="2", DOB="01/01/2010", ETHNIC="WBRI"),
-            dict(CHILD="B", SEX="1", DOB="01/06/2014", ETHNIC="WBRI"),
+            dict(CHILD="A", SEX="1", DOB="01/01/2010", ETHNIC="WBRI", UPN="C801200000001"),
+            dict(CHILD="T", SEX="2", DOB="01/01/2010", ETHNIC="WBRI", UPN="C801200000002", MOTHER="0"),
+            dict(CHILD="B", SEX="1", DOB="01/06/2014", ETHNIC="WBRI", UPN="C801200000003"),
             dict(CHILD="L", SEX="2", DOB="01/06/2001", ETHNIC="WBRI"),
-            dict(CHILD="O2", SEX="2", DOB="01/01/2012", ETHNIC="WBRI"),
+            dict(CHILD="O2", SEX="2", DOB="01/01/2012", ETHNIC="WBRI", UPN="C801200000004", MOTHER="0"),
         ],
         "episodes": [
-            ep("A", "01/05/2019", "S", "C1", "U4", "01/07/2019", "X1", PL_POST="AA1"),
+            ep("A", "01/05/2019", "S", "C1", "U4", "01/07/2019", "X1", PL_POST="AA1", REASON_PLACE_CHANGE="CARPL"),
             ep("A", "01/07/2019", "P", "C1", "U6", "01/09/2019", "X1", PL_POST="BB1"),
             ep("A", "01/09/2019", "L", "C2", "U6", PL_POST="BB1"),
-            ep("T", "01/05/2019", "S", "C2", "U4", "01/06/2019", "X1"),
-            ep("T", "01/06/2019", "P", "C2", "T3", "10/06/2019", "X1"),
-            ep("T", "10/06/2019", "P", "C2", "U4"),
-            ep("B", "01/04/2019", "S", "C2", "U4", "01/06/2019", "X1"),
-            ep("B", "01/06/2019", "B", "E1", "A6", "01/02/2020", "E11"),
-            ep("O2", "01/01/2018", "S", "C2", "U4"),
+            ep("T", "01/05/2019", "S", "C2", "U4", "01/06/2019", "X1", **_posted("TT1")),
+            {**ep("T", "01/06/2019", "P", "C2", "T3", "10/06/2019", "X1", **_posted("TT2")), "PLACE_PROVIDER": None},
+            ep("T", "10/06/2019", "P", "C2", "U4", **_posted("TT1")),
+            ep("B", "01/04/2019", "S", "C2", "U4", "01/06/2019", "X1", REASON_PLACE_CHANGE="CARPL", **_posted("BB2")),
+            ep("B", "01/06/2019", "B", "E1", "A6", "01/02/2020", "E11", **_posted("BB3")),
+            ep("O2", "01/01/2018", "S", "C2", "U4", **_posted("OO1")),
         ],
         "ad1": [
             dict(
@@ -58,10 +63,14 @@ def base() -> dict[str, list[dict]]:
         "oc3": [dict(CHILD="L", DOB="01/06/2001", IN_TOUCH="YES", ACTIV="F1", ACCOM="B1")],
         "prev_episodes": [
             ep("L", "01/01/2019", "S", "C2", "U4", "01/03/2019", "E8"),
-            ep("O2", "01/01/2018", "S", "C2", "U4"),  # O2's episode, open, in last year's return too
+            ep("O2", "01/01/2018", "S", "C2", "U4", **_posted("OO1")),  # O2's episode, open, in last year's return too
         ],
         "uasc": [dict(CHILD="A", SEX="1", DOB="01/01/2010", DUC="01/01/2020")],
-        "prev_perm": [dict(CHILD="A", DOB="01/01/2010", PREV_PERM="P1", LA_PERM="800", DATE_PERM="01/01/2015")],
+        "prev_perm": [
+            dict(CHILD="A", DOB="01/01/2010", PREV_PERM="P1", LA_PERM="800", DATE_PERM="01/01/2015"),
+            dict(CHILD="T", PREV_PERM="Z1"),
+            dict(CHILD="B", PREV_PERM="Z1"),
+        ],
         "prev_header": [dict(CHILD="A", SEX="1", DOB="01/01/2010", ETHNIC="WBRI")],
         "prev_missing": [dict(CHILD="A", MISSING="M", MIS_START="01/02/2019", MIS_END="03/02/2019")],
         "oc2": [

@@ -25,7 +25,7 @@ from cpanalysis.synth.extract import cut_year
 from cpanalysis.synth.messy import messify
 from cpanalysis.synth.simulate import Settings, histories
 
-GENERATOR_VERSION = "11"  # 11: no URN, postcodes or distance where the DfE has none; MOTHER for girls
+GENERATOR_VERSION = "12"  # 12: UPNs, reasons for placement change, no H5 under the age of rule 371 (11: no URN...
 DEFAULT_SEED = 903
 MARKER = "SYNTHETIC"
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2030

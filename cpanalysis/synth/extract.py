@@ -36,7 +36,7 @@ from cpanalysis.population import age_in_years
 from cpanalysis.reviews import FIRST_WORKING_DAYS, add_working_days
 from cpanalysis.ssda903.rules.leavers import RELEVANT_DAYS
 from cpanalysis.ssda903.rules.placements import NO_URN
-from cpanalysis.ssda903.schema import year_end, year_start
+from cpanalysis.ssda903.schema import REASON_PLACE_CHANGE, year_end, year_start
 
 DAY = pd.Timedelta(days=1)
 HOME_POSTCODES = np.array(["CW1", "CW2", "CW4", "CW5", "CW11", "CW12", "SK9", "SK10", "SK11", "SK12", "ST7"])
@@ -72,10 +72,11 @@ def cut_year(h: dict[str, pd.DataFrame], year: int) -> dict[str, pd.DataFrame]:
     eps = h["episodes"].sort_values(["CHILD", "DECOM"], kind="mergesort")
     eps = eps.assign(PLACEMENT_START=eps["DECOM"].where(eps["RNE"].ne("L")).groupby(eps["CHILD"]).ffill())
     eps["PLACEMENT_START"] = eps["PLACEMENT_START"].fillna(eps["DECOM"])
+    eps["REASON_PLACE_CHANGE"] = _reason_place_change(eps) if year >= REASON_PLACE_CHANGE_YEAR else np.nan
     eps = eps[(eps["DECOM"] <= end) & (eps["DEC"].isna() | (eps["DEC"] >= start))].copy()
     still_open = eps["DEC"] > end
     eps.loc[still_open, "DEC"] = pd.NaT
-    eps.loc[still_open, "REC"] = np.nan
+    eps.loc[still_open, ["REC", "REASON_PLACE_CHANGE"]] = np.nan
     not_foster = ~eps["PLACE"].str.startswith("U")  # an SGO to former foster carers (E45/E46) is from foster care
     eps["REC"] = eps["REC"].mask(not_foster, eps["REC"].replace(TO_OTHER_CARER))  # DfE rule 516
     if year < SGO_SPLIT_YEAR:  # the older code list: E43 former foster carer, E44 other carer
@@ -108,6 +109,7 @@ def cut_year(h: dict[str, pd.DataFrame], year: int) -> dict[str, pd.DataFrame]:
     kids = children.loc[eps["CHILD"].unique()].reset_index()
     sex = kids["SEX"].map({"1": "M", "2": "F"}) if year >= 2025 else kids["SEX"]
     header = pd.DataFrame({"CHILD": kids["CHILD"], "SEX": sex, "DOB": kids["DOB"], "ETHNIC": kids["ETHNIC"]})
+    header["UPN"] = _upn(kids["CHILD"], kids["DOB"], year)
     breaks_only = eps["LS"].isin(SHORT_BREAK_LS).groupby(eps["CHILD"]).all()
     girls = kids["SEX"].eq("2") & ~kids["CHILD"].map(breaks_only).astype(bool)
     header["MOTHER"] = np.where(girls, "0", "")  # girls not a mother (rule 607); not for short breaks only (399)
@@ -153,6 +155,55 @@ def cut_year(h: dict[str, pd.DataFrame], year: int) -> dict[str, pd.DataFrame]:
         "oc2": _oc2(h, eps, dob, year),
         "oc3": _oc3(h, dob, start, end),
     }
+
+
+REASON_PLACE_CHANGE_YEAR = REASON_PLACE_CHANGE[0].first_year  # the item is returned from 2016/17
+# Reasons for a change of placement and carer (RNE P or B), as shares; CUSTOD (custody) is left out: the simulation
+# has no youth custody placements. A move to the same carer (RNE T or U) is a change in the status of the placement
+# (PLACE), and a move into an adoptive placement is the care plan (CARPL).
+MOVE_REASONS = {
+    "CARPL": 0.42,
+    "CREQB": 0.13,
+    "CREQO": 0.09,
+    "CHILD": 0.06,
+    "LAREQ": 0.07,
+    "STAND": 0.04,
+    "ALLEG": 0.03,
+    "CLOSE": 0.05,
+    "APPRR": 0.02,
+    "OTHER": 0.09,
+}
+
+
+def _reason_place_change(eps: pd.DataFrame) -> pd.Series:
+    """The reason for the change of placement on each episode that ends X1 into one (the next episode's RNE is P,
+    B, T or U: DfE rule 225), else blank. `eps` is in (CHILD, DECOM) order."""
+    same_child = eps["CHILD"].eq(eps["CHILD"].shift(-1))
+    next_rne = eps["RNE"].shift(-1).where(same_child)
+    next_place = eps["PLACE"].shift(-1).where(same_child)
+    moved = eps["REC"].eq("X1") & next_rne.isin(["P", "B", "T", "U"])
+    cumulative = np.cumsum(list(MOVE_REASONS.values()))
+    drawn = np.array(list(MOVE_REASONS))[np.searchsorted(cumulative, _u("move", eps["CHILD"], eps["DECOM"]), "right")]
+    reason = np.where(next_rne.isin(["T", "U"]), "PLACE", drawn)
+    reason = np.where(next_place.isin(["A3", "A4", "A5", "A6"]), "CARPL", reason)
+    return pd.Series(reason, index=eps.index).where(moved)
+
+
+UPN_CHECK_LETTERS = np.array(list("ABCDEFGHJKLMNPQRTUVWXYZ"))  # DfE: the check letter of sum(digit x weight) mod 23
+UPN_LA = "895"  # characters 2-4 of a UPN: the LA that allocated it (the synthetic LA is Cheshire East-like)
+
+
+def _upn(child: pd.Series, dob: pd.Series, year: int) -> np.ndarray:
+    """Each child's Unique Pupil Number in collection `year`: UN1 (not yet of school age, DfE rule 209: not 4 by
+    31 August two years before the collection year ends) or a UPN allocated when the child turned 4, the same in
+    every year (rule 208): check letter, LA, the year's last two digits, a 7-digit serial from the child's ID."""
+    turned_4 = dob + pd.DateOffset(years=4)
+    school_age = turned_4 <= pd.Timestamp(f"{year - 2}-08-31")
+    serial = (pd.to_numeric(child).astype("int64") % 10_000_000).astype(str).str.zfill(7)
+    body = UPN_LA + (turned_4.dt.year % 100).astype(str).str.zfill(2) + serial
+    digits = np.array([list(b) for b in body], dtype=int).reshape(len(body), 12)
+    check = UPN_CHECK_LETTERS[(digits * np.arange(2, 14)).sum(axis=1) % 23]
+    return np.where(school_age, np.char.add(check, body.to_numpy(dtype=str)), "UN1")
 
 
 def _adopters(key: np.ndarray) -> dict[str, np.ndarray]:

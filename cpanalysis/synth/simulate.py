@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from cpanalysis.ssda903.rules.core import age_on
+from cpanalysis.ssda903.rules.episodes import supported_accommodation
 from cpanalysis.ssda903.schema import year_end, year_start
 
 EPOCH = dt.date(1970, 1, 1)
@@ -354,7 +356,26 @@ def histories(
             kids.append((child, sex, c.dob, ethnic, uasc))
             if c.plan is not None:
                 plans.append({"CHILD": child, **c.plan})
-    return _frames(all_eps, kids, plans, horizon)
+    frames = _frames(all_eps, kids, plans, horizon)
+    frames["episodes"] = _no_young_semi_independent(frames["episodes"], frames["children"], last_year)
+    return frames
+
+
+def _no_young_semi_independent(eps: pd.DataFrame, children: pd.DataFrame, last_year: int) -> pd.DataFrame:
+    """A child too young for semi-independent living (H5) when the placement starts is placed in foster care
+    (U6, the teenagers' most usual placement; the provider as drawn) instead: DfE rule 371 (supported_accommodation:
+    14 to 2022/23, 16 from 2023/24), taken at the latest return each episode is in. The whole placement is recoded
+    (its episodes joined by a change of legal status only, RNE L), so no change of placement appears where there
+    is none."""
+    eps = eps.sort_values(["CHILD", "DECOM"], kind="mergesort")
+    dob = eps["CHILD"].map(children.set_index("CHILD")["DOB"])
+    last_in = (eps["DEC"].dt.year + (eps["DEC"].dt.month >= 4)).fillna(last_year).astype(int).clip(upper=last_year)
+    youngest = last_in.map({y: supported_accommodation(y)[1] for y in last_in.unique().tolist()})
+    too_young = eps["PLACE"].eq("H5") & (age_on(dob, eps["DECOM"]) < youngest)
+    placement = eps["RNE"].ne("L").groupby(eps["CHILD"]).cumsum()  # a placement's number within the child's
+    recode = too_young.groupby([eps["CHILD"], placement]).transform("any") & eps["PLACE"].eq("H5")
+    eps.loc[recode, "PLACE"] = "U6"
+    return eps.sort_index()
 
 
 def _dates(values) -> np.ndarray:

@@ -54,7 +54,7 @@ BREAKS = {
 }
 
 BREAKS |= {
-    "371": (setv("episodes", "A", 2, PLACE="K3"), "A"),  # A is 9
+    "371": (setv("episodes", "A", 2, PLACE="H5"), "A"),  # A is 9: under 14 in 2019/20
     "358": (setv("episodes", "A", 2, LS="J1"), "A"),
     "142": (setv("episodes", "A", 0, DEC=None, REC=None), "A"),
     "142/no_reason": (setv("episodes", "T", 1, REC=None), "T"),
@@ -69,4 +69,15 @@ BREAKS |= {
 BREAKS |= {
     "234": (setv("episodes", "A", 0, REASON_PLACE_CHANGE="CUSTOD"), "A"),  # A is 9
     "359": (add("episodes", **ep("L", "01/05/2019", "S", "C2", "U4")), "L"),  # L is 18 on 01/06/2019
+}
+BREAKS |= {
+    "371/k3": (both(setv("episodes", "A", 0, PLACE="K3"), lambda rows: rows.update(first_year=2025)), "A"),  # A is 9
+    "371/h5_at_15_in_2023_24": (
+        both(
+            setv("header", "A", 0, DOB="01/01/2004"),
+            setv("episodes", "A", 0, PLACE="H5"),
+            lambda rows: rows.update(first_year=2024),
+        ),
+        "A",
+    ),
 }

@@ -60,3 +60,11 @@ BREAKS |= {
     "399": (both(_Z_BREAKS_ONLY, setv("header", "Z", 0, MOTHER="0")), "Z"),
     "399/review": (both(_Z_BREAKS_ONLY, add("reviews", CHILD="Z", REVIEW="02/05/2019", REVIEW_CODE="PN1")), "Z"),
 }
+BREAKS |= {
+    "393": (setv("header", "T", 0, MOTHER=None), "T"),
+    "442": (setv("header", "T", 0, UPN=None), "T"),
+    "165": (setv("header", "O2", 0, MOTHER=None), "O2"),  # a girl looked after
+    "165/male": (setv("header", "A", 0, MOTHER="0"), "A"),
+    "165/invalid": (setv("header", "T", 0, MOTHER="2"), "T"),
+    "1012": (add("missing", CHILD="L", MISSING="M", MIS_START="01/06/2019", MIS_END="02/06/2019"), "L"),
+}

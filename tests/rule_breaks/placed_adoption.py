@@ -63,3 +63,9 @@ BREAKS = {
         "B",
     ),
 }
+BREAKS |= {
+    "563": (
+        setv("placed_adoption", "B", 0, DATE_PLACED=None, DATE_PLACED_CEASED="01/07/2019", REASON_PLACED_CEASED="RD1"),
+        "B",
+    ),
+}

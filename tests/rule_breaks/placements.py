@@ -66,3 +66,11 @@ BREAKS |= {
     "164/not_a_number": (setv("episodes", "T", 2, PL_DISTANCE="far"), "T"),
     "406": (setv("episodes", "A", 2, PL_DISTANCE="3.2"), "A"),  # A is UASC
 }
+BREAKS |= {
+    "213": (setv("episodes", "T", 1, PLACE_PROVIDER="PR1"), "T"),  # a provider for T's T3
+    "213/unregistered": (setv("episodes", "A", 2, PLACE="Z12", PLACE_PROVIDER="PR4"), "A"),
+    "225": (setv("episodes", "A", 0, REASON_PLACE_CHANGE=None), "A"),  # X1, then P into U6
+    "392a": (setv("episodes", "T", 2, PL_DISTANCE=None), "T"),
+    "392b": (setv("episodes", "T", 2, HOME_POST=None), "T"),
+    "392b/placement": (setv("episodes", "B", 1, PL_POST=None), "B"),
+}

@@ -1,7 +1,7 @@
 """Break-once cases for cpanalysis/ssda903/rules/prev_perm.py: rule code (or code/case) -> (the change that
 breaks it once, the child whose row must be found)."""
 
-from rule_cases import add, both, ep, setv
+from rule_cases import add, both, drop, ep, setv
 
 BREAKS = {
     "631": (setv("prev_perm", "A", 0, PREV_PERM="P5"), "A"),
@@ -22,4 +22,9 @@ BREAKS |= {
     "632": (setv("prev_perm", "A", 0, DATE_PERM="01/05/2019"), "A"),  # the day A's first episode starts
     "632/partial": (setv("prev_perm", "A", 0, DATE_PERM="ZZ/05/2019"), "A"),  # earliest 01/05/2019
     "632/unreadable": (setv("prev_perm", "A", 0, DATE_PERM="2015"), "A"),
+}
+BREAKS |= {
+    "630": (drop("prev_perm", "T"), "T"),  # T started in the year
+    "630/blank": (setv("prev_perm", "B", 0, PREV_PERM=None), "B"),
+    "630/no_date": (setv("prev_perm", "A", 0, DATE_PERM=None), "A"),  # P1 needs LA_PERM and DATE_PERM
 }

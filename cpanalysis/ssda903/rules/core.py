@@ -288,6 +288,13 @@ def filled(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
     return frame[list(columns)].notna().any(axis=1)
 
 
+def carried(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Whether each row's file carries `column` at all (some row of that file has it): a check that an item is
+    given applies only there, as an extract without the item (postcodes or UPNs left out for privacy, or a case
+    system that does not export it) would otherwise fail it on every row."""
+    return frame[column].notna().groupby(frame["SOURCE_FILE"]).transform("any").astype(bool)
+
+
 def pair_rule(
     code: str, table: str, when: tuple[str, tuple[str, ...]], then: tuple[str, tuple[str, ...]], message: str
 ):

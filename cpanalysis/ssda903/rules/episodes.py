@@ -368,14 +368,33 @@ _age_rule(
     lambda a: a < 10,
     "Child with this legal status (youth justice, J1-J3) should not be under 10.",
 )
-_age_rule(
+
+
+def supported_accommodation(year: int) -> tuple[str, int]:
+    """The placement code of semi-independent or supported accommodation in collection `year` and the youngest
+    age at which a child may start in it (DfE rule 371): H5 at 14 to 2022/23, H5 at 16 in 2023/24, K3 at 16 from
+    2024/25."""
+    return ("K3" if year >= 2025 else "H5"), (16 if year >= 2024 else 14)
+
+
+@rule(
     "371",
+    "episodes",
     "PLACE",
-    ("K3",),
-    "DECOM",
-    lambda a: a < 16,
-    "Child in registered supported accommodation (K3) should be at least 16.",
+    "Child in semi-independent living accommodation not subject to children's homes regulations (H5) should be at "
+    "least 14 (16 from 2023/24); from 2024/25, child in supported accommodation (K3) should be at least 16.",
 )
+def _371(r: Return):
+    """By the row's collection year (supported_accommodation); the age on the episode's DECOM."""
+    eps = r["episodes"]
+    codes, years = pd.factorize(eps["YEAR"])
+    rules = [supported_accommodation(int(y)) for y in years]
+    place = pd.Series(np.array([p for p, _ in rules] + [""], dtype=object)[codes], index=eps.index)
+    youngest = pd.Series(np.array([a for _, a in rules] + [0])[codes], index=eps.index)
+    age = r.episode_age("DECOM")
+    return flag(eps["PLACE"].eq(place) & (age < youngest)), "PLACE " + eps["PLACE"].fillna("") + ", aged " + (
+        age.astype("Int64").astype(str)
+    ) + " on DECOM, at least " + youngest.astype(str) + " in the " + eps["YEAR"].map(year_label) + " return"
 
 
 # ---- the order of episodes, and the start of the child's first ----------------------------------------

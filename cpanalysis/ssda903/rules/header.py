@@ -12,6 +12,7 @@ from cpanalysis.ssda903.rules.core import (
     Return,
     blank_rule,
     by_child,
+    carried,
     has,
     last_year,
     rule,
@@ -333,3 +334,66 @@ def _399(r: Return):
         r["reviews"].dropna(subset=["REVIEW_CODE"])["CHILD"]
     )
     return breaks_only & (h["MOTHER"].notna() | reviewed)
+
+
+# ---- mother and UPN of children looked after (not on short breaks only) ---------------------------------
+
+
+def _looked_after(r: Return) -> pd.Series:
+    """Whether each Header row's child has an episode in view that is not a short break (LS V3/V4)."""
+    eps = r["episodes"]
+    return has(r["header"]["CHILD"], eps.loc[~eps["LS"].isin(SHORT_BREAK_LS), "CHILD"])
+
+
+@rule("393", "header", "MOTHER", "Child is looked after but mother field is not completed.")
+def _393(r: Return):
+    """A girl with an episode other than a short break (V3/V4), on the rows of files that carry MOTHER
+    (core.carried)."""
+    h = r["header"]
+    return h["SEX"].isin(FEMALE) & h["MOTHER"].isna() & carried(h, "MOTHER") & _looked_after(r)
+
+
+@rule("442", "header", "UPN", "Unique Pupil Number (UPN) field is not completed.")
+def _442(r: Return):
+    """A child with an episode other than a short break (V3/V4); UN1-UN5 are the codes for a UPN not known. On the
+    rows of files that carry UPNs (core.carried)."""
+    h = r["header"]
+    return h["UPN"].isna() & carried(h, "UPN") & _looked_after(r)
+
+
+@rule("165", "header", "MOTHER", "Data entry for mother status is invalid.")
+def _165(r: Return):
+    """MOTHER, when given, is 0 or 1 and only for a girl; a girl looked after (an episode other than a short break)
+    has it given, where the file carries MOTHER (core.carried). The DfE also lets it be blank for a care leaver
+    with OC3 data and no episode: no finding here."""
+    h = r["header"]
+    mother = h["MOTHER"]
+    invalid = mother.notna() & ~mother.isin(["0", "1"])
+    male = mother.notna() & h["SEX"].isin(MALE)
+    blank = mother.isna() & carried(h, "MOTHER") & h["SEX"].isin(FEMALE) & _looked_after(r)
+    why = pd.Series("not completed for a girl looked after", index=h.index, dtype=object)
+    why = why.mask(male, "completed for a boy").mask(invalid, "MOTHER " + mother.fillna("") + " is not 0 or 1")
+    return invalid | male | blank, why
+
+
+OTHER_DATA = ("placed_adoption", "missing", "reviews", "ad1", "prev_perm", "oc2")  # DfE rule 1012's tables
+
+
+@rule(
+    "1012",
+    "header",
+    "CHILD",
+    "No other data should be returned for OC3 children who had no episodes in the current year.",
+    scope="return",
+)
+def _1012(r: Return):
+    """The DfE reports the rows of PlacedAdoption, Missing, Reviews, AD1, PrevPerm and OC2 of a child with no episode
+    in the return; here it is one finding on the child's Header row naming those tables (a child with no Header row
+    either is found by the INT checks)."""
+    h = r["header"]
+    without_episodes = ~has(h["CHILD"], r["episodes"]["CHILD"])
+    found = pd.DataFrame({t: has(h["CHILD"], r[t]["CHILD"]) for t in OTHER_DATA}, index=h.index)
+    names = pd.Series("", index=h.index, dtype=object)
+    for t in OTHER_DATA:
+        names = names + found[t].map({True: t + " ", False: ""})
+    return without_episodes & found.any(axis=1), "rows in " + names.str.strip().str.replace(" ", ", ")

@@ -47,6 +47,18 @@ def _119(r: Return):
 
 
 @rule(
+    "563",
+    "placed_adoption",
+    "DATE_PLACED",
+    "The child should no longer be placed for adoption but the date of the decision that the child should be placed "
+    "for adoption is blank.",
+)
+def _563(r: Return):
+    pa = r["placed_adoption"]
+    return pa["DATE_PLACED"].isna() & pa["DATE_PLACED_CEASED"].notna() & pa["REASON_PLACED_CEASED"].notna()
+
+
+@rule(
     "522",
     "placed_adoption",
     "DATE_PLACED_CEASED",

@@ -9,12 +9,15 @@ from cpanalysis.categories import SHORT_BREAK_LS
 from cpanalysis.ssda903.rules.core import (
     TEMPORARY,
     Return,
+    carried,
     flag,
+    has,
     rule,
     show,
     year_end_of,
     year_start_of,
 )
+from cpanalysis.ssda903.schema import REASON_PLACE_CHANGE, year_start
 
 FOSTER = ("U1", "U2", "U3", "U4", "U5", "U6")
 UNREGISTERED = ("Z11", "Z12", "Z13", "Z14")  # from 2025/26
@@ -68,6 +71,16 @@ def _526(r: Return):
     return eps["PLACE_PROVIDER"].isna() & ~eps["PLACE"].isin(TEMPORARY + UNREGISTERED), "PLACE " + eps["PLACE"].fillna(
         "blank"
     )
+
+
+@rule("213", "episodes", "PLACE_PROVIDER", "Placement provider information not required.")
+def _213(r: Return):
+    """Temporary placements (T0-T4) and, from 2025/26, the unregistered Z11-Z14 have no provider (the other side
+    of 526)."""
+    eps = r["episodes"]
+    return eps["PLACE"].isin(TEMPORARY + UNREGISTERED) & eps["PLACE_PROVIDER"].notna(), "PLACE " + eps[
+        "PLACE"
+    ] + ", PLACE_PROVIDER " + eps["PLACE_PROVIDER"].fillna("")
 
 
 @rule(
@@ -301,6 +314,29 @@ def _226(r: Return):
     return e["PLACE"].isin(TEMPORARY) & (e["REASON_PLACE_CHANGE"].notna() | flag(prev_reason.notna()))
 
 
+REASON_PLACE_CHANGE_FROM = pd.Timestamp(year_start(REASON_PLACE_CHANGE[0].first_year))  # the item's first year
+
+
+@rule(
+    "225",
+    "episodes",
+    "REASON_PLACE_CHANGE",
+    "Reason for placement change must be recorded (the episode ends X1 and the next one is a change of placement, "
+    "neither of them temporary).",
+)
+def _225(r: Return):
+    """An episode ceasing X1 (on or after 1 April 2016, when the item began) whose next episode's RNE is P, B, T or
+    U, neither placement temporary (T0-T4)."""
+    e = r.episodes()
+    moved = e["REC"].eq("X1") & e["NEXT_RNE"].isin(["P", "B", "T", "U"])
+    not_temporary = ~e["PLACE"].isin(TEMPORARY) & ~e["NEXT_PLACE"].isin(TEMPORARY)
+    since = e["DEC"] >= REASON_PLACE_CHANGE_FROM
+    blank = e["REASON_PLACE_CHANGE"].isna() & carried(e, "REASON_PLACE_CHANGE")
+    return moved & not_temporary & since & blank, "next RNE " + e["NEXT_RNE"].fillna("") + ", PLACE " + e[
+        "PLACE"
+    ].fillna("") + " to " + e["NEXT_PLACE"].fillna("")
+
+
 @rule(
     "233",
     "episodes",
@@ -344,6 +380,38 @@ def _398(r: Return):
     eps = r["episodes"]
     filled = eps["HOME_POST"].notna() | eps["PL_POST"].notna() | eps["PL_DISTANCE"].notna()
     return eps["LS"].isin(SHORT_BREAK_LS) & filled
+
+
+@rule(
+    "392a",
+    "episodes",
+    "PL_DISTANCE",
+    "Child is looked after but no distance is recorded (not needed for short breaks, V3/V4, or for children who are "
+    "or were UASC).",
+)
+def _392a(r: Return):
+    """Checked on the rows of files that carry distances at all (core.carried): the DfE works the distance out from
+    the postcodes, and an extract without the column has none to report (392b asks for the postcodes)."""
+    eps = r["episodes"]
+    looked_after = ~eps["LS"].isin(SHORT_BREAK_LS) & ~has(eps["CHILD"], _uasc_children(r))
+    return carried(eps, "PL_DISTANCE") & looked_after & eps["PL_DISTANCE"].isna()
+
+
+@rule(
+    "392b",
+    "episodes",
+    "HOME_POST/PL_POST",
+    "Child is looked after but no postcodes are recorded (home and placement postcodes; not needed for short "
+    "breaks, V3/V4, or for children who are or were UASC).",
+)
+def _392b(r: Return):
+    """Each postcode checked on the rows of files that carry it (core.carried)."""
+    eps = r["episodes"]
+    looked_after = ~eps["LS"].isin(SHORT_BREAK_LS) & ~has(eps["CHILD"], _uasc_children(r))
+    missing = (eps["HOME_POST"].isna() & carried(eps, "HOME_POST")) | (eps["PL_POST"].isna() & carried(eps, "PL_POST"))
+    return looked_after & missing, "HOME_POST " + eps["HOME_POST"].fillna("blank") + ", PL_POST " + eps[
+        "PL_POST"
+    ].fillna("blank")
 
 
 @rule(

@@ -9,6 +9,7 @@ from cpanalysis.ssda903.rules.core import (
     Return,
     by_child,
     code_rule,
+    has,
     header_rules,
     rule,
     show,
@@ -242,3 +243,29 @@ def _632(r: Return):
     date, readable = date_perm_earliest(p["DATE_PERM"])
     first = by_child(p, r["episodes"], "min", "DECOM")
     return ~readable | (date >= first), "DATE_PERM " + p["DATE_PERM"].fillna("blank") + ", first DECOM " + show(first)
+
+
+PREV_PERM_FROM = pd.Timestamp("2016-04-01")  # PrevPerm is returned for children starting care from 1 April 2016
+
+
+@rule(
+    "630",
+    "episodes",
+    "RNE",
+    "Information on previous permanence option should be returned (the child started to be looked after in the year "
+    "with no PrevPerm row, no PREV_PERM, or no LA_PERM and DATE_PERM for an order other than Z1).",
+    scope="return",
+)
+def _630(r: Return):
+    """An episode with RNE S starting in the collection year (and on or after 1 April 2016), where PrevPerm is
+    given at all (as the DfE's tool applies it: with no PrevPerm table there is nothing to check against)."""
+    eps, p = r["episodes"], r["prev_perm"]
+    if p.empty:
+        return pd.Series(False, index=eps.index)
+    started = eps["RNE"].eq("S") & (eps["DECOM"] >= year_start_of(eps)) & (eps["DECOM"] >= PREV_PERM_FROM)
+    p = p.drop_duplicates("CHILD", keep="last").set_index("CHILD")
+    perm = eps["CHILD"].map(p["PREV_PERM"])
+    no_order_details = perm.ne("Z1") & (eps["CHILD"].map(p["LA_PERM"]).isna() | eps["CHILD"].map(p["DATE_PERM"]).isna())
+    why = pd.Series("LA_PERM or DATE_PERM blank for PREV_PERM " + perm.fillna(""), index=eps.index, dtype=object)
+    why = why.mask(perm.isna(), "PREV_PERM blank").mask(~has(eps["CHILD"], p.index), "no PrevPerm row")
+    return started & (perm.isna() | no_order_details), why
