@@ -122,7 +122,7 @@ def _first_begun_before_year(r: Return) -> tuple[pd.Series, pd.DataFrame]:
 )
 def _noe(r: Return):
     begun_before, prev = _first_begun_before_year(r)
-    return begun_before & ~has(r["episodes"]["CHILD"], prev["CHILD"])
+    return begun_before & ~r["episodes"]["CHILD"].isin(prev["CHILD"])
 
 
 @rule(
