@@ -25,14 +25,16 @@ SDQ_HIGH = 20  # the 2017 pack's P3.8 threshold (the DfE calls 17+ 'a cause for 
 YES = "1"
 
 
-def oc2_cohort(episodes: pd.DataFrame, year: int, header: pd.DataFrame | None = None) -> pd.DataFrame:
+def oc2_cohort(
+    episodes: pd.DataFrame, year: int, header: pd.DataFrame | None = None, bounds: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The OC2 cohort of collection `year` (module docstring): CHILD, PERIOD_START, DOB and age (completed years
-    at 31 March `year`) when a header is given."""
+    at 31 March `year`) when a header is given. `bounds`: the episodes' period_bounds, when already at hand."""
     first, last = pd.Timestamp(year_start(year)), pd.Timestamp(year_end(year))
     cla = cla_at(episodes, last)
-    per = period_bounds(episodes)
+    per = period_bounds(episodes) if bounds is None else bounds
     per = per[~per["SHORT_BREAKS_ONLY"] & (per["START"] <= first) & (per["END"].isna() | (per["END"] > last))]
-    per = per[per["CHILD"].isin(cla["CHILD"])]
+    per = per[per["CHILD"].astype(object).isin(cla["CHILD"].astype(object))]  # as objects: hashed, not per value
     out = per[["CHILD", "START"]].rename(columns={"START": "PERIOD_START"}).drop_duplicates("CHILD")
     out = out.sort_values("CHILD").reset_index(drop=True)
     if header is not None:

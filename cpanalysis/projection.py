@@ -371,7 +371,8 @@ def simulate(
     cost set by the number of occupied cells, not of children. Then every child is one month older and longer in
     care, those turning 18 leave, and the month's entrants (Poisson; ages and first placements drawn from the
     window's entrants) come in with 0 months in care. States are sorted keys (simulation << 16 | cell): ageing
-    keeps their order, so each month only the movers and entrants are sorted in."""
+    keeps their order but for cells reaching the cap of months in care, so each month one stable sort of a few
+    sorted runs (stayers, movers and entrants) merges them (_merge)."""
     scenario = scenario or Scenario()
     if months < 1 or sims < 1:
         raise InputError(f"a projection needs at least 1 month and 1 simulation (got {months} and {sims})")
@@ -474,18 +475,17 @@ def _cell_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _merge(key: np.ndarray, n: np.ndarray, extra: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted (key, count) after ageing (sorted; equal neighbours where months in care reach the cap), with one
-    child more for each key in `extra` (unsorted): equal keys summed."""
-    if len(key) > 1 and (dup := key[1:] == key[:-1]).any():
-        first = np.flatnonzero(np.r_[True, ~dup])
-        key, n = key[first], np.add.reduceat(n, first)
+    """Sorted (key, count) with equal keys summed, of the children staying (`key`, `n`: after ageing, in order but
+    where a cell's months in care reach the cap and it joins the cells already there, so in a few runs) and one
+    child more for each key in `extra` (unsorted). A stable sort (timsort) of a few sorted runs is a merge."""
     extra, extra_n = np.unique(extra, return_counts=True)
-    at = np.searchsorted(key, extra)
-    hit = at < len(key)
-    hit[hit] = key[at[hit]] == extra[hit]
-    n = n.copy()
-    n[at[hit]] += extra_n[hit]
-    return np.insert(key, at[~hit], extra[~hit]), np.insert(n, at[~hit], extra_n[~hit])
+    key, n = np.concatenate([key, extra]), np.concatenate([n, extra_n])
+    order = np.argsort(key, kind="stable")
+    key, n = key[order], n[order]
+    if len(key) < 2:
+        return key, n
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    return key[first], np.add.reduceat(n, first)
 
 
 def _by_category(key: np.ndarray, n: np.ndarray, sims: int, cat_of: np.ndarray) -> np.ndarray:

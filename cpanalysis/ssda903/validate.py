@@ -39,13 +39,16 @@ def run_rules(r: Return, scope: str, codes: set[str] | None = None) -> pd.DataFr
         if rl.scope not in ("both", scope) or (codes is not None and rl.code not in codes):
             continue
         frame = r[rl.table]
-        if frame.empty or (r.year is not None and not rl.in_force(pd.Series([r.year])).iloc[0]):
+        always = rl.years == (None, None)  # in force every year: no need to look at the years
+        if frame.empty or (r.year is not None and not always and not rl.in_force(pd.Series([r.year])).iloc[0]):
             continue
         result = rl.check(r)
         mask, detail = result if isinstance(result, tuple) else (result, None)
         mask = flag(
             pd.Series(mask, index=frame.index) if not isinstance(mask, pd.Series) else mask.reindex(frame.index)
-        ) & rl.in_force(frame["YEAR"])
+        )
+        if not always:
+            mask &= rl.in_force(frame["YEAR"])
         if not mask.any():
             continue
         message = rl.message if detail is None else rl.message.rstrip(".") + ": " + detail.astype(str)

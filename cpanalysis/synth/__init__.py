@@ -20,6 +20,7 @@ import pandas as pd
 
 from cpanalysis.errors import InputError
 from cpanalysis.paths import SYNTHETIC
+from cpanalysis.ssda903.rules.core import show
 from cpanalysis.ssda903.schema import TABLES
 from cpanalysis.synth.extract import cut_year
 from cpanalysis.synth.messy import messify
@@ -37,7 +38,7 @@ def as_text(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     out = frame.reindex(columns=list(spec.columns))
     for c in spec.columns:
         if out[c].dtype.kind == "M":
-            out[c] = out[c].dt.strftime("%d/%m/%Y")
+            out[c] = show(out[c]).where(out[c].notna())  # dd/mm/yyyy, each distinct date formatted once
     return out.astype(object).where(out.notna(), "").astype(str).reset_index(drop=True)
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pandas.core.util.hashing import combine_hash_arrays, hash_array
 
 from cpanalysis.categories import SHORT_BREAK_LS
 from cpanalysis.health import oc2_cohort
@@ -56,9 +57,9 @@ def _key(*cols: pd.Series) -> np.ndarray:
 
 def _u(salt: str, *cols: pd.Series) -> np.ndarray:
     """A stable uniform number in [0, 1) per row, a different one for each salt."""
-    first = cols[0]
-    salted = pd.Series(salt, index=first.index)
-    h = pd.util.hash_pandas_object(pd.concat([salted, *cols], axis=1), index=False).to_numpy()
+    # hash_pandas_object of the frame [salt, *cols] by row, without a column of the salt: its hash taken once
+    salted = np.full(len(cols[0]), hash_array(np.array([salt], dtype=object))[0], dtype=np.uint64)
+    h = combine_hash_arrays(iter([salted, *(hash_array(c._values) for c in cols)]), 1 + len(cols))
     return (h % np.uint64(2**40)).astype(np.float64) / 2**40
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from cpanalysis.periods import episodes_with_periods
 from cpanalysis.ssda903 import findings
 from cpanalysis.ssda903.schema import TABLES, TEXT, year_end, year_start
 
@@ -61,11 +62,23 @@ class Return:
             self._cache["eps"] = out.reindex(self.tables["episodes"].index)
         return self._cache["eps"]
 
+    def periods(self) -> pd.DataFrame:
+        """Episodes with their periods of care and placements (cpanalysis.periods.episodes_with_periods), worked
+        out once per return; shared by every rule that asks, so not to be changed in place."""
+        if "periods" not in self._cache:
+            self._cache["periods"] = episodes_with_periods(self["episodes"])
+        return self._cache["periods"]
+
     def dob(self, frame: pd.DataFrame) -> pd.Series:
         """Each row's date of birth from Header (NaT when the child has none)."""
         if "dob" not in self._cache:
             self._cache["dob"] = self["header"].drop_duplicates("CHILD", keep="last").set_index("CHILD")["DOB"]
-        return lookup(frame["CHILD"], self._cache["dob"])
+        table = next((name for name, t in self.tables.items() if t is frame), None)  # one of the return's tables:
+        if table is None:  # looked up once
+            return lookup(frame["CHILD"], self._cache["dob"])
+        if ("dob", table) not in self._cache:
+            self._cache[("dob", table)] = lookup(frame["CHILD"], self._cache["dob"])
+        return self._cache[("dob", table)]
 
     def episode_age(self, when: str) -> pd.Series:
         """Each episode's child's age in whole years on its DECOM or DEC."""
@@ -159,9 +172,15 @@ def rule(code: str, table: str, column: str, message: str, *, severity: str = "e
 def show(s: pd.Series) -> pd.Series:
     """Dates as dd/mm/yyyy text ('blank' for NaT); each distinct date formatted once (strftime is per element)."""
     codes, uniques = pd.factorize(s)
-    iso = np.datetime_as_string(np.asarray(uniques, dtype="datetime64[D]"), unit="D")
-    text = np.array([f"{d[8:10]}/{d[5:7]}/{d[:4]}" for d in iso] + ["blank"], dtype=object)
+    iso = np.datetime_as_string(np.asarray(uniques, dtype="datetime64[D]"), unit="D").astype("<U10")
+    chars = iso.view("<U1").reshape(-1, 10)[:, _DMY]  # yyyy-mm-dd -> dd/mm/yyyy, by moving characters
+    chars[:, [2, 5]] = "/"
+    dmy = np.ascontiguousarray(chars).view("<U10").ravel()
+    text = np.append(dmy.astype(object), "blank")
     return pd.Series(text[codes], index=s.index, dtype=object)
+
+
+_DMY = [8, 9, 4, 5, 6, 7, 0, 1, 2, 3]  # the characters of yyyy-mm-dd in the order of dd/mm/yyyy (4, 7: the dashes)
 
 
 def _per_year(frame: pd.DataFrame, date_of: Callable[[int], object]) -> pd.Series:

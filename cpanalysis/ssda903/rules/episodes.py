@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 
 from cpanalysis.categories import ADOPTED
-from cpanalysis.periods import episodes_with_periods
 from cpanalysis.ssda903.rules.core import (
     PLACED_FOR_ADOPTION,
     TEMPORARY,
@@ -231,7 +230,7 @@ def _437(r: Return):
 
 def _periods(r: Return) -> pd.DataFrame:
     if "wp" not in r._cache:
-        wp = episodes_with_periods(r["episodes"])
+        wp = r.periods().copy()
         # the first episode in view may continue a period begun before the data (a return holds only the
         # episodes open in its year; the history, those open from its first year)
         seen_from = year_start_of(wp) if r.year is not None else pd.Timestamp(year_start(int(wp["YEAR"].min())))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cpanalysis.categories import ADOPTED
-from cpanalysis.ssda903.rules.core import Return, flag, lookup, rule, show, year_start_of
+from cpanalysis.ssda903.rules.core import Return, flag, has, lookup, rule, show, year_start_of
 
 
 def _last_year_episodes(r: Return) -> pd.DataFrame | None:
@@ -18,7 +18,13 @@ def _last_year_episodes(r: Return) -> pd.DataFrame | None:
 
 def _first_vs_open(r: Return) -> tuple[pd.Series, pd.DataFrame]:
     """Which of this year's episodes is its child's first, and for each episode the child's last episode of last
-    year's return when that one was open (all-blank rows otherwise)."""
+    year's return when that one was open (all-blank rows otherwise). Worked out once per return (502, 503A-G)."""
+    if "first_vs_open" not in r._cache:
+        r._cache["first_vs_open"] = _first_and_open(r)
+    return r._cache["first_vs_open"]
+
+
+def _first_and_open(r: Return) -> tuple[pd.Series, pd.DataFrame]:
     eps = r["episodes"]
     first = eps["DECOM"].eq(eps.groupby("CHILD")["DECOM"].transform("min"))
     prev = _last_year_episodes(r)
@@ -26,7 +32,7 @@ def _first_vs_open(r: Return) -> tuple[pd.Series, pd.DataFrame]:
         return first & False, pd.DataFrame(index=eps.index, columns=eps.columns)
     last = prev.sort_values(["CHILD", "DECOM"], kind="mergesort").drop_duplicates("CHILD", keep="last")
     last = last[last["DEC"].isna()].set_index("CHILD")
-    return first & eps["CHILD"].isin(last.index), last.reindex(eps["CHILD"]).set_axis(eps.index)
+    return first & has(eps["CHILD"], last.index), last.reindex(eps["CHILD"]).set_axis(eps.index)
 
 
 @rule(

@@ -256,7 +256,7 @@ def _207(r: Return):
     """A child recorded as a mother last year, with episodes this year, is not one now."""
     h = r["header"]
     _, last = last_year(r, "header", "MOTHER")
-    return last.eq("1") & h["MOTHER"].ne("1") & h["CHILD"].isin(r["episodes"]["CHILD"]), "MOTHER " + h["MOTHER"].fillna(
+    return last.eq("1") & h["MOTHER"].ne("1") & has(h["CHILD"], r["episodes"]["CHILD"]), "MOTHER " + h["MOTHER"].fillna(
         "blank"
     )
 
@@ -277,7 +277,7 @@ def _210(r: Return):
     open_at_end = eps[eps["DEC"].isna() | (eps["DEC"] > end)]
     first = by_child(h, eps, "min", "DECOM")
     week_before = year_end_of(h) - pd.Timedelta(days=7)
-    return h["UPN"].eq("UN4") & h["CHILD"].isin(open_at_end["CHILD"]) & (first < week_before), "first DECOM " + show(
+    return h["UPN"].eq("UN4") & has(h["CHILD"], open_at_end["CHILD"]) & (first < week_before), "first DECOM " + show(
         first
     )
 
@@ -297,7 +297,7 @@ def _ceased(r: Return) -> pd.DataFrame:
 )
 def _607(r: Return):
     h = r["header"]
-    return h["SEX"].isin(FEMALE) & h["MOTHER"].isna() & h["CHILD"].isin(_ceased(r)["CHILD"])
+    return h["SEX"].isin(FEMALE) & h["MOTHER"].isna() & has(h["CHILD"], _ceased(r)["CHILD"])
 
 
 @rule(
@@ -329,9 +329,9 @@ def _399(r: Return):
     h = r["header"]
     eps = r["episodes"]
     only_breaks = eps["LS"].isin(SHORT_BREAK_LS).groupby(eps["CHILD"]).all()
-    breaks_only = h["CHILD"].isin(only_breaks.index[only_breaks])
-    reviewed = h["CHILD"].isin(r["reviews"].dropna(subset=["REVIEW"])["CHILD"]) | h["CHILD"].isin(
-        r["reviews"].dropna(subset=["REVIEW_CODE"])["CHILD"]
+    breaks_only = has(h["CHILD"], only_breaks.index[only_breaks])
+    reviewed = has(h["CHILD"], r["reviews"].dropna(subset=["REVIEW"])["CHILD"]) | has(
+        h["CHILD"], r["reviews"].dropna(subset=["REVIEW_CODE"])["CHILD"]
     )
     return breaks_only & (h["MOTHER"].notna() | reviewed)
 

@@ -154,7 +154,7 @@ def _1001(r: Return):
     short = (dob + pd.DateOffset(years=14) >= first) & days["_D14"].lt(RELEVANT_DAYS)
     never16 = (dob + pd.DateOffset(years=16) >= first) & days["_D16"].eq(0)
     adopted = oc3["CHILD"].map(_last_episode(eps)["REC"]).isin(ADOPTED)
-    return _given(r) & oc3["CHILD"].isin(eps["CHILD"]) & (short | never16 | adopted)
+    return _given(r) & has(oc3["CHILD"], eps["CHILD"]) & (short | never16 | adopted)
 
 
 @rule(
@@ -258,7 +258,7 @@ def _1000(r: Return):
     oc3 = r["oc3"]
     eps = [r["episodes"]] + [p for p in [previous(r, "episodes")] if p is not None]
     died = pd.concat([e.loc[e["REC"].eq("E2"), "CHILD"] for e in eps])
-    return _given(r) & oc3["CHILD"].isin(died)
+    return _given(r) & has(oc3["CHILD"], died)
 
 
 @rule(
@@ -275,7 +275,7 @@ def _1010(r: Return):
         return pd.Series(False, index=oc3.index)
     ended = _last_episode(last)["DEC"]
     still_open = ended.index[ended.isna()]
-    return _given(r) & oc3["CHILD"].isin(still_open) & ~oc3["CHILD"].isin(r["episodes"]["CHILD"])
+    return _given(r) & has(oc3["CHILD"], still_open) & ~has(oc3["CHILD"], r["episodes"]["CHILD"])
 
 
 @rule(

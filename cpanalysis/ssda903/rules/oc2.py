@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cpanalysis.health import oc2_cohort
-from cpanalysis.periods import episodes_with_periods
+from cpanalysis.periods import period_bounds
 from cpanalysis.ssda903.rules.core import (
     OC2_CORE,
     OC2_ITEMS,
@@ -37,14 +37,23 @@ def in_cohort(r: Return, table: str = "oc2") -> pd.Series:
     """Whether each row's child (of `table`, OC2 unless said) was looked after continuously for 12 months at 31 March
     of the row's year."""
     if ("cohort", table) not in r._cache:
-        t, eps = r[table], episodes_with_periods(r["episodes"])  # the periods once, for every year
+        t = r[table]
         keys = pd.concat(
-            [oc2_cohort(eps, int(y))[["CHILD"]].assign(YEAR=int(y)) for y in t["YEAR"].unique()]
-            or [pd.DataFrame(columns=["CHILD", "YEAR"])]
+            [_cohort_of(r, int(y)) for y in t["YEAR"].unique()] or [pd.DataFrame(columns=["CHILD", "YEAR"])]
         )
         m = t[["CHILD", "YEAR"]].reset_index().merge(keys, on=["CHILD", "YEAR"])
         r._cache[("cohort", table)] = pd.Series(t.index.isin(m["index"]), index=t.index)
     return r._cache[("cohort", table)]
+
+
+def _cohort_of(r: Return, year: int) -> pd.DataFrame:
+    """The OC2 cohort's children (CHILD, YEAR) of collection `year`, worked out once per return (OC2 and OC3 ask)."""
+    if ("cohort_of", year) not in r._cache:
+        if "bounds" not in r._cache:
+            r._cache["bounds"] = period_bounds(r.periods())
+        cohort = oc2_cohort(r.periods(), year, bounds=r._cache["bounds"])
+        r._cache[("cohort_of", year)] = cohort[["CHILD"]].assign(YEAR=year)
+    return r._cache[("cohort_of", year)]
 
 
 def _aged(r: Return, years: int, at: str) -> pd.Series:

@@ -73,7 +73,7 @@ def _review_outside_care(r: Return):
     known = rv[has(rv["CHILD"], eps["CHILD"]) & rv["REVIEW"].notna()]
     if eps.empty or known.empty:
         return pd.Series(False, index=rv.index)
-    per = period_bounds(eps)[["CHILD", "START", "END"]]
+    per = period_bounds(r.periods())[["CHILD", "START", "END"]]
     m = known[["CHILD", "REVIEW"]].reset_index().merge(per, on="CHILD")
     hit = (m["START"] <= m["REVIEW"]) & (m["END"].isna() | (m["REVIEW"] <= m["END"]))
     bad = rv.index.isin(known.index) & ~rv.index.isin(m.loc[hit, "index"])
