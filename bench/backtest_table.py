@@ -3,12 +3,16 @@ model, the last value, the linear trend and the headline (backtest.headline_accu
 the coverage of the headline's 90% range and of the simulation band alone.
 
 Data sets (generated once into --data-dir): the synthetic LA (scale 1), the same at scale 20, a declining
-authority (entries falling 8% a year) and the D2I demand-model sample (tests/fixtures/external). The backtest
-points of each (the slow part) are cached on disk under --cache-dir, keyed by data set, simulations and seed, so
-changing only the headline rule reruns in seconds.
+authority (entries falling 8% a year) and the D2I demand-model sample (tests/fixtures/external); and the three
+synthetic ones over 2012-2026 instead of 2012-2021 (*_long: three times as many judged 24-month points). With
+--peer, cs-demand-model 0.5.1 runs on the same cutoffs of the sets named (about a minute a cutoff; each cached).
+The backtest points of each (the slow part) are cached on disk under --cache-dir, keyed by data set, simulations
+and seed, so changing only the headline rule reruns in seconds.
 
 Run:  .venv/bin/python bench/backtest_table.py                   (100 simulations per cutoff)
       .venv/bin/python bench/backtest_table.py --sims 30 --sets la declining
+      .venv/bin/python bench/backtest_table.py --sets la scale20 declining d2i la_long scale20_long declining_long \
+          --peer la                                                (the README's table)
 """
 
 from __future__ import annotations
