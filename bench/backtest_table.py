@@ -3,17 +3,22 @@ model, the last value, the linear trend and the headline (backtest.headline_accu
 the coverage of the headline's 90% range and of the simulation band alone.
 
 Data sets (generated once into --data-dir): the synthetic LA (scale 1), the same at scale 20, a declining
-authority (entries falling 8% a year) and the D2I demand-model sample (tests/fixtures/external). The backtest
-points of each (the slow part) are cached on disk under --cache-dir, keyed by data set, simulations and seed, so
-changing only the headline rule reruns in seconds.
+authority (entries falling 8% a year) and the D2I demand-model sample (tests/fixtures/external); and the three
+synthetic ones over 2012-2026 instead of 2012-2021 (*_long: three times as many judged 24-month points). With
+--peer, cs-demand-model 0.5.1 runs on the same cutoffs of the sets named (about a minute a cutoff; each cached).
+The backtest points of each (the slow part) are cached on disk under --cache-dir, keyed by data set, simulations
+and seed, so changing only the headline rule reruns in seconds.
 
 Run:  .venv/bin/python bench/backtest_table.py                   (100 simulations per cutoff)
       .venv/bin/python bench/backtest_table.py --sims 30 --sets la declining
+      .venv/bin/python bench/backtest_table.py --sets la scale20 declining d2i la_long scale20_long declining_long \
+          --peer la                                                (the README's table)
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +29,9 @@ from cpanalysis.context import load_data
 from cpanalysis.errors import InputError
 from cpanalysis.synth import generate
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import peer_demand_model  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 D2I = ROOT / "tests" / "fixtures" / "external" / "d2i-demand-model-sample"
 SETS = {  # name: generate's keyword arguments (None: a folder in the repository)
@@ -31,6 +39,11 @@ SETS = {  # name: generate's keyword arguments (None: a folder in the repository
     "scale20": {"scale": 20.0},
     "declining": {"scale": 1.0, "entry_growth": -0.08},
     "d2i": None,
+    # the same to 2026 (15 years, not 10; cpanalysis reads no year before 2012): three times as many judged
+    # 24-month points, so a coverage means more
+    "la_long": {"scale": 1.0, "last_year": 2026},
+    "scale20_long": {"scale": 20.0, "last_year": 2026},
+    "declining_long": {"scale": 1.0, "entry_growth": -0.08, "last_year": 2026},
 }
 COLUMNS = ["model", "last_value", "linear_trend", "headline", "coverage_pct", "band_coverage_pct"]
 
@@ -59,8 +72,45 @@ def points_for(name: str, data_dir: Path, cache_dir: Path, sims: int, seed: int)
     return points
 
 
-def table(names: list[str], data_dir: Path, cache_dir: Path, sims: int, seed: int) -> pd.DataFrame:
-    """One row per data set and horizon (Total): points, judged and COLUMNS (see the module's docstring)."""
+def peer_points(name: str, points: pd.DataFrame, data_dir: Path, cache_dir: Path) -> pd.DataFrame:
+    """cs-demand-model 0.5.1 on the backtest's cutoffs of data set `name` (its CLI in its own venv, the same
+    24-month reference window to each cutoff): one row per cutoff and horizon with the peer's total of children
+    looked after at the date (its NOT_IN_CARE columns left out), `peer_start` its total on the cutoff's next day
+    and `peer` reconciled to our start (its total x our count at the cutoff / its start, as the two start stocks
+    differ by the children each counts). Each cutoff is cached under `cache_dir` (a run takes about a minute)."""
+    folder = data_folder(name, data_dir)
+    total = points[points["category"] == pj.TOTAL]
+    rows = []
+    for cutoff, g in total.groupby("cutoff"):
+        cached = cache_dir / f"peer_{name}_{cutoff:%Y%m%d}.parquet"
+        if not cached.exists():
+            start = cutoff - pd.DateOffset(months=24)
+            series, _, _ = peer_demand_model.predict(folder, start, cutoff, g["date"].max())
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            series.to_frame().to_parquet(cached)
+        series = pd.read_parquet(cached)["peer"]
+        start_count = float(series.iloc[0])
+        for _, r in g.iterrows():
+            raw = float(series.asof(r["date"]))
+            peer = raw * r["last_value"] / start_count  # last_value is our count at the cutoff
+            rows.append({"cutoff": cutoff, "horizon": r["horizon"], "peer_raw": raw, "peer_start": start_count})
+            rows[-1]["peer"] = peer
+    return pd.DataFrame(rows)
+
+
+def peer_mape(points: pd.DataFrame, peer: pd.DataFrame) -> pd.DataFrame:
+    """The peer's MAPE (%) of the total by horizon, raw and reconciled to our start (peer_points), on the points
+    the headline is judged on (headline_points' judged, Total)."""
+    judged = bt.headline_points(points)
+    judged = judged[(judged["category"] == pj.TOTAL) & judged["judged"] & (judged["actual"] > 0)]
+    both = judged.merge(peer, on=["cutoff", "horizon"])
+    ape = lambda col: 100 * (both[col] - both["actual"]).abs() / both["actual"]  # noqa: E731
+    return both.assign(peer=ape("peer"), peer_raw=ape("peer_raw")).groupby("horizon")[["peer", "peer_raw"]].mean()
+
+
+def table(names: list[str], data_dir: Path, cache_dir: Path, sims: int, seed: int, peer: list[str]) -> pd.DataFrame:
+    """One row per data set and horizon (Total): points, judged and COLUMNS (see the module's docstring); with
+    the peer's MAPE (peer: reconciled to our start; peer_raw: as it comes) for the data sets in `peer`."""
     rows = []
     for name in names:
         try:
@@ -69,8 +119,11 @@ def table(names: list[str], data_dir: Path, cache_dir: Path, sims: int, seed: in
             print(f"{name}: {err}")
             continue
         acc = bt.headline_accuracy(points)
-        total = acc[acc["category"] == pj.TOTAL]
-        rows.append(total.assign(data=name)[["data", "horizon", "points", "judged", *COLUMNS]])
+        total = acc[acc["category"] == pj.TOTAL].assign(data=name)
+        if name in peer:
+            theirs = peer_mape(points, peer_points(name, points, data_dir, cache_dir.parent / "peer"))
+            total = total.join(theirs, on="horizon")
+        rows.append(total[["data", "horizon", "points", "judged", *COLUMNS, *(["peer", "peer_raw"] * (name in peer))]])
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
 
@@ -82,9 +135,10 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=903)
     p.add_argument("--data-dir", type=Path, default=Path("/tmp/cpanalysis_backtest/data"))
     p.add_argument("--cache-dir", type=Path, default=Path("/tmp/cpanalysis_backtest/points"))
+    p.add_argument("--peer", nargs="*", default=[], choices=list(SETS), help="also run cs-demand-model on these")
     p.add_argument("--output", "-o", type=Path, help="also write the table here (CSV)")
     args = p.parse_args()
-    out = table(args.sets, args.data_dir, args.cache_dir, args.sims, args.seed)
+    out = table(args.sets, args.data_dir, args.cache_dir, args.sims, args.seed, args.peer)
     print(out.round(1).to_string(index=False))
     if args.output:
         out.round(2).to_csv(args.output, index=False)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from cpanalysis.errors import InputError
 from cpanalysis.projection import (
@@ -138,7 +137,6 @@ def backtest_summary(points: pd.DataFrame) -> pd.DataFrame:
 # --- the headline range: the model and the baselines, weighted by their track records ---------------------------
 
 HEADLINE_METHODS = ("model", "last_value", "linear_trend")
-CUTOFF_STEP_MONTHS = 3  # the backtest's cutoffs are quarter ends
 
 
 def _weights(known: pd.DataFrame) -> dict[str, float]:
@@ -158,35 +156,54 @@ def _combine(frame: pd.DataFrame, weights: dict[str, float]) -> pd.Series:
     return sum(w * frame[m] for m, w in weights.items())
 
 
-def _half_width(known: pd.DataFrame, horizon: int, level: float) -> float:
-    """The relative half-width of a `level` prediction interval for a new error of the headline `horizon` months
-    ahead, from its `known` past points (one horizon and category): the past relative errors e = actual / weighted
-    - 1 of the weighted forecast (weights _weights of the same points), s = sqrt(sum e^2 / (n - 1)), and half =
-    t x s x sqrt(1 + 1/m), t Student's quantile on m - 1 degrees of freedom. m is the effective number of errors:
-    projections from consecutive quarter ends `horizon` months ahead share all but 3 of their months, so n of them
-    count as m = n x min(1, 3 / horizon) independent ones (at least 1.5). NaN with fewer than 2 errors."""
-    base = known[known["actual"] > 0]
+def _errors(frame: pd.DataFrame) -> pd.Series:
+    """The relative errors e = actual / weighted - 1 of the weighted forecast (weights _weights of the same
+    points) at the points of `frame` with an actual above 0, indexed by cutoff."""
+    base = frame[frame["actual"] > 0]
     weighted = _combine(base, _weights(base))
-    err = (base["actual"] / weighted.where(weighted > 0) - 1).dropna()
+    return (base["actual"] / weighted.where(weighted > 0) - 1).set_axis(base["cutoff"].to_numpy()).dropna()
+
+
+def _half_width(base: pd.DataFrame, level: float) -> float:
+    """The relative half-width of a `level` range from the headline's past errors at one horizon (`base`, its
+    known points): the split-conformal quantile of |e| (_errors), the k-th smallest of the n with k = ceil((n + 1)
+    x level), the largest when k is above n (Vovk et al., 'Algorithmic learning in a random world', 2005). NaN
+    with fewer than 2 errors."""
+    err = np.sort(_errors(base).abs().to_numpy())
     n = len(err)
     if n < 2:
         return np.nan
-    m = max(n * min(1.0, CUTOFF_STEP_MONTHS / horizon), 1.5)
-    t = float(stats.t.ppf((1 + level) / 2, m - 1))
-    return t * float(np.sqrt((err**2).sum() / (n - 1))) * float(np.sqrt(1 + 1 / m))
+    return float(err[min(int(np.ceil((n + 1) * level)), n) - 1])
+
+
+GROWTH_BOUNDS = (0.5, 1.0)  # errors grow at least as a random walk's (sqrt h), at most as a drift's (h)
+
+
+def _growth_exponent(known: pd.DataFrame, base: pd.DataFrame) -> float:
+    """How the headline's errors grow with the horizon, from the past: p with RMS(h) / RMS(h0) = (h / h0)^p, the
+    root mean square errors (_errors) of the `known` points at horizon h and the `base` points at the shortest
+    horizon h0 from the same cutoffs (like with like), p kept within GROWTH_BOUNDS; 1 (in proportion to the
+    horizon) at h0 itself or with fewer than 2 shared cutoffs."""
+    h, h0 = int(known["horizon"].iloc[0]), int(base["horizon"].iloc[0])
+    long, short = _errors(known), _errors(base)
+    shared = long.index.intersection(short.index)
+    if h == h0 or len(shared) < 2 or not (short[shared] ** 2).sum() > 0:
+        return 1.0
+    ratio = float(np.sqrt((long[shared] ** 2).sum() / (short[shared] ** 2).sum()))
+    p = np.log(ratio) / np.log(h / h0) if ratio > 0 else GROWTH_BOUNDS[0]
+    return float(np.clip(p, *GROWTH_BOUNDS))
 
 
 def _headline(
     forecasts: pd.DataFrame, known: pd.DataFrame, base: pd.DataFrame, scale: float, level: float
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """The combined rule on `forecasts` (columns of HEADLINE_METHODS): central = the forecast weighted by the
-    `known` past points of the same horizon (_weights); range = central x (1 +- scale x half), half the prediction
-    interval's relative half-width from the headline's past errors at the shortest backtested horizon (`base`, its
-    known points: the most of them and the most recent; _half_width), `scale` = horizon / that horizon (errors that
-    come from drift in demand grow in proportion to the horizon). Returns central, low, high."""
+    `known` past points of the same horizon (_weights); range = central x (1 +- half x scale^p), half the
+    conformal half-width of the headline's past errors at the shortest backtested horizon (`base`, its known
+    points: the most of them and the most recent; _half_width), `scale` = horizon / that horizon and p how the
+    past errors grew from that horizon to the known points' (_growth_exponent). Returns central, low, high."""
     central = _combine(forecasts, _weights(known))
-    shortest = int(base["horizon"].iloc[0])
-    half = scale * _half_width(base, shortest, level)
+    half = scale ** _growth_exponent(known, base) * _half_width(base, level)
     return central, (central * (1 - half)).clip(lower=0), central * (1 + half)
 
 
@@ -248,9 +265,9 @@ def headline_projection(
     """The projection as the pack shows it: summarise's frame (date, category, central, lower, upper; the start
     unchanged) with, at every later month end, the headline and its range (the combined rule of _headline on every
     backtest point, all known by the projection's start). A month h is weighted as the backtested horizon nearest
-    to it (the longer on a tie); its range is the shortest horizon's, grown in proportion to h. The linear trend
-    is baselines' line through the window of `actual` (actual_counts). Categories without backtest points keep the
-    model and its band. The last value is the start's count, held."""
+    to it (the longer on a tie); its range is the shortest horizon's (h0), grown as (h / h0)^p with p the nearest
+    horizon's (_headline). The linear trend is baselines' line through the window of `actual` (actual_counts).
+    Categories without backtest points keep the model and its band. The last value is the start's count, held."""
     start = summary["date"].min()
     out = summary.copy()
     later = out["date"] > start

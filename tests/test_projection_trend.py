@@ -71,10 +71,12 @@ def test_band_widens_with_horizon_when_the_trend_is_uncertain():
 def test_headline_rule_by_hand():
     """Three past 12-month projections: the model and the last value each 10% under, 10% over and right; the
     straight line 5% under, 5% over and right. Weights 1 / mean squared relative error: 1 / (0.02 / 3) twice and
-    1 / (0.005 / 3), i.e. 1/6, 1/6 and 2/3. The range comes from eight past 6-month projections, all three methods
-    at 100, against actuals 110, 90, 110, 90, 100, 100, 100, 100."""
+    1 / (0.005 / 3), i.e. 1/6, 1/6 and 2/3. The range comes from eight past 6-month projections from the same
+    quarter ends on, all three methods at 100, against actuals 110, 90, 110, 90, 100, 100, 100, 100."""
+    cutoffs = pd.date_range("2015-03-31", periods=8, freq="QE-MAR")
     known = pd.DataFrame(
         {
+            "cutoff": cutoffs[:3],
             "horizon": 12,
             "actual": [100, 100, 100],
             "model": [90.0, 110.0, 100.0],
@@ -83,21 +85,37 @@ def test_headline_rule_by_hand():
         }
     )
     base = pd.DataFrame(
-        {"horizon": 6, "actual": [110, 90, 110, 90, 100, 100, 100, 100], **{m: 100.0 for m in bt.HEADLINE_METHODS}}
+        {
+            "cutoff": cutoffs,
+            "horizon": 6,
+            "actual": [110, 90, 110, 90, 100, 100, 100, 100],
+            **{m: 100.0 for m in bt.HEADLINE_METHODS},
+        }
     )
     now = pd.DataFrame({"model": [200.0], "last_value": [190.0], "linear_trend": [210.0]})
     assert bt._weights(known) == pytest.approx({"model": 1 / 6, "last_value": 1 / 6, "linear_trend": 2 / 3})
-    # base: equal weights, the weighted forecast 100, errors +-10% four times and 0 four times: s = sqrt(0.04 / 7)
-    # = 7.559%; 6 months ahead from quarter ends, 8 errors count as 4: t(90%, 3 d.f.) = 2.3534, x sqrt(1 + 1/4)
-    assert bt._half_width(base, 6, 0.9) == pytest.approx(2.3534 * 0.07559 * np.sqrt(1.25), rel=1e-4)  # 19.89%
-    assert bt._half_width(base, 3, 0.9) == pytest.approx(1.8946 * 0.07559 * np.sqrt(9 / 8), rel=1e-4)  # 8 count as 8
-    central, low, high = bt._headline(now, known, base, 2.0, 0.9)  # 12 months: twice the 6-month range
+    # base: equal weights, the weighted forecast 100, |errors| 0, 0, 0, 0, .1, .1, .1, .1 (sorted). Conformal rank
+    # k = ceil(9 x level): 90% gives 9, above n = 8: the largest, 10%; 50% gives 5: 10%; 40% gives 4: 0
+    assert bt._half_width(base, 0.9) == pytest.approx(0.1)
+    assert bt._half_width(base, 0.5) == pytest.approx(0.1)
+    assert bt._half_width(base, 0.4) == 0
+    assert np.isnan(bt._half_width(base.head(1), 0.9))  # one error gives no spread
+    # growth: the 12-month weighted forecasts 93.33, 106.67, 100 err by 100 / 93.33 - 1 = +7.14%, -6.25%, 0; the
+    # 6-month ones of the same quarter ends by +10%, -10%, +10%: RMS ratio sqrt(0.009008 / 0.03) = 0.548, below
+    # 1 (p = log 0.548 / log 2 < 0): kept at the lower bound 0.5
+    assert bt._growth_exponent(known, base) == 0.5
+    assert bt._growth_exponent(base, base) == 1.0  # the shortest horizon itself
+    wider = known.assign(**{m: [100 / 1.15, 100 / 0.85, 100 / 1.15] for m in bt.HEADLINE_METHODS})  # +-15%
+    assert bt._growth_exponent(wider, base) == pytest.approx(np.log(1.5) / np.log(2))  # 0.585: 1.5 x at 2 x
+    widest = known.assign(**{m: [100 / 1.3, 100 / 0.7, 100 / 1.3] for m in bt.HEADLINE_METHODS})  # +-30%: 3 x
+    assert bt._growth_exponent(widest, base) == 1.0  # p = 1.585 kept at the upper bound
+    central, low, high = bt._headline(now, known, base, 2.0, 0.9)  # 12 months: 10% x 2^0.5 = 14.14%
     assert central[0] == pytest.approx(200 / 6 + 190 / 6 + 210 * 2 / 3)  # 205
-    assert low[0] == pytest.approx(205 * (1 - 2 * 0.19890), rel=1e-4)  # 123.45
-    assert high[0] == pytest.approx(205 * (1 + 2 * 0.19890), rel=1e-4)  # 286.55
-    assert bt._headline(now, known, base, 4.0, 0.9)[1][0] == pytest.approx(205 * (1 - 4 * 0.19890), rel=1e-3)  # 41.9
-    assert bt._headline(now, known, base, 6.0, 0.9)[1][0] == 0  # 36 months: 1 - 6 x 19.89% is below 0: no fewer than 0
-    assert np.isnan(bt._half_width(base.head(1), 6, 0.9))  # one error gives no spread
+    assert low[0] == pytest.approx(205 * (1 - 0.141421), rel=1e-5)  # 176.01
+    assert high[0] == pytest.approx(205 * (1 + 0.141421), rel=1e-5)  # 233.99
+    # widest: every method erred alike, equal weights, central 200; 24 months: 10% x 4^1
+    assert bt._headline(now, widest, base, 4.0, 0.9)[1][0] == pytest.approx(200 * 0.6)  # 120
+    assert bt._headline(now, widest, base, 12.0, 0.9)[1][0] == 0  # 1 - 12 x 10% is below 0: no fewer than 0
 
 
 def test_headline_points_use_only_what_each_cutoff_knew():
