@@ -98,9 +98,10 @@ EXPLAIN: dict[str, tuple[set[str], str]] = {
     ),
     "371": (
         {"371"},
-        "The peer's 2022/23 371 checks H5 (semi-independent living) at 14, the rule before 2024/25; ours "
-        "implements the 2024/25 rule (K3 registered supported accommodation at 16) in every year: to make "
-        "year-dependent (issue note).",
+        "Both check H5 (semi-independent living) under 14 in 2017/18 (ours by year: H5 under 16 in 2023/24, K3 "
+        "under 16 from 2024/25). The peer drops episodes with no DEC; ours checks the open ones too (all 43 "
+        "extra rows are open, e.g. validator fake episodes row 204, child 833966, born 25/03/2010, in H5 from "
+        "27/03/2018 at 8): a child under the age still placed there at the year end is the rule's case.",
     ),
     "389": (
         {"389"},
@@ -127,6 +128,27 @@ EXPLAIN: dict[str, tuple[set[str], str]] = {
         {"581"},
         "The peer joins from Episodes, so a missing period of a child with no episode in the return is never "
         "flagged; ours flags it (all 7 extra rows on the validator fake).",
+    ),
+    "carried": (
+        {"165", "393", "392a"},
+        "Ours checks that an item is given only in files that carry it (core.carried: some row of the file has a "
+        "value), so an extract that leaves an item out is not failed on every row. The sample's 2018/19-2021/22 "
+        "Header files have MOTHER blank on every row (165 and 393, 0 against 199-69 a year), and neither data set "
+        "has a PL_DISTANCE column (392a); the peer flags every looked-after girl, and every episode, there. In "
+        "2017/18, where MOTHER is given, the two agree (303 / 303 and 302 / 302).",
+    ),
+    "1012": (
+        {"1012"},
+        "Ours reports a child with rows in other tables but no episode in the return once, on the child's Header "
+        "row, naming those tables; the peer marks every such row of the other tables (the 'other tables' "
+        "column) and none in Header.",
+    ),
+    "225": (
+        {"225"},
+        "Validator fake episodes row 1042 (child 235151): an episode of 30/08/2017 with REC X1 but no DEC (a 148 "
+        "error) overlapping the child's other episodes; the peer pairs it, in date order, with the next "
+        "episode (25/11/2017, RNE P) and flags the missing reason; ours pairs an episode only with the one "
+        "beginning on its DEC. On the child's other episodes the two agree.",
     ),
     "1014": (
         {"1014"},
