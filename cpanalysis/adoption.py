@@ -136,7 +136,7 @@ def summary(j: pd.DataFrame) -> pd.DataFrame:
     """Scorecard measures from journeys(...): adopted, A1, A2, A10 (mean days, one decimal; A2 over
     children with a placement order and a match), A3 number and percent within 426 days."""
     a3_base = j["within_426"].notna().sum()
-    a3_n = int(j["within_426"].fillna(False).astype(bool).sum())
+    a3_n = int(j["within_426"].eq(True).sum())
     rows = [
         ("adopted", len(j)),
         ("A1", _mean(j["A1_days"])),
