@@ -298,11 +298,30 @@ def headline_coverage_finding(accuracy: pd.DataFrame) -> str:
     if rows.empty:
         return "The data are too short to test this range on past projections: read it as the model's band only."
     parts = [f"{r['coverage_pct']:.0f}% of {r['judged']} {r['horizon']}-month" for _, r in rows.iterrows()]
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return (
+    listed = _listed(parts)
+    text = (
         f"Judged with only what was known at each past quarter end, this range held the actual number at {listed} "
         "projections (a 90% range should hold about 90%)."
     )
+    low, high = rows[rows["coverage_pct"] < COVERAGE_HELD[0]], rows[rows["coverage_pct"] > COVERAGE_HELD[1]]
+    if len(low):
+        text += f" At {_months(low)} it held less often than that: read the range there as too narrow."
+    if len(high):
+        text += f" At {_months(high)} it held more often: the range there is wider than it needs to be."
+    return text
+
+
+COVERAGE_HELD = (80, 97)  # a 90% range that held in 80-97% of past projections is read as holding about 90%
+
+
+def _listed(parts: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _months(rows: pd.DataFrame) -> str:
+    """'6 and 12 months' from rows with a horizon column."""
+    return _listed([str(int(v)) for v in rows["horizon"]]) + " months"
 
 
 # --- deep dives ---------------------------------------------------------------------------------------------------

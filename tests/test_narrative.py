@@ -157,6 +157,11 @@ def test_headline_coverage_finding():
         "6-month, 94% of 17 12-month and 89% of 9 24-month projections (a 90% range should hold about 90%)."
     )
     assert "too short" in narrative.headline_coverage_finding(acc.assign(judged=0))
+    held = acc.assign(coverage_pct=[59.0, 76.2, 50.0, 100.0])  # 12: 59%, 6: 76%, 24: 100%
+    assert narrative.headline_coverage_finding(held).endswith(
+        "(a 90% range should hold about 90%). At 6 and 12 months it held less often than that: read the range there "
+        "as too narrow. At 24 months it held more often: the range there is wider than it needs to be."
+    )
 
 
 def test_period_intro_states_the_period_source_and_blank_rows():
