@@ -194,16 +194,37 @@ def _growth_exponent(known: pd.DataFrame, base: pd.DataFrame) -> float:
     return float(np.clip(p, *GROWTH_BOUNDS))
 
 
+def _growth(h: int, tested: np.ndarray, exponents: np.ndarray) -> float:
+    """How much wider the range is h months ahead than at the shortest backtested horizon h0 = tested[0]: (H / h0)^p
+    at each backtested horizon H (p its _growth_exponent, in `exponents`), joined by straight lines on log-log axes
+    between them, so the range widens with no step where the nearest backtested horizon changes; h / h0 below h0
+    and (h / h0)^p with the last horizon's p beyond it."""
+    ratio = h / tested[0]
+    if h <= tested[0]:
+        return ratio
+    if h >= tested[-1]:
+        return ratio ** exponents[-1]
+    x = np.log(tested / tested[0])
+    return float(np.exp(np.interp(np.log(ratio), x, exponents * x)))
+
+
 def _headline(
-    forecasts: pd.DataFrame, known: pd.DataFrame, base: pd.DataFrame, scale: float, level: float
+    forecasts: pd.DataFrame,
+    known: pd.DataFrame,
+    base: pd.DataFrame,
+    scale: float,
+    level: float,
+    growth: float | None = None,
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """The combined rule on `forecasts` (columns of HEADLINE_METHODS): central = the forecast weighted by the
-    `known` past points of the same horizon (_weights); range = central x (1 +- half x scale^p), half the
+    `known` past points of the same horizon (_weights); range = central x (1 +- half x growth), half the
     conformal half-width of the headline's past errors at the shortest backtested horizon (`base`, its known
-    points: the most of them and the most recent; _half_width), `scale` = horizon / that horizon and p how the
-    past errors grew from that horizon to the known points' (_growth_exponent). Returns central, low, high."""
+    points: the most of them and the most recent; _half_width), growth = scale^p by default, `scale` = horizon /
+    that horizon and p how the past errors grew from that horizon to the known points' (_growth_exponent).
+    Returns central, low, high."""
     central = _combine(forecasts, _weights(known))
-    half = scale ** _growth_exponent(known, base) * _half_width(base, level)
+    growth = scale ** _growth_exponent(known, base) if growth is None else growth
+    half = growth * _half_width(base, level)
     return central, (central * (1 - half)).clip(lower=0), central * (1 + half)
 
 
@@ -265,9 +286,10 @@ def headline_projection(
     """The projection as the pack shows it: summarise's frame (date, category, central, lower, upper; the start
     unchanged) with, at every later month end, the headline and its range (the combined rule of _headline on every
     backtest point, all known by the projection's start). A month h is weighted as the backtested horizon nearest
-    to it (the longer on a tie); its range is the shortest horizon's (h0), grown as (h / h0)^p with p the nearest
-    horizon's (_headline). The linear trend is baselines' line through the window of `actual` (actual_counts).
-    Categories without backtest points keep the model and its band. The last value is the start's count, held."""
+    to it (the longer on a tie); its range is the shortest horizon's (h0), grown as (H / h0)^p at each backtested
+    horizon H and smoothly between them (_growth). The linear trend is baselines' line through the window of
+    `actual` (actual_counts). Categories without backtest points keep the model and its band. The last value is
+    the start's count, held."""
     start = summary["date"].min()
     out = summary.copy()
     later = out["date"] > start
@@ -278,13 +300,19 @@ def headline_projection(
     out["last_value"] = out["category"].map(out[~later].set_index("category")["central"])  # the start, held
     out.loc[later, "linear_trend"] = [line.at[d, c] for d, c in zip(out.loc[later, "date"], out.loc[later, "category"])]
     tested = np.array(sorted(points["horizon"].unique()))
+    by = {(cat, int(t)): g for (cat, t), g in points.groupby(["category", "horizon"])}
+    exponents = {  # per category, each backtested horizon's growth exponent (_growth_exponent)
+        cat: np.array([_growth_exponent(by[cat, t], by[cat, tested[0]]) for t in tested])
+        for cat in points["category"].unique()
+        if all((cat, t) in by for t in tested)
+    }
     for (h, cat), g in out[later].groupby([horizon[later], "category"]):
         near = int(tested[np.argmin(np.abs(tested - h) - 1e-9 * tested)])
-        known = points[(points["horizon"] == near) & (points["category"] == cat)]
-        base = points[(points["horizon"] == tested[0]) & (points["category"] == cat)]
-        if min((known["actual"] > 0).sum(), (base["actual"] > 0).sum()) < 2:
+        known, base = by.get((cat, near)), by.get((cat, int(tested[0])))
+        if known is None or base is None or min((known["actual"] > 0).sum(), (base["actual"] > 0).sum()) < 2:
             continue
-        c, lo, hi = _headline(g.rename(columns={"central": "model"}), known, base, h / tested[0], level)
+        growth = _growth(h, tested, exponents[cat]) if cat in exponents else None
+        c, lo, hi = _headline(g.rename(columns={"central": "model"}), known, base, h / tested[0], level, growth)
         out.loc[g.index, ["central", "lower", "upper"]] = np.column_stack([c, lo, hi])
     return out[["date", "category", "central", "lower", "upper"]]
 

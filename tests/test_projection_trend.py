@@ -118,6 +118,19 @@ def test_headline_rule_by_hand():
     assert bt._headline(now, widest, base, 12.0, 0.9)[1][0] == 0  # 1 - 12 x 10% is below 0: no fewer than 0
 
 
+def test_range_grows_smoothly_between_backtested_horizons():
+    tested, p = np.array([6, 12, 24]), np.array([1.0, 0.5, 1.0])  # grown 2^0.5 at 12 months, 4^1 at 24
+    assert bt._growth(3, tested, p) == pytest.approx(0.5)  # below 6 months: in proportion
+    assert bt._growth(12, tested, p) == pytest.approx(np.sqrt(2))  # 1.414 at a backtested horizon, as _headline
+    assert bt._growth(24, tested, p) == pytest.approx(4.0)
+    # 18 months, log-log between 12 (log 1.414 at log 2) and 24 (log 4 at log 4): log2 growth = 0.5 + (log2 3 - 1)
+    # / (2 - 1) x (2 - 0.5) = 0.5 + 0.585 x 1.5 = 1.377, growth 2^1.377 = 2.598
+    assert bt._growth(18, tested, p) == pytest.approx(2**1.377444, rel=1e-5)
+    assert bt._growth(36, tested, p) == pytest.approx(6.0)  # beyond 24 months: the last horizon's p, 6^1
+    steps = [bt._growth(h, tested, p) for h in range(1, 37)]
+    assert all(b > a for a, b in zip(steps, steps[1:]))  # no step back where the nearest horizon changes
+
+
 def test_headline_points_use_only_what_each_cutoff_knew():
     cutoffs = pd.date_range("2015-03-31", periods=6, freq="QE-MAR")
     points = pd.DataFrame(
