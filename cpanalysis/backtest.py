@@ -194,9 +194,22 @@ def _growth_exponent(known: pd.DataFrame, base: pd.DataFrame) -> float:
     return float(np.clip(p, *GROWTH_BOUNDS))
 
 
+def _range_exponent(known: pd.DataFrame, base: pd.DataFrame, level: float) -> float:
+    """The exponent p the range grows by from the shortest backtested horizon h0 (`base`, its known points) to the
+    horizon h of the `known` points, (h / h0)^p: _growth_exponent's, raised where that would give a range narrower
+    than h's own past errors allow (their conformal half-width, _half_width, over h0's), so the range at h never
+    holds less of h's own track record than of h0's."""
+    p = _growth_exponent(known, base)
+    h, h0 = int(known["horizon"].iloc[0]), int(base["horizon"].iloc[0])
+    own = _half_width(known, level) / _half_width(base, level)
+    if h > h0 and np.isfinite(own) and own > (h / h0) ** p:
+        p = float(np.log(own) / np.log(h / h0))
+    return p
+
+
 def _growth(h: int, tested: np.ndarray, exponents: np.ndarray) -> float:
     """How much wider the range is h months ahead than at the shortest backtested horizon h0 = tested[0]: (H / h0)^p
-    at each backtested horizon H (p its _growth_exponent, in `exponents`), joined by straight lines on log-log axes
+    at each backtested horizon H (p its _range_exponent, in `exponents`), joined by straight lines on log-log axes
     between them, so the range widens with no step where the nearest backtested horizon changes; h / h0 below h0
     and (h / h0)^p with the last horizon's p beyond it."""
     ratio = h / tested[0]
@@ -220,10 +233,10 @@ def _headline(
     `known` past points of the same horizon (_weights); range = central x (1 +- half x growth), half the
     conformal half-width of the headline's past errors at the shortest backtested horizon (`base`, its known
     points: the most of them and the most recent; _half_width), growth = scale^p by default, `scale` = horizon /
-    that horizon and p how the past errors grew from that horizon to the known points' (_growth_exponent).
+    that horizon and p how the past errors grew from that horizon to the known points' (_range_exponent).
     Returns central, low, high."""
     central = _combine(forecasts, _weights(known))
-    growth = scale ** _growth_exponent(known, base) if growth is None else growth
+    growth = scale ** _range_exponent(known, base, level) if growth is None else growth
     half = growth * _half_width(base, level)
     return central, (central * (1 - half)).clip(lower=0), central * (1 + half)
 
@@ -301,8 +314,8 @@ def headline_projection(
     out.loc[later, "linear_trend"] = [line.at[d, c] for d, c in zip(out.loc[later, "date"], out.loc[later, "category"])]
     tested = np.array(sorted(points["horizon"].unique()))
     by = {(cat, int(t)): g for (cat, t), g in points.groupby(["category", "horizon"])}
-    exponents = {  # per category, each backtested horizon's growth exponent (_growth_exponent)
-        cat: np.array([_growth_exponent(by[cat, t], by[cat, tested[0]]) for t in tested])
+    exponents = {  # per category, each backtested horizon's growth exponent (_range_exponent)
+        cat: np.array([_range_exponent(by[cat, t], by[cat, tested[0]], level) for t in tested])
         for cat in points["category"].unique()
         if all((cat, t) in by for t in tested)
     }

@@ -113,9 +113,15 @@ def test_headline_rule_by_hand():
     assert central[0] == pytest.approx(200 / 6 + 190 / 6 + 210 * 2 / 3)  # 205
     assert low[0] == pytest.approx(205 * (1 - 0.141421), rel=1e-5)  # 176.01
     assert high[0] == pytest.approx(205 * (1 + 0.141421), rel=1e-5)  # 233.99
-    # widest: every method erred alike, equal weights, central 200; 24 months: 10% x 4^1
-    assert bt._headline(now, widest, base, 4.0, 0.9)[1][0] == pytest.approx(200 * 0.6)  # 120
-    assert bt._headline(now, widest, base, 12.0, 0.9)[1][0] == 0  # 1 - 12 x 10% is below 0: no fewer than 0
+    # widest: every method erred alike (+30%, -30%, +30%), equal weights, central 200. 10% x 2^1 = 20% at 12
+    # months would be narrower than the 12-month errors' own conformal half-width (n = 3: the largest, 30%), so the
+    # exponent is raised to log 3 / log 2 = 1.585 and the range is 30%: 140 to 260
+    assert bt._range_exponent(widest, base, 0.9) == pytest.approx(np.log(3) / np.log(2))
+    assert bt._range_exponent(known, base, 0.9) == 0.5  # own errors 7.14% at most, under 10% x 2^0.5: kept
+    assert bt._range_exponent(base, base, 0.9) == 1.0  # the shortest horizon itself
+    _, low, high = bt._headline(now, widest, base, 2.0, 0.9)
+    assert (low[0], high[0]) == (pytest.approx(140), pytest.approx(260))
+    assert bt._headline(now, widest, base, 12.0, 0.9)[1][0] == 0  # 1 - 12^1.585 x 10% is below 0: no fewer than 0
 
 
 def test_range_grows_smoothly_between_backtested_horizons():
