@@ -4,7 +4,7 @@ It is installed into its own virtual environment, bench/.venv-cs-demand-model (g
 project's: its pins (pandas, numpy) differ from ours. `predict` runs its own command line
 (`demand-model predict SOURCE --start --end --prediction_date --export`) on the same folder of 903 extracts
 and returns its daily projected total, its wall time and its peak memory (the child process's own maximum
-resident set size, read inside it). Its total leaves out its NOT_IN_CARE columns (children it has moved out
+resident set size, VmHWM, read inside it). Its total leaves out its NOT_IN_CARE columns (children it has moved out
 of care are still carried in its table).
 """
 
@@ -25,23 +25,40 @@ PEER = "cs-demand-model==0.5.1"
 VENV = Path(__file__).resolve().parent / ".venv-cs-demand-model"
 
 # run inside the peer's venv: its CLI in-process, then print its own peak RSS (kB on Linux) as JSON on stderr
-_RUNNER = """
-import json, resource, sys
+# The child's own peak is its memory map's high-water mark (VmHWM, reset by exec). Not ru_maxrss: Linux carries
+# the parent's resident size at the fork into the child's, so a small child reports its parent's size.
+_PEAK_KB = """
+def peak_kb():
+    import re, resource
+    try:
+        return int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1))
+    except (OSError, AttributeError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+"""
+
+_RUNNER = (
+    _PEAK_KB
+    + """
+import json, sys
 from cs_demand_model.__main__ import cli
 try:
     cli(sys.argv[1:], standalone_mode=False)
 finally:
-    print(json.dumps({"peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}), file=sys.stderr)
+    print(json.dumps({"peak_kb": peak_kb()}), file=sys.stderr)
 """
+)
 
 
-_OURS = """
-import json, resource, sys
+_OURS = (
+    _PEAK_KB
+    + """
+import json, sys
 from cpanalysis.cli import main
 rc = main(sys.argv[1:])
-print(json.dumps({"peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}), file=sys.stderr)
+print(json.dumps({"peak_kb": peak_kb()}), file=sys.stderr)
 sys.exit(rc)
 """
+)
 
 
 def _measured(cmd: list[str], cwd: str, env: dict | None = None) -> tuple[float, float]:
