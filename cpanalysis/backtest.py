@@ -204,7 +204,9 @@ def _range_exponent(known: pd.DataFrame, base: pd.DataFrame, level: float) -> fl
     holds less of h's own track record than of h0's."""
     p = _growth_exponent(known, base)
     h, h0 = int(known["horizon"].iloc[0]), int(base["horizon"].iloc[0])
-    own = _half_width(known, level) / _half_width(base, level)
+    short = _half_width(base, level)
+    # every past shortest-horizon projection right (to rounding, 1e-9): a range of 0 there, nothing to raise from
+    own = _half_width(known, level) / short if short > 1e-9 else np.nan
     if h > h0 and np.isfinite(own) and own > (h / h0) ** p:
         p = float(np.log(own) / np.log(h / h0))
     return p

@@ -119,6 +119,8 @@ def test_headline_rule_by_hand():
     assert bt._range_exponent(widest, base, 0.9) == pytest.approx(np.log(3) / np.log(2))
     assert bt._range_exponent(known, base, 0.9) == 0.5  # own errors 7.14% at most, under 10% x 2^0.5: kept
     assert bt._range_exponent(base, base, 0.9) == 1.0  # the shortest horizon itself
+    exact = base.assign(actual=100)  # every past 6-month projection right: a range of 0, nothing to grow from
+    assert bt._range_exponent(widest, exact, 0.9) == 1.0
     _, low, high = bt._headline(now, widest, base, 2.0, 0.9)
     assert (low[0], high[0]) == (pytest.approx(140), pytest.approx(260))
     assert bt._headline(now, widest, base, 12.0, 0.9)[1][0] == 0  # 1 - 12^1.585 x 10% is below 0: no fewer than 0
