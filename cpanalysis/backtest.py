@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 
 from cpanalysis.errors import InputError
-from cpanalysis.parallel import on_threads
 from cpanalysis.projection import (
     CATEGORIES,
     ENTRY_DAMPING,
@@ -16,6 +15,7 @@ from cpanalysis.projection import (
     _last_month_end,
     actual_counts,
     fit,
+    on_threads,
     simulate,
     summarise,
 )
@@ -61,7 +61,7 @@ def backtest(
     Cutoffs default to every quarter end from the first with a full window to the last with 6 months of data
     after it. Returns one row per cutoff x horizon x category (placement categories and 'Total') with data:
     cutoff, horizon (months), date, category, actual, model, lower, upper (the `level` band), inside (actual in
-    the band), last_value, linear_trend. The cutoffs run on `workers` threads (parallel.on_threads; default one
+    the band), last_value, linear_trend. The cutoffs run on `workers` threads (projection.on_threads; default one
     a CPU), each from the same `seed`: the result is the same whatever the number of workers."""
     actual = actual_counts(states)
     first, last = actual.index.min(), actual.index.max()

@@ -295,10 +295,8 @@ def test_scenarios_side_by_side_are_each_scenario_run_alone():
     for sc in scenarios:
         assert np.array_equal(runs[sc.name].counts, pj.simulate(f, 12, 30, 903, sc).counts)
     assert not np.array_equal(runs["Baseline"].counts, runs["Entries +10%"].counts)  # they differ by scenario
-    from cpanalysis.parallel import on_threads
-
-    assert on_threads(lambda x: x * x, range(7), workers=3) == [0, 1, 4, 9, 16, 25, 36]
-    assert on_threads(len, []) == []
+    assert pj.on_threads(lambda x: x * x, range(7), workers=3) == [0, 1, 4, 9, 16, 25, 36]
+    assert pj.on_threads(len, []) == []
 
 
 def test_projection_table_rounds_to_whole_children():
