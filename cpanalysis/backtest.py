@@ -4,6 +4,9 @@ model and the baselines weighted by their past errors, with a range from the hea
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 
@@ -15,7 +18,6 @@ from cpanalysis.projection import (
     _last_month_end,
     actual_counts,
     fit,
-    on_threads,
     simulate,
     summarise,
 )
@@ -61,8 +63,9 @@ def backtest(
     Cutoffs default to every quarter end from the first with a full window to the last with 6 months of data
     after it. Returns one row per cutoff x horizon x category (placement categories and 'Total') with data:
     cutoff, horizon (months), date, category, actual, model, lower, upper (the `level` band), inside (actual in
-    the band), last_value, linear_trend. The cutoffs run on `workers` threads (projection.on_threads; default one
-    a CPU), each from the same `seed`: the result is the same whatever the number of workers."""
+    the band), last_value, linear_trend. The cutoffs run on `workers` threads (default: one a CPU; numpy's
+    sorting and drawing run outside the GIL): each simulates from the same `seed`, so the result is the same
+    whatever the number of workers."""
     actual = actual_counts(states)
     first, last = actual.index.min(), actual.index.max()
     if cutoffs is None:
@@ -97,7 +100,8 @@ def backtest(
             for cat in [*CATEGORIES, TOTAL]
         ]
 
-    out = pd.DataFrame([row for rows in on_threads(at, cutoffs, workers) for row in rows])
+    with ThreadPoolExecutor(max(1, min(workers or os.cpu_count() or 1, len(cutoffs)))) as pool:
+        out = pd.DataFrame([row for rows in pool.map(at, cutoffs) for row in rows])
     out["inside"] = (out["actual"] >= out["lower"]) & (out["actual"] <= out["upper"])
     return out
 

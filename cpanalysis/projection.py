@@ -32,9 +32,6 @@ re-entries within a month (a child who leaves and returns between two month ends
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -638,17 +635,7 @@ def run_scenarios(
     names = [sc.name for sc in scenarios]
     if len(set(names)) < len(names):
         raise InputError(f"scenario names must differ (got {', '.join(names)})")
-    runs = on_threads(lambda sc: simulate(f, months, sims, seed, sc), scenarios)
-    return dict(zip(names, runs))
-
-
-def on_threads(fn: Callable, items: Iterable, workers: int | None = None) -> list:
-    """[fn(item) for item in items], in that order, on `workers` threads (default: one a CPU). For projections
-    and backtest cutoffs: numpy's sorting and drawing run outside the GIL, and each run draws from its own seeded
-    generators, so the result is the same on any number of threads."""
-    items = list(items)
-    with ThreadPoolExecutor(max(1, min(workers or os.cpu_count() or 1, len(items)))) as pool:
-        return list(pool.map(fn, items))
+    return {sc.name: simulate(f, months, sims, seed, sc) for sc in scenarios}
 
 
 def compare_scenarios(runs: dict[str, Simulation], costs: pd.DataFrame) -> pd.DataFrame:

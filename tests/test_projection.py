@@ -281,24 +281,6 @@ def test_compare_scenarios_against_the_baseline():
         pj.run_scenarios(f, [pj.Scenario(), pj.Scenario()], 1, 1)
 
 
-def test_scenarios_side_by_side_are_each_scenario_run_alone():
-    """run_scenarios runs the scenarios on threads: each is exactly simulate(...) on its own, in the given order."""
-    from cpanalysis.context import load_data
-    from cpanalysis.synth import ensure_default
-
-    data = load_data(ensure_default())
-    states = pj.monthly_states(data["episodes"], data["header"], data.data_start, data.data_end)
-    f = pj.fit(states, T("2021-03-31"), 24, pj.ENTRY_DAMPING)
-    scenarios = pj.standard_scenarios(10, 0.25, 3, 5)
-    runs = pj.run_scenarios(f, scenarios, 12, 30)
-    assert list(runs) == [sc.name for sc in scenarios]
-    for sc in scenarios:
-        assert np.array_equal(runs[sc.name].counts, pj.simulate(f, 12, 30, 903, sc).counts)
-    assert not np.array_equal(runs["Baseline"].counts, runs["Entries +10%"].counts)  # they differ by scenario
-    assert pj.on_threads(lambda x: x * x, range(7), workers=3) == [0, 1, 4, 9, 16, 25, 36]
-    assert pj.on_threads(len, []) == []
-
-
 def test_projection_table_rounds_to_whole_children():
     summary = pd.DataFrame(
         {
