@@ -4,9 +4,6 @@ model and the baselines weighted by their past errors, with a range from the hea
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 import pandas as pd
 
@@ -55,7 +52,6 @@ def backtest(
     seed: int = 903,
     level: float = 0.9,
     entry_damping: float | None = None,
-    workers: int | None = None,
 ) -> pd.DataFrame:
     """Fit on the data up to each cutoff, project, and compare with what the data show afterwards (entries with
     a damped trend if `entry_damping` is given, see fit).
@@ -63,9 +59,7 @@ def backtest(
     Cutoffs default to every quarter end from the first with a full window to the last with 6 months of data
     after it. Returns one row per cutoff x horizon x category (placement categories and 'Total') with data:
     cutoff, horizon (months), date, category, actual, model, lower, upper (the `level` band), inside (actual in
-    the band), last_value, linear_trend. The cutoffs run on `workers` threads (default: one a CPU; numpy's
-    sorting and drawing run outside the GIL): each simulates from the same `seed`, so the result is the same
-    whatever the number of workers."""
+    the band), last_value, linear_trend."""
     actual = actual_counts(states)
     first, last = actual.index.min(), actual.index.max()
     if cutoffs is None:
@@ -76,32 +70,31 @@ def backtest(
             f"no backtest is possible: the data ({first:%m/%Y} to {last:%m/%Y}) are shorter than a "
             f"{window_months}-month window plus {min(horizons)} months"
         )
-
-    def at(cutoff: pd.Timestamp) -> list[dict]:
-        kept = [(h, cutoff + pd.offsets.MonthEnd(h)) for h in horizons]
-        kept = [(h, d) for h, d in kept if d <= last]
+    frames = []
+    for cutoff in cutoffs:
+        dates = [cutoff + pd.offsets.MonthEnd(h) for h in horizons]
+        kept = [(h, d) for h, d in zip(horizons, dates) if d <= last]
         sim = simulate(fit(states, cutoff, window_months, entry_damping), max(h for h, _ in kept), sims, seed)
         summary = summarise(sim, level).set_index(["date", "category"])
         naive = baselines(actual, cutoff, [d for _, d in kept], window_months)
-        return [
-            {
-                "cutoff": cutoff,
-                "horizon": h,
-                "date": d,
-                "category": cat,
-                "actual": int(actual.at[d, cat]),
-                "model": summary.at[(d, cat), "central"],
-                "lower": summary.at[(d, cat), "lower"],
-                "upper": summary.at[(d, cat), "upper"],
-                "last_value": naive.at[d, ("last_value", cat)],
-                "linear_trend": naive.at[d, ("linear_trend", cat)],
-            }
-            for h, d in kept
-            for cat in [*CATEGORIES, TOTAL]
-        ]
-
-    with ThreadPoolExecutor(max(1, min(workers or os.cpu_count() or 1, len(cutoffs)))) as pool:
-        out = pd.DataFrame([row for rows in pool.map(at, cutoffs) for row in rows])
+        for h, d in kept:
+            for cat in [*CATEGORIES, TOTAL]:
+                s = summary.loc[(d, cat)]
+                frames.append(
+                    {
+                        "cutoff": cutoff,
+                        "horizon": h,
+                        "date": d,
+                        "category": cat,
+                        "actual": int(actual.at[d, cat]),
+                        "model": s["central"],
+                        "lower": s["lower"],
+                        "upper": s["upper"],
+                        "last_value": naive.at[d, ("last_value", cat)],
+                        "linear_trend": naive.at[d, ("linear_trend", cat)],
+                    }
+                )
+    out = pd.DataFrame(frames)
     out["inside"] = (out["actual"] >= out["lower"]) & (out["actual"] <= out["upper"])
     return out
 

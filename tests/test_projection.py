@@ -334,21 +334,6 @@ def test_backtest_compares_with_what_happened(states):
     assert set(points["category"]) == {*pj.CATEGORIES, pj.TOTAL}
 
 
-def test_backtest_gives_the_same_points_on_any_number_of_threads():
-    """The cutoffs run side by side, each from the same seed: one thread or three give the same rows, in the same
-    order (cutoff by cutoff), so a figure never depends on the machine's cores."""
-    from cpanalysis.context import load_data
-    from cpanalysis.synth import ensure_default
-
-    data = load_data(ensure_default())
-    states = pj.monthly_states(data["episodes"], data["header"], data.data_start, data.data_end)
-    cutoffs = list(pd.date_range("2016-03-31", periods=4, freq="QE-MAR"))
-    one = bt.backtest(states, cutoffs=cutoffs, sims=20, workers=1)
-    three = bt.backtest(states, cutoffs=cutoffs, sims=20, workers=3)
-    pd.testing.assert_frame_equal(one, three)
-    assert one["cutoff"].is_monotonic_increasing and one["cutoff"].nunique() == 4
-
-
 def test_standard_scenarios():
     got = pj.standard_scenarios(10, 0.25, 3, 5)
     assert [s.name for s in got] == [
