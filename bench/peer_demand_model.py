@@ -24,7 +24,6 @@ import pandas as pd
 PEER = "cs-demand-model==0.5.1"
 VENV = Path(__file__).resolve().parent / ".venv-cs-demand-model"
 
-# run inside the peer's venv: its CLI in-process, then print its own peak RSS (kB on Linux) as JSON on stderr
 # The child's own peak is its memory map's high-water mark (VmHWM, reset by exec). Not ru_maxrss: Linux carries
 # the parent's resident size at the fork into the child's, so a small child reports its parent's size.
 _PEAK_KB = """
@@ -36,6 +35,7 @@ def peak_kb():
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 """
 
+# run inside the peer's venv: its CLI in-process, then print its own peak RSS (kB) as JSON on stderr
 _RUNNER = (
     _PEAK_KB
     + """

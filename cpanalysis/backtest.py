@@ -224,21 +224,15 @@ def _growth(h: int, tested: np.ndarray, exponents: np.ndarray) -> float:
 
 
 def _headline(
-    forecasts: pd.DataFrame,
-    known: pd.DataFrame,
-    base: pd.DataFrame,
-    scale: float,
-    level: float,
-    growth: float | None = None,
+    forecasts: pd.DataFrame, known: pd.DataFrame, base: pd.DataFrame, growth: float, level: float
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """The combined rule on `forecasts` (columns of HEADLINE_METHODS): central = the forecast weighted by the
     `known` past points of the same horizon (_weights); range = central x (1 +- half x growth), half the
     conformal half-width of the headline's past errors at the shortest backtested horizon (`base`, its known
-    points: the most of them and the most recent; _half_width), growth = scale^p by default, `scale` = horizon /
-    that horizon and p how the past errors grew from that horizon to the known points' (_range_exponent).
+    points: the most of them and the most recent; _half_width), `growth` how much wider the range is at the
+    forecasts' horizon h than there: (h / h0)^p, p from _range_exponent (and between backtested horizons, _growth).
     Returns central, low, high."""
     central = _combine(forecasts, _weights(known))
-    growth = scale ** _range_exponent(known, base, level) if growth is None else growth
     half = growth * _half_width(base, level)
     return central, (central * (1 - half)).clip(lower=0), central * (1 + half)
 
@@ -259,7 +253,8 @@ def headline_points(points: pd.DataFrame, level: float = 0.9, min_points: int = 
             known = g[g["date"] <= p["cutoff"]]
             if (known["actual"] > 0).sum() >= min_points:
                 base = short[short["date"] <= p["cutoff"]]
-                c, lo, hi = _headline(g.loc[[i]], known, base, h / shortest, level)
+                growth = (h / shortest) ** _range_exponent(known, base, level)
+                c, lo, hi = _headline(g.loc[[i]], known, base, growth, level)
                 out.loc[i, ["headline", "headline_low", "headline_high", "judged"]] = [c[i], lo[i], hi[i], True]
     out["headline_inside"] = (out["actual"] >= out["headline_low"]) & (out["actual"] <= out["headline_high"])
     return out
@@ -326,8 +321,11 @@ def headline_projection(
         known, base = by.get((cat, near)), by.get((cat, int(tested[0])))
         if known is None or base is None or min((known["actual"] > 0).sum(), (base["actual"] > 0).sum()) < 2:
             continue
-        growth = _growth(h, tested, exponents[cat]) if cat in exponents else None
-        c, lo, hi = _headline(g.rename(columns={"central": "model"}), known, base, h / tested[0], level, growth)
+        if cat in exponents:
+            growth = _growth(h, tested, exponents[cat])
+        else:  # not backtested at every horizon: the nearest one's exponent
+            growth = (h / tested[0]) ** _range_exponent(known, base, level)
+        c, lo, hi = _headline(g.rename(columns={"central": "model"}), known, base, growth, level)
         out.loc[g.index, ["central", "lower", "upper"]] = np.column_stack([c, lo, hi])
     return out[["date", "category", "central", "lower", "upper"]]
 

@@ -109,7 +109,8 @@ def test_headline_rule_by_hand():
     assert bt._growth_exponent(wider, base) == pytest.approx(np.log(1.5) / np.log(2))  # 0.585: 1.5 x at 2 x
     widest = known.assign(**{m: [100 / 1.3, 100 / 0.7, 100 / 1.3] for m in bt.HEADLINE_METHODS})  # +-30%: 3 x
     assert bt._growth_exponent(widest, base) == 1.0  # p = 1.585 kept at the upper bound
-    central, low, high = bt._headline(now, known, base, 2.0, 0.9)  # 12 months: 10% x 2^0.5 = 14.14%
+    # 12 months: 10% x 2^0.5 = 14.14%
+    central, low, high = bt._headline(now, known, base, 2.0 ** bt._range_exponent(known, base, 0.9), 0.9)
     assert central[0] == pytest.approx(200 / 6 + 190 / 6 + 210 * 2 / 3)  # 205
     assert low[0] == pytest.approx(205 * (1 - 0.141421), rel=1e-5)  # 176.01
     assert high[0] == pytest.approx(205 * (1 + 0.141421), rel=1e-5)  # 233.99
@@ -121,9 +122,10 @@ def test_headline_rule_by_hand():
     assert bt._range_exponent(base, base, 0.9) == 1.0  # the shortest horizon itself
     exact = base.assign(actual=100)  # every past 6-month projection right: a range of 0, nothing to grow from
     assert bt._range_exponent(widest, exact, 0.9) == 1.0
-    _, low, high = bt._headline(now, widest, base, 2.0, 0.9)
+    _, low, high = bt._headline(now, widest, base, 2.0 ** bt._range_exponent(widest, base, 0.9), 0.9)
     assert (low[0], high[0]) == (pytest.approx(140), pytest.approx(260))
-    assert bt._headline(now, widest, base, 12.0, 0.9)[1][0] == 0  # 1 - 12^1.585 x 10% is below 0: no fewer than 0
+    # 1 - 12^1.585 x 10% is below 0: no fewer than 0
+    assert bt._headline(now, widest, base, 12.0 ** (np.log(3) / np.log(2)), 0.9)[1][0] == 0
 
 
 def test_range_grows_smoothly_between_backtested_horizons():
