@@ -31,6 +31,8 @@ import re
 import subprocess
 import tempfile
 import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -325,6 +327,21 @@ def _shared_data_folder():
                 os.environ[CACHE_ENV] = previous
 
 
+def _unix_socket_kernels(folder: str) -> type:
+    """nbclient's kernel manager, its kernel talking over Unix sockets in the private `folder` (ZMQ's ipc
+    transport) instead of TCP ports on localhost. jupyter_client picks a TCP port by binding to port 0 and letting
+    it go before the kernel binds it, so kernels started side by side (here or by any other process) can pick the
+    same one (jupyter/jupyter_client#487: "Address already in use", then "Kernel didn't respond"); a socket file
+    of its own cannot clash."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class UnixSocketKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(transport="ipc", ip=os.path.join(folder, f"kernel-{uuid.uuid4().hex[:12]}"), **kwargs)
+
+    return UnixSocketKernelManager
+
+
 def _execute(nb_path: Path, executed: Path, res: NotebookResult, progress: bool) -> None:
     """Run one notebook with papermill into `executed`; its status, error and time go into `res`. A failing
     notebook must not stop the others: the error is recorded, not raised."""
@@ -338,13 +355,32 @@ def _execute(nb_path: Path, executed: Path, res: NotebookResult, progress: bool)
             parameters=res.parameters,
             kernel_name="python3",
             progress_bar=progress,
-            cwd=str(nb_path.parent),
+            # the kernel starts in the notebooks' folder; not papermill's cwd=, which changes the whole process's
+            # working directory and would race between notebooks run side by side
+            resources={"metadata": {"path": str(nb_path.parent)}},
+            kernel_manager_class=_unix_socket_kernels(os.environ[CACHE_ENV]),
         )
         res.status = "ok"
     except Exception as exc:  # record it and go on
         res.status = "failed"
         res.error = _error_summary(exc)
     res.seconds = round(time.time() - t0, 2)
+
+
+def _publish(nb_path: Path, res: NotebookResult, base: Path, analyst_dir: Path, for_committee: tuple) -> None:
+    """The executed notebook as HTML in its audience's folder (`base`), made committee-safe there if `base` is in
+    `for_committee`. A failed committee notebook goes to the analyst's folder instead, as FAILED_<name>: its
+    traceback, code and paths are for the analyst only (the pack names the section as missing)."""
+    executed = base / "notebooks" / nb_path.name
+    if res.status == "failed" and res.audience == "committee":
+        if executed.exists():
+            executed = executed.replace(analyst_dir / "notebooks" / f"FAILED_{nb_path.name}")
+        base = analyst_dir
+    if executed.exists():
+        nb = nbformat.read(executed, as_version=4)
+        if base in for_committee:
+            nb = _committee_safe(nb)
+        export_html(nb, base / "html" / f"{executed.stem}.html", _title(nb, nb_path.stem))
 
 
 @_shared_data_folder()
@@ -357,10 +393,12 @@ def run(
     overrides: dict[str, dict[str, str]] | None = None,
     notebooks_dir: str | Path | None = None,
     progress: bool = True,
+    workers: int | None = None,
 ) -> tuple[Path, dict]:
     """Execute every notebook into a new run folder; return the folder and the manifest (see module doc). The
     loaded data are shared with the notebooks' kernels through a private temporary folder (_shared_data_folder):
-    at national size each notebook would otherwise spend most of its time loading."""
+    at national size each notebook would otherwise spend most of its time loading. The notebooks run `workers`
+    at a time (default one a CPU), each in its own kernel (_unix_socket_kernels); the pack keeps their order."""
     started = time.time()
     check_codes(la_code, period)
     if not data_dir:
@@ -385,27 +423,24 @@ def run(
     for base, sub in itertools.product({run_dir, analyst_dir, *base_of.values()}, ("notebooks", "html")):
         (base / sub).mkdir(parents=True, exist_ok=True)
     (analyst_dir / "ANALYST_ONLY.txt").write_text(ANALYST_WARNING)
-    results: list[NotebookResult] = []
-    failed_sections: dict[str, str] = {}
-    bar = tqdm(nb_paths, desc="committee pack", unit="notebook", disable=not progress)
-    for nb_path in bar:
-        bar.set_postfix_str(nb_path.stem)
+    bar = tqdm(total=len(nb_paths), desc="committee pack", unit="notebook", disable=not progress)
+    one = (workers or os.cpu_count() or 1) == 1  # papermill's own cell-by-cell bar only when they run one by one
+
+    def execute(nb_path: Path) -> NotebookResult:
         res = NotebookResult(nb_path.stem, audiences[nb_path], parameters=params[nb_path])
-        base = base_of[nb_path]
-        executed = base / "notebooks" / nb_path.name
-        _execute(nb_path, executed, res, progress)
+        _execute(nb_path, base_of[nb_path] / "notebooks" / nb_path.name, res, progress and one)
+        bar.set_postfix_str(nb_path.stem)
+        bar.update()
+        return res
+
+    with ThreadPoolExecutor(max(1, min(workers or os.cpu_count() or 1, len(nb_paths)))) as pool:
+        results = list(pool.map(execute, nb_paths))  # each in its own kernel: they share nothing but the data
+    bar.close()
+    failed_sections: dict[str, str] = {}
+    for nb_path, res in zip(nb_paths, results):
         if res.status == "failed" and res.audience == "committee":
-            # its traceback, code and paths are for the analyst only; the pack names the section as missing
             failed_sections[nb_path.stem] = _title(nbformat.read(nb_path, as_version=4), nb_path.stem)
-            if executed.exists():
-                executed = executed.replace(analyst_dir / "notebooks" / f"FAILED_{nb_path.name}")
-            base = analyst_dir
-        if executed.exists():
-            nb = nbformat.read(executed, as_version=4)
-            if base in (run_dir, deep_dir):
-                nb = _committee_safe(nb)
-            export_html(nb, base / "html" / f"{executed.stem}.html", _title(nb, nb_path.stem))
-        results.append(res)
+        _publish(nb_path, res, base_of[nb_path], analyst_dir, (run_dir, deep_dir))
 
     committee = [
         run_dir / "notebooks" / f"{r.name}.ipynb"

@@ -109,6 +109,7 @@ def _run(args: argparse.Namespace) -> int:
         period=args.period,
         out=args.out,
         overrides=parse_overrides(args.p),
+        workers=args.workers,
     )
     print(f"\nRun folder: {run_dir}")
     for nb in manifest["notebooks"]:
@@ -225,6 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--la-code", default="E06000049", help="LA code for rates and benchmarks")
     p.add_argument("--period", default="quarter", choices=["quarter", "year"], help="reporting period length")
     p.add_argument("--out", help="folder for run folders (default: outputs/)")
+    p.add_argument("--workers", type=int, help="notebooks side by side, each in its own kernel (default: one a core)")
     p.add_argument(
         "-p",
         nargs=2,

@@ -176,3 +176,30 @@ def test_cli_run_with_a_bad_parameter_exits_2_with_one_message(tmp_path, d2i_sam
     err = capsys.readouterr().err.strip()
     assert code == 2 and err.count("\n") == 0 and "nosuch" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_notebooks_run_side_by_side_and_the_pack_keeps_their_order(tmp_path, d2i_sample):
+    """01 waits for a file that 02 writes: one at a time, 01 would give up and fail. Side by side both finish; the
+    manifest lists them in the notebooks' order; each kernel starts in the notebooks' folder, and the run leaves
+    the process's own working directory where it was (papermill's cwd= would move it, racing between threads).
+    The kernels talk over Unix sockets (ipc), not TCP ports two kernels starting at once could both pick."""
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    marker = tmp_path / "02_was_here"
+    notebook(
+        nbs / "01_waits.ipynb",
+        f"import os, time\nfor _ in range(300):\n    if os.path.exists({str(marker)!r}):\n        break\n"
+        "    time.sleep(0.1)\nelse:\n    raise RuntimeError('02 never ran beside me')\nprint('kernel in', os.getcwd())",
+    )
+    notebook(
+        nbs / "02_writes.ipynb",
+        f"open({str(marker)!r}, 'w').close()\nimport json, ipykernel.connect\n"
+        "print('transport', json.loads(open(ipykernel.connect.get_connection_file()).read())['transport'])",
+    )
+    here = os.getcwd()
+    run_dir, manifest = run(data_dir=d2i_sample, out=tmp_path / "out", notebooks_dir=nbs, progress=False, workers=2)
+    assert [nb["name"] for nb in manifest["notebooks"]] == ["01_waits", "02_writes"]
+    assert manifest["failed"] == []
+    assert f"kernel in {nbs}" in (run_dir / "notebooks" / "01_waits.ipynb").read_text()
+    assert os.getcwd() == here
+    assert "transport ipc" in (run_dir / "notebooks" / "02_writes.ipynb").read_text()
