@@ -3,9 +3,10 @@
 It is installed into its own virtual environment, bench/.venv-cs-demand-model (git-ignored), never into the
 project's: its pins (pandas, numpy) differ from ours. `predict` runs its own command line
 (`demand-model predict SOURCE --start --end --prediction_date --export`) on the same folder of 903 extracts
-and returns its daily projected total, its wall time and its peak memory (the child process's own maximum
-resident set size, VmHWM, read inside it). Its total leaves out its NOT_IN_CARE columns (children it has moved out
-of care are still carried in its table).
+and returns its daily projected total, its wall time and its peak memory: the child process's own maximum
+resident set size (VmHWM, read inside it), or the peak of it and its worker processes together, sampled, if
+larger. Its total leaves out its NOT_IN_CARE columns (children it has moved out of care are still carried in its
+table).
 """
 
 from __future__ import annotations
@@ -25,14 +26,48 @@ PEER = "cs-demand-model==0.5.1"
 VENV = Path(__file__).resolve().parent / ".venv-cs-demand-model"
 
 # The child's own peak is its memory map's high-water mark (VmHWM, reset by exec). Not ru_maxrss: Linux carries
-# the parent's resident size at the fork into the child's, so a small child reports its parent's size.
+# the parent's resident size at the fork into the child's, so a small child reports its parent's size. A tool that
+# works in worker processes (ours: the backtest's cutoffs) is measured with them: a thread samples the resident
+# size of the child and all its descendants together every 50 ms, and the peak is the larger of that and VmHWM.
 _PEAK_KB = """
-def peak_kb():
-    import re, resource
+import os, re, threading, time
+
+def _kb(pid, field):
     try:
-        return int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1))
+        return int(re.search(field + r":\\s+(\\d+)", open(f"/proc/{pid}/status").read()).group(1))
     except (OSError, AttributeError):
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return 0
+
+def _tree_kb(root):
+    children = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                ppid = int(open(f"/proc/{d}/stat").read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(d))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += _kb(pid, "VmRSS")
+        todo += children.get(pid, [])
+    return total
+
+_tree_peak = [0]
+
+def _sample():
+    while True:
+        _tree_peak[0] = max(_tree_peak[0], _tree_kb(os.getpid()))
+        time.sleep(0.05)
+
+if os.path.exists("/proc/self/status"):
+    threading.Thread(target=_sample, daemon=True).start()
+
+def peak_kb():
+    import resource
+    own = _kb("self", "VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return max(own, _tree_peak[0])
 """
 
 # run inside the peer's venv: its CLI in-process, then print its own peak RSS (kB) as JSON on stderr

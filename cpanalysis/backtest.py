@@ -4,10 +4,13 @@ model and the baselines weighted by their past errors, with a range from the hea
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from cpanalysis.errors import InputError
+from cpanalysis.parallel import in_processes
 from cpanalysis.projection import (
     CATEGORIES,
     ENTRY_DAMPING,
@@ -17,6 +20,7 @@ from cpanalysis.projection import (
     fit,
     simulate,
     summarise,
+    window_states,
 )
 
 # --- backtest ---------------------------------------------------------------------------------------------------
@@ -43,6 +47,20 @@ def baselines(
     )
 
 
+def _cutoff_summary(
+    window: pd.DataFrame,
+    cutoff: pd.Timestamp,
+    window_months: int,
+    entry_damping: float | None,
+    months: int,
+    sims: int,
+    seed: int,
+    level: float,
+) -> pd.DataFrame:
+    """One cutoff of the backtest: fit on `window` (window_states to the cutoff), simulate `months` on, summarise."""
+    return summarise(simulate(fit(window, cutoff, window_months, entry_damping), months, sims, seed), level)
+
+
 def backtest(
     states: pd.DataFrame,
     cutoffs: list[pd.Timestamp] | None = None,
@@ -52,6 +70,7 @@ def backtest(
     seed: int = 903,
     level: float = 0.9,
     entry_damping: float | None = None,
+    workers: int | None = None,
 ) -> pd.DataFrame:
     """Fit on the data up to each cutoff, project, and compare with what the data show afterwards (entries with
     a damped trend if `entry_damping` is given, see fit).
@@ -59,7 +78,9 @@ def backtest(
     Cutoffs default to every quarter end from the first with a full window to the last with 6 months of data
     after it. Returns one row per cutoff x horizon x category (placement categories and 'Total') with data:
     cutoff, horizon (months), date, category, actual, model, lower, upper (the `level` band), inside (actual in
-    the band), last_value, linear_trend."""
+    the band), last_value, linear_trend. The cutoffs run on `workers` processes (parallel.in_processes; default
+    one a CPU), each given only its window's states and simulating from the same `seed`: the points are the
+    same whatever the number of workers."""
     actual = actual_counts(states)
     first, last = actual.index.min(), actual.index.max()
     if cutoffs is None:
@@ -70,14 +91,26 @@ def backtest(
             f"no backtest is possible: the data ({first:%m/%Y} to {last:%m/%Y}) are shorter than a "
             f"{window_months}-month window plus {min(horizons)} months"
         )
+    kept = {c: [(h, d) for h in horizons if (d := c + pd.offsets.MonthEnd(h)) <= last] for c in cutoffs}
+    jobs = (
+        (
+            window_states(states, c, window_months),
+            c,
+            window_months,
+            entry_damping,
+            max(h for h, _ in kept[c]),
+            sims,
+            seed,
+            level,
+        )
+        for c in cutoffs
+    )
+    summaries = in_processes(_cutoff_summary, jobs, workers)
     frames = []
-    for cutoff in cutoffs:
-        dates = [cutoff + pd.offsets.MonthEnd(h) for h in horizons]
-        kept = [(h, d) for h, d in zip(horizons, dates) if d <= last]
-        sim = simulate(fit(states, cutoff, window_months, entry_damping), max(h for h, _ in kept), sims, seed)
-        summary = summarise(sim, level).set_index(["date", "category"])
-        naive = baselines(actual, cutoff, [d for _, d in kept], window_months)
-        for h, d in kept:
+    for cutoff, summary in zip(cutoffs, summaries):
+        summary = summary.set_index(["date", "category"])
+        naive = baselines(actual, cutoff, [d for _, d in kept[cutoff]], window_months)
+        for h, d in kept[cutoff]:
             for cat in [*CATEGORIES, TOTAL]:
                 s = summary.loc[(d, cat)]
                 frames.append(
@@ -139,37 +172,56 @@ def backtest_summary(points: pd.DataFrame) -> pd.DataFrame:
 HEADLINE_METHODS = ("model", "last_value", "linear_trend")
 
 
-def _weights(known: pd.DataFrame) -> dict[str, float]:
+@dataclass(frozen=True)
+class _Track:
+    """Past points of one horizon and category as arrays, those with an actual above 0 only: the rule's functions
+    below work on these (microseconds each: headline_points calls them for every point of the backtest)."""
+
+    horizon: int
+    cutoff: np.ndarray
+    date: np.ndarray
+    actual: np.ndarray
+    forecasts: np.ndarray  # [point, HEADLINE_METHODS]
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> _Track:
+        keep = frame["actual"].to_numpy() > 0
+        return cls(
+            int(frame["horizon"].iloc[0]) if len(frame) else 0,
+            frame["cutoff"].to_numpy()[keep],
+            frame["date"].to_numpy()[keep],
+            frame["actual"].to_numpy(dtype=float)[keep],
+            frame[list(HEADLINE_METHODS)].to_numpy(dtype=float)[keep],
+        )
+
+    def known_by(self, when: np.datetime64) -> _Track:
+        """The points whose date had passed by `when`."""
+        k = self.date <= when
+        return _Track(self.horizon, self.cutoff[k], self.date[k], self.actual[k], self.forecasts[k])
+
+
+def _weights(t: _Track) -> np.ndarray:
     """Each method of HEADLINE_METHODS weighted by 1 / its mean squared relative error ((forecast - actual) /
-    actual) over the `known` past points with an actual above 0 (Bates and Granger, 'The combination of forecasts',
-    1969); the weights sum to 1."""
-    base = known[known["actual"] > 0]
-    inverse = {
-        m: 1 / max(float((((base[m] - base["actual"]) / base["actual"]) ** 2).mean()), 1e-12) for m in HEADLINE_METHODS
-    }
-    total = sum(inverse.values())
-    return {m: v / total for m, v in inverse.items()}
+    actual) over the track's points (Bates and Granger, 'The combination of forecasts', 1969); they sum to 1."""
+    mse = (((t.forecasts - t.actual[:, None]) / t.actual[:, None]) ** 2).mean(axis=0) if len(t.actual) else np.nan
+    inverse = 1 / np.maximum(mse, 1e-12)
+    return inverse / inverse.sum()
 
 
-def _combine(frame: pd.DataFrame, weights: dict[str, float]) -> pd.Series:
-    """The weighted forecast: sum of weight x forecast over HEADLINE_METHODS."""
-    return sum(w * frame[m] for m, w in weights.items())
-
-
-def _errors(frame: pd.DataFrame) -> pd.Series:
+def _errors(t: _Track) -> tuple[np.ndarray, np.ndarray]:
     """The relative errors e = actual / weighted - 1 of the weighted forecast (weights _weights of the same
-    points) at the points of `frame` with an actual above 0, indexed by cutoff."""
-    base = frame[frame["actual"] > 0]
-    weighted = _combine(base, _weights(base))
-    return (base["actual"] / weighted.where(weighted > 0) - 1).set_axis(base["cutoff"].to_numpy()).dropna()
+    points) where it is above 0: (cutoffs, errors)."""
+    weighted = (t.forecasts * _weights(t)).sum(axis=1)
+    ok = weighted > 0
+    return t.cutoff[ok], t.actual[ok] / weighted[ok] - 1
 
 
-def _half_width(base: pd.DataFrame, level: float) -> float:
-    """The relative half-width of a `level` range from the headline's past errors at one horizon (`base`, its
-    known points): the split-conformal quantile of |e| (_errors), the k-th smallest of the n with k = ceil((n + 1)
+def _half_width(t: _Track, level: float) -> float:
+    """The relative half-width of a `level` range from the headline's past errors at one horizon (the track's
+    points): the split-conformal quantile of |e| (_errors), the k-th smallest of the n with k = ceil((n + 1)
     x level), the largest when k is above n (Vovk et al., 'Algorithmic learning in a random world', 2005). NaN
     with fewer than 2 errors."""
-    err = np.sort(_errors(base).abs().to_numpy())
+    err = np.sort(np.abs(_errors(t)[1]))
     n = len(err)
     if n < 2:
         return np.nan
@@ -179,28 +231,28 @@ def _half_width(base: pd.DataFrame, level: float) -> float:
 GROWTH_BOUNDS = (0.5, 1.0)  # errors grow at least as a random walk's (sqrt h), at most as a drift's (h)
 
 
-def _growth_exponent(known: pd.DataFrame, base: pd.DataFrame) -> float:
+def _growth_exponent(known: _Track, base: _Track) -> float:
     """How the headline's errors grow with the horizon, from the past: p with RMS(h) / RMS(h0) = (h / h0)^p, the
-    root mean square errors (_errors) of the `known` points at horizon h and the `base` points at the shortest
-    horizon h0 from the same cutoffs (like with like), p kept within GROWTH_BOUNDS; 1 (in proportion to the
-    horizon) at h0 itself or with fewer than 2 shared cutoffs."""
-    h, h0 = int(known["horizon"].iloc[0]), int(base["horizon"].iloc[0])
-    long, short = _errors(known), _errors(base)
-    shared = long.index.intersection(short.index)
-    if h == h0 or len(shared) < 2 or not (short[shared] ** 2).sum() > 0:
+    root mean square errors (_errors) of the `known` points at horizon h and the `base` points at the
+    shortest horizon h0 from the same cutoffs (like with like), p kept within GROWTH_BOUNDS; 1 (in proportion to
+    the horizon) at h0 itself or with fewer than 2 shared cutoffs."""
+    h, h0 = known.horizon, base.horizon
+    (c_long, long), (c_short, short) = _errors(known), _errors(base)
+    _, i, j = np.intersect1d(c_long, c_short, return_indices=True)
+    if h == h0 or len(i) < 2 or not (short[j] ** 2).sum() > 0:
         return 1.0
-    ratio = float(np.sqrt((long[shared] ** 2).sum() / (short[shared] ** 2).sum()))
+    ratio = float(np.sqrt((long[i] ** 2).sum() / (short[j] ** 2).sum()))
     p = np.log(ratio) / np.log(h / h0) if ratio > 0 else GROWTH_BOUNDS[0]
     return float(np.clip(p, *GROWTH_BOUNDS))
 
 
-def _range_exponent(known: pd.DataFrame, base: pd.DataFrame, level: float) -> float:
+def _range_exponent(known: _Track, base: _Track, level: float) -> float:
     """The exponent p the range grows by from the shortest backtested horizon h0 (`base`, its known points) to the
-    horizon h of the `known` points, (h / h0)^p: _growth_exponent's, raised where that would give a range narrower
-    than h's own past errors allow (their conformal half-width, _half_width, over h0's), so the range at h never
-    holds less of h's own track record than of h0's."""
+    horizon h of the `known` points, (h / h0)^p: _growth_exponent's, raised where that would give a range
+    narrower than h's own past errors allow (their conformal half-width, _half_width, over h0's), so the
+    range at h never holds less of h's own track record than of h0's."""
     p = _growth_exponent(known, base)
-    h, h0 = int(known["horizon"].iloc[0]), int(base["horizon"].iloc[0])
+    h, h0 = known.horizon, base.horizon
     short = _half_width(base, level)
     # every past shortest-horizon projection right (to rounding, 1e-9): a range of 0 there, nothing to raise from
     own = _half_width(known, level) / short if short > 1e-9 else np.nan
@@ -224,38 +276,43 @@ def _growth(h: int, tested: np.ndarray, exponents: np.ndarray) -> float:
 
 
 def _headline(
-    forecasts: pd.DataFrame, known: pd.DataFrame, base: pd.DataFrame, growth: float, level: float
-) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """The combined rule on `forecasts` (columns of HEADLINE_METHODS): central = the forecast weighted by the
-    `known` past points of the same horizon (_weights); range = central x (1 +- half x growth), half the
-    conformal half-width of the headline's past errors at the shortest backtested horizon (`base`, its known
-    points: the most of them and the most recent; _half_width), `growth` how much wider the range is at the
-    forecasts' horizon h than there: (h / h0)^p, p from _range_exponent (and between backtested horizons, _growth).
+    forecasts: np.ndarray, known: _Track, base: _Track, growth: float, level: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The combined rule on `forecasts` ([point, HEADLINE_METHODS]): central = the forecast weighted by the `known`
+    past points of the same horizon (_weights); range = central x (1 +- half x growth), half the conformal
+    half-width of the headline's past errors at the shortest backtested horizon (`base`, its known points: the
+    most of them and the most recent; _half_width), `growth` how much wider the range is at the forecasts'
+    horizon h than there: (h / h0)^p, p from _range_exponent (and between backtested horizons, _growth).
     Returns central, low, high."""
-    central = _combine(forecasts, _weights(known))
+    central = (forecasts * _weights(known)).sum(axis=1)
     half = growth * _half_width(base, level)
-    return central, (central * (1 - half)).clip(lower=0), central * (1 + half)
+    return central, np.clip(central * (1 - half), 0, None), central * (1 + half)
 
 
 def headline_points(points: pd.DataFrame, level: float = 0.9, min_points: int = 8) -> pd.DataFrame:
     """The backtest's points with the headline forecast each cutoff would have given (the combined rule of
-    _headline with only the points whose date had passed by that cutoff: of the same horizon and category for the
-    weights, at least `min_points` of them; of the shortest horizon for the range; before that the model and its
-    simulation band): headline, headline_low, headline_high, judged (the track record was long enough),
+    _headline with only the points whose date had passed by that cutoff: of the same horizon and category
+    for the weights, at least `min_points` of them; of the shortest horizon for the range; before that the model
+    and its simulation band): headline, headline_low, headline_high, judged (the track record was long enough),
     headline_inside."""
     out = points.copy()
-    out[["headline", "headline_low", "headline_high"]] = out[["model", "lower", "upper"]].to_numpy()
-    out["judged"] = False
+    headline = out[["model", "lower", "upper"]].to_numpy(dtype=float)
+    judged = np.zeros(len(out), dtype=bool)
     shortest = int(out["horizon"].min())
+    row = pd.Series(np.arange(len(out)), index=out.index)
     for (h, cat), g in out.groupby(["horizon", "category"], sort=False):
-        short = out[(out["horizon"] == shortest) & (out["category"] == cat)]
-        for i, p in g.iterrows():
-            known = g[g["date"] <= p["cutoff"]]
-            if (known["actual"] > 0).sum() >= min_points:
-                base = short[short["date"] <= p["cutoff"]]
+        track = _Track.of(g)
+        short = _Track.of(out[(out["horizon"] == shortest) & (out["category"] == cat)])
+        forecasts = g[list(HEADLINE_METHODS)].to_numpy(dtype=float)
+        for k, (i, cutoff) in enumerate(zip(row[g.index], g["cutoff"].to_numpy())):
+            known = track.known_by(cutoff)
+            if len(known.actual) >= min_points:
+                base = short.known_by(cutoff)
                 growth = (h / shortest) ** _range_exponent(known, base, level)
-                c, lo, hi = _headline(g.loc[[i]], known, base, growth, level)
-                out.loc[i, ["headline", "headline_low", "headline_high", "judged"]] = [c[i], lo[i], hi[i], True]
+                c, lo, hi = _headline(forecasts[k : k + 1], known, base, growth, level)
+                headline[i], judged[i] = (c[0], lo[0], hi[0]), True
+    out[["headline", "headline_low", "headline_high"]] = headline
+    out["judged"] = judged
     out["headline_inside"] = (out["actual"] >= out["headline_low"]) & (out["actual"] <= out["headline_high"])
     return out
 
@@ -310,7 +367,7 @@ def headline_projection(
     out["last_value"] = out["category"].map(out[~later].set_index("category")["central"])  # the start, held
     out.loc[later, "linear_trend"] = [line.at[d, c] for d, c in zip(out.loc[later, "date"], out.loc[later, "category"])]
     tested = np.array(sorted(points["horizon"].unique()))
-    by = {(cat, int(t)): g for (cat, t), g in points.groupby(["category", "horizon"])}
+    by = {(cat, int(t)): _Track.of(g) for (cat, t), g in points.groupby(["category", "horizon"])}
     exponents = {  # per category, each backtested horizon's growth exponent (_range_exponent)
         cat: np.array([_range_exponent(by[cat, t], by[cat, tested[0]], level) for t in tested])
         for cat in points["category"].unique()
@@ -319,14 +376,16 @@ def headline_projection(
     for (h, cat), g in out[later].groupby([horizon[later], "category"]):
         near = int(tested[np.argmin(np.abs(tested - h) - 1e-9 * tested)])
         known, base = by.get((cat, near)), by.get((cat, int(tested[0])))
-        if known is None or base is None or min((known["actual"] > 0).sum(), (base["actual"] > 0).sum()) < 2:
+        if known is None or base is None or min(len(known.actual), len(base.actual)) < 2:
             continue
         if cat in exponents:
             growth = _growth(h, tested, exponents[cat])
         else:  # not backtested at every horizon: the nearest one's exponent
             growth = (h / tested[0]) ** _range_exponent(known, base, level)
-        c, lo, hi = _headline(g.rename(columns={"central": "model"}), known, base, growth, level)
-        out.loc[g.index, ["central", "lower", "upper"]] = np.column_stack([c, lo, hi])
+        forecasts = g.rename(columns={"central": "model"})[list(HEADLINE_METHODS)].to_numpy(dtype=float)
+        out.loc[g.index, ["central", "lower", "upper"]] = np.column_stack(
+            _headline(forecasts, known, base, growth, level)
+        )
     return out[["date", "category", "central", "lower", "upper"]]
 
 

@@ -40,6 +40,7 @@ import pandas as pd
 from cpanalysis.categories import PLACEMENT_CATEGORIES, SHORT_BREAK_LS, placement_category
 from cpanalysis.costs import financial_year, unit_cost
 from cpanalysis.errors import InputError
+from cpanalysis.parallel import in_processes
 from cpanalysis.population import AGE_BANDS
 
 CATEGORIES = PLACEMENT_CATEGORIES
@@ -198,6 +199,12 @@ class Fit:
         return float(self.entries.mean()) if len(self.entries) else 0.0
 
 
+def window_states(states: pd.DataFrame, end: pd.Timestamp, window_months: int) -> pd.DataFrame:
+    """The rows of `states` a fit to `end` reads: the `window_months` + 1 month ends up to `end` (a month end)."""
+    last = _month_of(_last_month_end(end))
+    return states[(states["month"] >= last - window_months) & (states["month"] <= last)]
+
+
 def fit(states: pd.DataFrame, end: pd.Timestamp, window_months: int = 24, entry_damping: float | None = None) -> Fit:
     """Count moves and entries over the `window_months` month ends up to `end` (see the module doc). With
     `entry_damping` (0 to 1), entries follow a damped trend (entry_trend) instead of the window's mean."""
@@ -217,7 +224,7 @@ def fit(states: pd.DataFrame, end: pd.Timestamp, window_months: int = 24, entry_
             f"a {window_months}-month reference window to {end:%d/%m/%Y} needs data from "
             f"{_month_end(first)[0]:%d/%m/%Y}" + (f"; the data start at {have:%d/%m/%Y}" if have is not None else "")
         )
-    window = states[(states["month"] >= first) & (states["month"] <= last)]
+    window = window_states(states, end, window_months)
     now = window[window["month"] < last].set_index(["CHILD", "month"])
     nxt = window[window["month"] > first].assign(month=lambda d: d["month"] - 1).set_index(["CHILD", "month"])
     pairs = now.join(nxt["category"].rename("to"), how="left")
@@ -629,13 +636,15 @@ def simulated_spend(sim: Simulation, costs: pd.DataFrame) -> pd.DataFrame:
 
 
 def run_scenarios(
-    f: Fit, scenarios: list[Scenario], months: int = 36, sims: int = 500, seed: int = 903
+    f: Fit, scenarios: list[Scenario], months: int = 36, sims: int = 500, seed: int = 903, workers: int | None = None
 ) -> dict[str, Simulation]:
-    """simulate(...) for each scenario with the same seed (so differences come from the scenario, not chance)."""
+    """simulate(...) for each scenario with the same seed (so differences come from the scenario, not chance), on
+    `workers` processes (parallel.in_processes; default one a CPU): each is exactly simulate() alone."""
     names = [sc.name for sc in scenarios]
     if len(set(names)) < len(names):
         raise InputError(f"scenario names must differ (got {', '.join(names)})")
-    return {sc.name: simulate(f, months, sims, seed, sc) for sc in scenarios}
+    runs = in_processes(simulate, [(f, months, sims, seed, sc) for sc in scenarios], workers)
+    return dict(zip(names, runs))
 
 
 def compare_scenarios(runs: dict[str, Simulation], costs: pd.DataFrame) -> pd.DataFrame:

@@ -78,6 +78,7 @@ def test_headline_rule_by_hand():
         {
             "cutoff": cutoffs[:3],
             "horizon": 12,
+            "date": cutoffs[:3] + pd.offsets.MonthEnd(12),
             "actual": [100, 100, 100],
             "model": [90.0, 110.0, 100.0],
             "last_value": [90.0, 110.0, 100.0],
@@ -88,44 +89,46 @@ def test_headline_rule_by_hand():
         {
             "cutoff": cutoffs,
             "horizon": 6,
+            "date": cutoffs + pd.offsets.MonthEnd(6),
             "actual": [110, 90, 110, 90, 100, 100, 100, 100],
             **{m: 100.0 for m in bt.HEADLINE_METHODS},
         }
     )
-    now = pd.DataFrame({"model": [200.0], "last_value": [190.0], "linear_trend": [210.0]})
-    assert bt._weights(known) == pytest.approx({"model": 1 / 6, "last_value": 1 / 6, "linear_trend": 2 / 3})
+    now = np.array([[200.0, 190.0, 210.0]])  # model, last value, linear trend (HEADLINE_METHODS' order)
+    T = bt._Track.of  # the rule works on a horizon's past points as arrays
+    assert bt._weights(T(known)) == pytest.approx([1 / 6, 1 / 6, 2 / 3])
     # base: equal weights, the weighted forecast 100, |errors| 0, 0, 0, 0, .1, .1, .1, .1 (sorted). Conformal rank
     # k = ceil(9 x level): 90% gives 9, above n = 8: the largest, 10%; 50% gives 5: 10%; 40% gives 4: 0
-    assert bt._half_width(base, 0.9) == pytest.approx(0.1)
-    assert bt._half_width(base, 0.5) == pytest.approx(0.1)
-    assert bt._half_width(base, 0.4) == 0
-    assert np.isnan(bt._half_width(base.head(1), 0.9))  # one error gives no spread
+    assert bt._half_width(T(base), 0.9) == pytest.approx(0.1)
+    assert bt._half_width(T(base), 0.5) == pytest.approx(0.1)
+    assert bt._half_width(T(base), 0.4) == 0
+    assert np.isnan(bt._half_width(T(base.head(1)), 0.9))  # one error gives no spread
     # growth: the 12-month weighted forecasts 93.33, 106.67, 100 err by 100 / 93.33 - 1 = +7.14%, -6.25%, 0; the
     # 6-month ones of the same quarter ends by +10%, -10%, +10%: RMS ratio sqrt(0.009008 / 0.03) = 0.548, below
     # 1 (p = log 0.548 / log 2 < 0): kept at the lower bound 0.5
-    assert bt._growth_exponent(known, base) == 0.5
-    assert bt._growth_exponent(base, base) == 1.0  # the shortest horizon itself
+    assert bt._growth_exponent(T(known), T(base)) == 0.5
+    assert bt._growth_exponent(T(base), T(base)) == 1.0  # the shortest horizon itself
     wider = known.assign(**{m: [100 / 1.15, 100 / 0.85, 100 / 1.15] for m in bt.HEADLINE_METHODS})  # +-15%
-    assert bt._growth_exponent(wider, base) == pytest.approx(np.log(1.5) / np.log(2))  # 0.585: 1.5 x at 2 x
+    assert bt._growth_exponent(T(wider), T(base)) == pytest.approx(np.log(1.5) / np.log(2))  # 0.585: 1.5 x at 2 x
     widest = known.assign(**{m: [100 / 1.3, 100 / 0.7, 100 / 1.3] for m in bt.HEADLINE_METHODS})  # +-30%: 3 x
-    assert bt._growth_exponent(widest, base) == 1.0  # p = 1.585 kept at the upper bound
+    assert bt._growth_exponent(T(widest), T(base)) == 1.0  # p = 1.585 kept at the upper bound
     # 12 months: 10% x 2^0.5 = 14.14%
-    central, low, high = bt._headline(now, known, base, 2.0 ** bt._range_exponent(known, base, 0.9), 0.9)
+    central, low, high = bt._headline(now, T(known), T(base), 2.0 ** bt._range_exponent(T(known), T(base), 0.9), 0.9)
     assert central[0] == pytest.approx(200 / 6 + 190 / 6 + 210 * 2 / 3)  # 205
     assert low[0] == pytest.approx(205 * (1 - 0.141421), rel=1e-5)  # 176.01
     assert high[0] == pytest.approx(205 * (1 + 0.141421), rel=1e-5)  # 233.99
     # widest: every method erred alike (+30%, -30%, +30%), equal weights, central 200. 10% x 2^1 = 20% at 12
     # months would be narrower than the 12-month errors' own conformal half-width (n = 3: the largest, 30%), so the
     # exponent is raised to log 3 / log 2 = 1.585 and the range is 30%: 140 to 260
-    assert bt._range_exponent(widest, base, 0.9) == pytest.approx(np.log(3) / np.log(2))
-    assert bt._range_exponent(known, base, 0.9) == 0.5  # own errors 7.14% at most, under 10% x 2^0.5: kept
-    assert bt._range_exponent(base, base, 0.9) == 1.0  # the shortest horizon itself
+    assert bt._range_exponent(T(widest), T(base), 0.9) == pytest.approx(np.log(3) / np.log(2))
+    assert bt._range_exponent(T(known), T(base), 0.9) == 0.5  # own errors 7.14% at most, under 10% x 2^0.5: kept
+    assert bt._range_exponent(T(base), T(base), 0.9) == 1.0  # the shortest horizon itself
     exact = base.assign(actual=100)  # every past 6-month projection right: a range of 0, nothing to grow from
-    assert bt._range_exponent(widest, exact, 0.9) == 1.0
-    _, low, high = bt._headline(now, widest, base, 2.0 ** bt._range_exponent(widest, base, 0.9), 0.9)
+    assert bt._range_exponent(T(widest), T(exact), 0.9) == 1.0
+    _, low, high = bt._headline(now, T(widest), T(base), 2.0 ** bt._range_exponent(T(widest), T(base), 0.9), 0.9)
     assert (low[0], high[0]) == (pytest.approx(140), pytest.approx(260))
     # 1 - 12^1.585 x 10% is below 0: no fewer than 0
-    assert bt._headline(now, widest, base, 12.0 ** (np.log(3) / np.log(2)), 0.9)[1][0] == 0
+    assert bt._headline(now, T(widest), T(base), 12.0 ** (np.log(3) / np.log(2)), 0.9)[1][0] == 0
 
 
 def test_range_grows_smoothly_between_backtested_horizons():

@@ -1,0 +1,44 @@
+"""Jobs side by side in processes (cpanalysis.parallel): the same results, in the same order, on any number of
+workers; the backtest's cutoffs and the scenarios give the same figures on one worker or two."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cpanalysis import backtest as bt
+from cpanalysis import projection as pj
+from cpanalysis.context import load_data
+from cpanalysis.parallel import in_processes
+
+
+def test_in_processes_keeps_the_order_and_raises_a_jobs_error():
+    jobs = [(7, 2), (9, 4), (5, 5), (100, 7), (8, 3)]
+    assert in_processes(divmod, iter(jobs), workers=2) == [(3, 1), (2, 1), (1, 0), (14, 2), (2, 2)]
+    assert in_processes(divmod, jobs, workers=1) == [(3, 1), (2, 1), (1, 0), (14, 2), (2, 2)]
+    with pytest.raises(ZeroDivisionError):
+        in_processes(divmod, [(1, 1), (1, 0)], workers=2)
+
+
+@pytest.fixture(scope="module")
+def d2i_states(d2i_sample):
+    data = load_data(d2i_sample)
+    return pj.monthly_states(data["episodes"], data["header"], data.data_start, data.data_end)
+
+
+def test_backtest_gives_the_same_points_on_one_worker_or_two(d2i_states):
+    """Each cutoff is fitted on its own window's states (window_states) and simulated from the same seed."""
+    one = bt.backtest(d2i_states, window_months=12, horizons=(3, 6), sims=20, workers=1)
+    two = bt.backtest(d2i_states, window_months=12, horizons=(3, 6), sims=20, workers=2)
+    assert one["cutoff"].nunique() >= 3 and one["cutoff"].is_monotonic_increasing
+    pd.testing.assert_frame_equal(one, two)
+
+
+def test_scenarios_give_the_same_runs_on_one_worker_or_two(d2i_states):
+    f = pj.fit(d2i_states, pd.Timestamp(d2i_states["date"].max()), 12)
+    scenarios = pj.standard_scenarios(10, 0.25, 1, 5)
+    one = pj.run_scenarios(f, scenarios, 6, 20, workers=1)
+    two = pj.run_scenarios(f, scenarios, 6, 20, workers=2)
+    assert list(one) == list(two) == [s.name for s in scenarios]
+    for name in one:
+        np.testing.assert_array_equal(one[name].counts, two[name].counts)
+        assert (one[name].counts == pj.simulate(f, 6, 20, 903, one[name].scenario).counts).all()
