@@ -42,3 +42,25 @@ def test_scenarios_give_the_same_runs_on_one_worker_or_two(d2i_states):
     for name in one:
         np.testing.assert_array_equal(one[name].counts, two[name].counts)
         assert (one[name].counts == pj.simulate(f, 6, 20, 903, one[name].scenario).counts).all()
+
+
+def test_validation_gives_the_same_findings_on_one_worker_or_two(d2i_sample, monkeypatch):
+    """Each year's return and the merged history are validated apart (validate_returns): the same findings, in
+    the same order, whether they run one after another or side by side."""
+    import importlib
+
+    from cpanalysis.ssda903 import validate as v
+
+    loader = importlib.import_module("cpanalysis.ssda903.load")
+    seen = {}
+
+    def keep(returns, history):
+        seen["args"] = (returns, history)
+        return v.validate_returns(returns, history)
+
+    monkeypatch.setattr(loader, "validate_returns", keep)
+    loader.load(d2i_sample, cache=None)
+    one = v.validate_returns(*seen["args"], workers=1)
+    two = v.validate_returns(*seen["args"], workers=2)
+    assert len(one) > 100 and one["rule"].nunique() > 10
+    pd.testing.assert_frame_equal(one, two)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from cpanalysis.parallel import in_processes
 from cpanalysis.ssda903 import findings
 from cpanalysis.ssda903.rules import RULES, Return, empty_table, flag
 
@@ -71,14 +72,22 @@ def validate(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return run_rules(Return(tables), "history")
 
 
-def validate_returns(returns: dict[int, dict[str, pd.DataFrame]], history: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def _findings(tables: dict[str, pd.DataFrame], scope: str, year: int | None, prev: dict | None) -> pd.DataFrame:
+    """run_rules on one return (`year`, with the previous year's `prev`) or the merged history (year None)."""
+    return run_rules(Return(tables, year=year, prev=prev), scope)
+
+
+def validate_returns(
+    returns: dict[int, dict[str, pd.DataFrame]], history: dict[str, pd.DataFrame], workers: int | None = None
+) -> pd.DataFrame:
     """Each year's return as submitted (with the previous year's, for cross-year rules), then the merged
-    history; a history finding on a file row already reported for the same rule is left out."""
-    out = [
-        run_rules(Return(tables, year=y, prev=returns.get(y - 1)), "return") for y, tables in sorted(returns.items())
-    ]
-    out.append(validate(history))
-    found = findings.concat(out)
+    history; a history finding on a file row already reported for the same rule is left out. The years and the
+    history are independent: they run on `workers` processes (parallel.in_processes; default one a CPU), the
+    history (the largest) first, the findings in the same order whatever the number of workers."""
+    jobs = [(history, "history", None, None)]
+    jobs += [(tables, "return", y, returns.get(y - 1)) for y, tables in sorted(returns.items())]
+    found = in_processes(_findings, jobs, workers)
+    found = findings.concat([*found[1:], found[0]])
     if found.empty:
         return found
     return found.drop_duplicates(["file", "row", "table", "rule"], keep="first").reset_index(drop=True)
