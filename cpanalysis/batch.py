@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+import zmq
 from tqdm import tqdm
 
 from cpanalysis.context import CACHE_ENV, check_codes, check_parameters, is_synthetic, load_data
@@ -327,13 +328,17 @@ def _shared_data_folder():
                 os.environ[CACHE_ENV] = previous
 
 
-def _unix_socket_kernels(folder: str) -> type:
+def _unix_socket_kernels(folder: str) -> type | None:
     """nbclient's kernel manager, its kernel talking over Unix sockets in the private `folder` (ZMQ's ipc
     transport) instead of TCP ports on localhost. jupyter_client picks a TCP port by binding to port 0 and letting
     it go before the kernel binds it, so kernels started side by side (here or by any other process) can pick the
     same one (jupyter/jupyter_client#487: "Address already in use", then "Kernel didn't respond"); a socket file
-    of its own cannot clash."""
+    of its own cannot clash. None where ZMQ has no ipc transport (some Windows builds): the default, TCP, and the
+    notebooks then run one at a time (run)."""
     from jupyter_client.manager import AsyncKernelManager
+
+    if not zmq.has("ipc"):
+        return None
 
     class UnixSocketKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs):
@@ -358,7 +363,7 @@ def _execute(nb_path: Path, executed: Path, res: NotebookResult, progress: bool)
             # the kernel starts in the notebooks' folder; not papermill's cwd=, which changes the whole process's
             # working directory and would race between notebooks run side by side
             resources={"metadata": {"path": str(nb_path.parent)}},
-            kernel_manager_class=_unix_socket_kernels(os.environ[CACHE_ENV]),
+            **({"kernel_manager_class": kernels} if (kernels := _unix_socket_kernels(os.environ[CACHE_ENV])) else {}),
         )
         res.status = "ok"
     except Exception as exc:  # record it and go on
@@ -424,7 +429,8 @@ def run(
         (base / sub).mkdir(parents=True, exist_ok=True)
     (analyst_dir / "ANALYST_ONLY.txt").write_text(ANALYST_WARNING)
     bar = tqdm(total=len(nb_paths), desc="committee pack", unit="notebook", disable=not progress)
-    one = (workers or os.cpu_count() or 1) == 1  # papermill's own cell-by-cell bar only when they run one by one
+    workers = workers or ((os.cpu_count() or 1) if zmq.has("ipc") else 1)  # TCP: one at a time (_unix_socket_kernels)
+    one = workers == 1  # papermill's own cell-by-cell bar only when they run one by one
 
     def execute(nb_path: Path) -> NotebookResult:
         res = NotebookResult(nb_path.stem, audiences[nb_path], parameters=params[nb_path])
@@ -433,7 +439,7 @@ def run(
         bar.update()
         return res
 
-    with ThreadPoolExecutor(max(1, min(workers or os.cpu_count() or 1, len(nb_paths)))) as pool:
+    with ThreadPoolExecutor(max(1, min(workers, len(nb_paths)))) as pool:
         results = list(pool.map(execute, nb_paths))  # each in its own kernel: they share nothing but the data
     bar.close()
     failed_sections: dict[str, str] = {}

@@ -203,3 +203,28 @@ def test_notebooks_run_side_by_side_and_the_pack_keeps_their_order(tmp_path, d2i
     assert f"kernel in {nbs}" in (run_dir / "notebooks" / "01_waits.ipynb").read_text()
     assert os.getcwd() == here
     assert "transport ipc" in (run_dir / "notebooks" / "02_writes.ipynb").read_text()
+
+
+def test_without_unix_sockets_the_notebooks_run_one_at_a_time_on_tcp(tmp_path, d2i_sample, monkeypatch):
+    """Where ZMQ has no ipc transport (some Windows builds) the kernels use TCP, whose ports two kernels starting
+    at once could both pick: the notebooks then run one at a time, and still run."""
+    import zmq
+
+    from cpanalysis import batch
+
+    monkeypatch.setattr(zmq, "has", lambda feature: feature != "ipc")
+    assert batch._unix_socket_kernels(str(tmp_path)) is None
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    for name in ("01_a", "02_b"):
+        notebook(
+            nbs / f"{name}.ipynb",
+            "import json, time, ipykernel.connect\n"
+            "print('transport', json.loads(open(ipykernel.connect.get_connection_file()).read())['transport'])\n"
+            f"t0 = time.time()\ntime.sleep(1)\nopen({str(tmp_path / name)!r}, 'w').write(f'{{t0}} {{time.time()}}')",
+        )
+    run_dir, manifest = run(data_dir=d2i_sample, out=tmp_path / "out", notebooks_dir=nbs, progress=False)
+    assert manifest["failed"] == []
+    assert "transport tcp" in (run_dir / "notebooks" / "01_a.ipynb").read_text()
+    (_, a_end), (b_start, _) = (map(float, (tmp_path / n).read_text().split()) for n in ("01_a", "02_b"))
+    assert b_start >= a_end  # 02 began after 01 ended
