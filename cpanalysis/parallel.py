@@ -11,9 +11,14 @@ number of workers.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable
 
 from joblib import Parallel, cpu_count, delayed
+
+# loky retires a worker that has grown by 300 MB (its guard against leaks; at national size a job's data are that
+# big) and starts another; the jobs it was given run on the others and nothing is lost, but it warns the user
+warnings.filterwarnings("ignore", message="A worker stopped while some jobs were given", category=UserWarning)
 
 
 def in_processes(fn: Callable, jobs: Iterable[tuple], workers: int | None = None) -> list:
