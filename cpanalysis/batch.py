@@ -42,6 +42,7 @@ from tqdm import tqdm
 
 from cpanalysis.context import CACHE_ENV, check_codes, check_parameters, is_synthetic, load_data
 from cpanalysis.errors import InputError
+from cpanalysis.parallel import default_workers
 from cpanalysis.paths import NOTEBOOKS, OUTPUTS, PROJECT_ROOT
 
 SHARED_PARAMETERS = ("data_dir", "period_end", "la_code", "period", "output_dir")
@@ -347,8 +348,9 @@ def _unix_socket_kernels(folder: str) -> type | None:
     return UnixSocketKernelManager
 
 
-def _execute(nb_path: Path, executed: Path, res: NotebookResult, progress: bool) -> None:
-    """Run one notebook with papermill into `executed`; its status, error and time go into `res`. A failing
+def _execute(nb_path: Path, executed: Path, res: NotebookResult, progress: bool, kernels: type | None) -> None:
+    """Run one notebook with papermill into `executed`, its kernel started by `kernels` (a kernel manager class,
+    _unix_socket_kernels; None: nbclient's default); its status, error and time go into `res`. A failing
     notebook must not stop the others: the error is recorded, not raised."""
     import papermill
 
@@ -363,7 +365,7 @@ def _execute(nb_path: Path, executed: Path, res: NotebookResult, progress: bool)
             # the kernel starts in the notebooks' folder; not papermill's cwd=, which changes the whole process's
             # working directory and would race between notebooks run side by side
             resources={"metadata": {"path": str(nb_path.parent)}},
-            **({"kernel_manager_class": kernels} if (kernels := _unix_socket_kernels(os.environ[CACHE_ENV])) else {}),
+            **({"kernel_manager_class": kernels} if kernels else {}),
         )
         res.status = "ok"
     except Exception as exc:  # record it and go on
@@ -403,7 +405,8 @@ def run(
     """Execute every notebook into a new run folder; return the folder and the manifest (see module doc). The
     loaded data are shared with the notebooks' kernels through a private temporary folder (_shared_data_folder):
     at national size each notebook would otherwise spend most of its time loading. The notebooks run `workers`
-    at a time (default one a CPU), each in its own kernel (_unix_socket_kernels); the pack keeps their order."""
+    at a time (default one a CPU, parallel.default_workers), each in its own kernel (_unix_socket_kernels); the
+    pack keeps their order."""
     started = time.time()
     check_codes(la_code, period)
     if not data_dir:
@@ -429,12 +432,13 @@ def run(
         (base / sub).mkdir(parents=True, exist_ok=True)
     (analyst_dir / "ANALYST_ONLY.txt").write_text(ANALYST_WARNING)
     bar = tqdm(total=len(nb_paths), desc="committee pack", unit="notebook", disable=not progress)
-    workers = workers or ((os.cpu_count() or 1) if zmq.has("ipc") else 1)  # TCP: one at a time (_unix_socket_kernels)
+    kernels = _unix_socket_kernels(os.environ[CACHE_ENV])
+    workers = workers or (default_workers() if kernels else 1)  # on TCP one at a time (_unix_socket_kernels)
     one = workers == 1  # papermill's own cell-by-cell bar only when they run one by one
 
     def execute(nb_path: Path) -> NotebookResult:
         res = NotebookResult(nb_path.stem, audiences[nb_path], parameters=params[nb_path])
-        _execute(nb_path, base_of[nb_path] / "notebooks" / nb_path.name, res, progress and one)
+        _execute(nb_path, base_of[nb_path] / "notebooks" / nb_path.name, res, progress and one, kernels)
         bar.set_postfix_str(nb_path.stem)
         bar.update()
         return res

@@ -21,12 +21,18 @@ from joblib import Parallel, cpu_count, delayed
 warnings.filterwarnings("ignore", message="A worker stopped while some jobs were given", category=UserWarning)
 
 
+def default_workers() -> int:
+    """One worker a CPU this process may use (joblib's cpu_count, which respects CPU affinity and cgroup limits):
+    the default for the jobs here and for the batch's notebooks."""
+    return cpu_count()
+
+
 def in_processes(fn: Callable, jobs: Iterable[tuple], workers: int | None = None) -> list:
-    """[fn(*job) for job in jobs], in that order, on `workers` processes (default: one a CPU, joblib's cpu_count,
-    which respects the CPUs this process may use). One worker runs them here. `jobs` is read lazily, two a worker
+    """[fn(*job) for job in jobs], in that order, on `workers` processes (default: default_workers). One worker
+    runs them here. `jobs` is read lazily, two a worker
     ahead, so a job's arguments (a slice of a national-size frame) need not all be in memory at once. An
     exception in a job is raised here."""
-    workers = workers or cpu_count()
+    workers = workers or default_workers()
     if workers <= 1:
         return [fn(*job) for job in jobs]
     return Parallel(n_jobs=workers, backend="loky", max_nbytes=None)(delayed(fn)(*job) for job in jobs)
