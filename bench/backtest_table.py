@@ -45,7 +45,7 @@ SETS = {  # name: generate's keyword arguments (None: a folder in the repository
     "scale20_long": {"scale": 20.0, "last_year": 2026},
     "declining_long": {"scale": 1.0, "entry_growth": -0.08, "last_year": 2026},
 }
-COLUMNS = ["model", "last_value", "linear_trend", "headline", "coverage_pct", "band_coverage_pct"]
+COLUMNS = ["model", *bt.BASELINES, "headline", "coverage_pct", "band_coverage_pct"]
 
 
 def data_folder(name: str, data_dir: Path) -> Path:
@@ -60,16 +60,31 @@ def data_folder(name: str, data_dir: Path) -> Path:
 
 def points_for(name: str, data_dir: Path, cache_dir: Path, sims: int, seed: int) -> pd.DataFrame:
     """The backtest points of data set `name` (backtest.backtest with the model's entry trend), from the cache
-    when they are there."""
+    when they are there (with the naive forecasts recomputed by backtest.baselines if the cache predates one)."""
     cached = cache_dir / f"{name}_sims{sims}_seed{seed}_damping{pj.ENTRY_DAMPING}.parquet"
     if cached.exists():
-        return pd.read_parquet(cached)
+        points = pd.read_parquet(cached)
+        if all(m in points for m in bt.BASELINES):
+            return points
     data = load_data(data_folder(name, data_dir))
     states = pj.monthly_states(data["episodes"], data["header"], data.data_start, data.data_end)
-    points = bt.backtest(states, sims=sims, seed=seed, entry_damping=pj.ENTRY_DAMPING)
+    if cached.exists():
+        points = with_baselines(points, pj.actual_counts(states))
+    else:
+        points = bt.backtest(states, sims=sims, seed=seed, entry_damping=pj.ENTRY_DAMPING)
     cache_dir.mkdir(parents=True, exist_ok=True)
     points.to_parquet(cached)
     return points
+
+
+def with_baselines(points: pd.DataFrame, actual: pd.DataFrame, window_months: int = 24) -> pd.DataFrame:
+    """`points` with every naive forecast (backtest.BASELINES) recomputed from the actual counts, as backtest does."""
+    out = points.copy()
+    for cutoff, g in out.groupby("cutoff"):
+        naive = bt.baselines(actual, cutoff, sorted(g["date"].unique()), window_months)
+        for m in bt.BASELINES:
+            out.loc[g.index, m] = [naive.at[d, (m, c)] for d, c in zip(g["date"], g["category"])]
+    return out
 
 
 def peer_points(name: str, points: pd.DataFrame, data_dir: Path, cache_dir: Path) -> pd.DataFrame:

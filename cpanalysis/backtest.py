@@ -1,6 +1,6 @@
 """How the demand model would have done: the backtest (fit at each past cutoff, project, compare with what
-happened), the naive baselines beside it (last value, linear trend), and the headline forecast the pack shows (the
-model and the baselines weighted by their past errors, with a range from the headline's own past errors)."""
+happened), the naive baselines beside it (last value, linear trend, drift), and the headline forecast the pack shows
+(the model and the baselines weighted by their past errors, with a range from the headline's own past errors)."""
 
 from __future__ import annotations
 
@@ -25,24 +25,29 @@ from cpanalysis.projection import (
 
 # --- backtest ---------------------------------------------------------------------------------------------------
 
+BASELINES = ("last_value", "linear_trend", "drift")  # the naive forecasts, baselines' columns
+
 
 def baselines(
     actual: pd.DataFrame, cutoff: pd.Timestamp, dates: list[pd.Timestamp], window_months: int
 ) -> pd.DataFrame:
-    """The two naive forecasts at `dates` from the actual monthly counts up to `cutoff`: last_value (the count at
-    the cutoff carried forward) and linear_trend (least-squares line through the window's month ends,
-    extended). Index: date; columns: (method, category)."""
+    """The three naive forecasts at `dates` from the actual monthly counts up to `cutoff`: last_value (the count at
+    the cutoff carried forward), linear_trend (least-squares line through the window's month ends, extended) and
+    drift (a random walk with drift: the count at the cutoff plus, for each month ahead, the average monthly change
+    from the first month end of `actual` to the cutoff; Hyndman and Athanasopoulos, 'Forecasting: principles and
+    practice', 5.2). Index: date; columns: (method, category). None below 0."""
+    history = actual.loc[:cutoff].to_numpy(dtype=float)
     past = actual.loc[cutoff - pd.DateOffset(months=window_months) - pd.offsets.MonthEnd(0) : cutoff]
     x = np.arange(len(past))
-    steps = np.array([(d.year - cutoff.year) * 12 + d.month - cutoff.month for d in dates]) + x[-1]
+    ahead = np.array([(d.year - cutoff.year) * 12 + d.month - cutoff.month for d in dates])
     slope, intercept = np.polyfit(x, past.to_numpy(dtype=float), 1)
-    trend = np.clip(intercept[None, :] + slope[None, :] * steps[:, None], 0, None)
-    last = np.repeat(past.iloc[[-1]].to_numpy(dtype=float), len(dates), axis=0)
+    trend = intercept[None, :] + slope[None, :] * (ahead + x[-1])[:, None]
+    change = (history[-1] - history[0]) / max(len(history) - 1, 1)
+    drift = history[-1][None, :] + change[None, :] * ahead[:, None]
+    last = np.repeat(history[[-1]], len(dates), axis=0)
+    forecasts = {"last_value": last, "linear_trend": trend, "drift": drift}
     return pd.concat(
-        {
-            "last_value": pd.DataFrame(last, index=dates, columns=past.columns),
-            "linear_trend": pd.DataFrame(trend, index=dates, columns=past.columns),
-        },
+        {m: pd.DataFrame(np.clip(v, 0, None), index=dates, columns=past.columns) for m, v in forecasts.items()},
         axis=1,
     )
 
@@ -78,9 +83,9 @@ def backtest(
     Cutoffs default to every quarter end from the first with a full window to the last with 6 months of data
     after it. Returns one row per cutoff x horizon x category (placement categories and 'Total') with data:
     cutoff, horizon (months), date, category, actual, model, lower, upper (the `level` band), inside (actual in
-    the band), last_value, linear_trend. The cutoffs run on `workers` processes (parallel.in_processes; default
-    one a CPU), each given only its window's states and simulating from the same `seed`: the points are the
-    same whatever the number of workers."""
+    the band), and the BASELINES (last_value, linear_trend, drift). The cutoffs run on `workers` processes
+    (parallel.in_processes; default one a CPU), each given only its window's states and simulating from the same
+    `seed`: the points are the same whatever the number of workers."""
     actual = actual_counts(states)
     first, last = actual.index.min(), actual.index.max()
     if cutoffs is None:
@@ -123,8 +128,7 @@ def backtest(
                         "model": s["central"],
                         "lower": s["lower"],
                         "upper": s["upper"],
-                        "last_value": naive.at[d, ("last_value", cat)],
-                        "linear_trend": naive.at[d, ("linear_trend", cat)],
+                        **{m: naive.at[d, (m, cat)] for m in BASELINES},
                     }
                 )
     out = pd.DataFrame(frames)
@@ -132,21 +136,21 @@ def backtest(
     return out
 
 
-METHODS = {"model": "Model", "last_value": "Last value", "linear_trend": "Linear trend"}
+METHODS = {"model": "Model", "last_value": "Last value", "linear_trend": "Linear trend", "drift": "Drift"}
 
 
 def backtest_track(points: pd.DataFrame, horizon: int = 12, category: str = TOTAL) -> pd.DataFrame:
     """The backtest's `horizon`-month projections of one category against what happened, by the date projected:
-    index date; columns model, lower, upper, actual, last_value, linear_trend."""
+    index date; columns model, lower, upper, actual and the BASELINES."""
     rows = points[(points["horizon"] == horizon) & (points["category"] == category)]
-    return rows.set_index("date")[["model", "lower", "upper", "actual", "last_value", "linear_trend"]]
+    return rows.set_index("date")[["model", "lower", "upper", "actual", *BASELINES]]
 
 
 def backtest_summary(points: pd.DataFrame) -> pd.DataFrame:
     """MAPE (mean absolute percentage error, %) of each method by horizon and category, and the band's coverage
     (% of points with the actual inside it), over the backtest's cutoffs: horizon, category, points, one MAPE
-    column per method (model, last_value, linear_trend), coverage_pct, best (the method with the lowest MAPE).
-    Points whose actual is 0 are left out of MAPE (a percentage of nothing)."""
+    column per method (METHODS: model, last_value, linear_trend, drift), coverage_pct, best (the method with the
+    lowest MAPE). Points whose actual is 0 are left out of MAPE (a percentage of nothing)."""
     rows = []
     for (h, cat), g in points.groupby(["horizon", "category"], sort=False):
         base = g[g["actual"] > 0]
@@ -169,7 +173,7 @@ def backtest_summary(points: pd.DataFrame) -> pd.DataFrame:
 
 # --- the headline range: the model and the baselines, weighted by their track records ---------------------------
 
-HEADLINE_METHODS = ("model", "last_value", "linear_trend")
+HEADLINE_METHODS = ("model", *BASELINES)
 
 
 @dataclass(frozen=True)
@@ -202,9 +206,13 @@ class _Track:
 
 def _weights(t: _Track) -> np.ndarray:
     """Each method of HEADLINE_METHODS weighted by 1 / its mean squared relative error ((forecast - actual) /
-    actual) over the track's points (Bates and Granger, 'The combination of forecasts', 1969); they sum to 1."""
-    mse = (((t.forecasts - t.actual[:, None]) / t.actual[:, None]) ** 2).mean(axis=0) if len(t.actual) else np.nan
-    inverse = 1 / np.maximum(mse, 1e-12)
+    actual) over the track's points (Bates and Granger, 'The combination of forecasts', 1969); they sum to 1. Methods
+    that were always right (to rounding, 1e-12) share all the weight."""
+    mse = np.asarray(
+        (((t.forecasts - t.actual[:, None]) / t.actual[:, None]) ** 2).mean(axis=0) if len(t.actual) else np.nan
+    )
+    exact = mse <= 1e-12
+    inverse = exact.astype(float) if exact.any() else 1 / mse
     return inverse / inverse.sum()
 
 
@@ -325,8 +333,8 @@ def _mape(points: pd.DataFrame, column: str) -> float:
 
 def headline_accuracy(points: pd.DataFrame, level: float = 0.9, min_points: int = 8) -> pd.DataFrame:
     """How the headline forecast and range would have done (headline_points), by horizon and category: points,
-    judged (points with a track record to weigh by), MAPE of the headline and, on the judged points, of the model,
-    the last value and the linear trend (%), coverage_pct (the headline range's, judged points) and
+    judged (points with a track record to weigh by), MAPE of the headline and, on the judged points, of each of
+    METHODS (%), coverage_pct (the headline range's, judged points) and
     band_coverage_pct (the simulation band's, the same points). Points whose actual is 0 are left out of MAPE."""
     rows = []
     for (h, cat), g in headline_points(points, level, min_points).groupby(["horizon", "category"], sort=False):
@@ -354,18 +362,19 @@ def headline_projection(
     unchanged) with, at every later month end, the headline and its range (the combined rule of _headline on every
     backtest point, all known by the projection's start). A month h is weighted as the backtested horizon nearest
     to it (the longer on a tie); its range is the shortest horizon's (h0), grown as (H / h0)^p at each backtested
-    horizon H and smoothly between them (_growth). The linear trend is baselines' line through the window of
-    `actual` (actual_counts). Categories without backtest points keep the model and its band. The last value is
+    horizon H and smoothly between them (_growth). The linear trend and the drift are baselines' from `actual`
+    (actual_counts) to the start. Categories without backtest points keep the model and its band. The last value is
     the start's count, held."""
     start = summary["date"].min()
     out = summary.copy()
     later = out["date"] > start
     horizon = pd.Series(0, index=out.index)
     horizon[later] = [(d.year - start.year) * 12 + d.month - start.month for d in out.loc[later, "date"]]
-    line = baselines(actual, start, sorted(out.loc[later, "date"].unique()), window_months)["linear_trend"]
-    out["linear_trend"] = np.nan
+    naive = baselines(actual, start, sorted(out.loc[later, "date"].unique()), window_months)
     out["last_value"] = out["category"].map(out[~later].set_index("category")["central"])  # the start, held
-    out.loc[later, "linear_trend"] = [line.at[d, c] for d, c in zip(out.loc[later, "date"], out.loc[later, "category"])]
+    for m in ("linear_trend", "drift"):
+        out[m] = np.nan
+        out.loc[later, m] = [naive.at[d, (m, c)] for d, c in zip(out.loc[later, "date"], out.loc[later, "category"])]
     tested = np.array(sorted(points["horizon"].unique()))
     by = {(cat, int(t)): _Track.of(g) for (cat, t), g in points.groupby(["category", "horizon"])}
     exponents = {  # per category, each backtested horizon's growth exponent (_range_exponent)

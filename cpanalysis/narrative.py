@@ -114,22 +114,28 @@ def projection_finding(summary: pd.DataFrame, months: int = 12) -> str:
     )
 
 
+NAIVE = {  # the backtest's naive forecasts (backtest.BASELINES), as the committee reads them
+    "last_value": ("carrying the last figure forward", "last value"),
+    "linear_trend": ("a straight-line trend", "straight-line trend"),
+    "drift": ("the last figure plus the average monthly change since the data began", "long-run average change"),
+}
+
+
 def backtest_finding(table: pd.DataFrame, horizon: int = 12) -> str:
     """What the backtest says at one horizon, from backtest.backtest_summary: the total's average error for the
-    model and both naive forecasts, the band's coverage, and the categories where a naive forecast did better."""
+    model and each naive forecast (NAIVE), the band's coverage, and the categories where a naive forecast did
+    better."""
     rows = table[table["horizon"] == horizon].set_index("category")
     total = rows.loc["Total"]
-    best = min(("model", "last_value", "linear_trend"), key=lambda m: total[m])
-    verdict = (
-        "the model did best"
-        if best == "model"
-        else f"the {'last value' if best == 'last_value' else 'straight-line trend'} did better than the model"
-    )
+    naive = [m for m in NAIVE if m in total.index]
+    best = min(("model", *naive), key=lambda m: total[m])
+    verdict = "the model did best" if best == "model" else f"the {NAIVE[best][1]} did better than the model"
+    against = [f"{total[m]:.1f}% for {NAIVE[m][0]}" for m in naive]
     text = (
         f"Projected from {total['points']} past quarter ends, the model's {horizon}-month projection of the "
-        f"number looked after was out by **{total['model']:.1f}%** on average, against {total['last_value']:.1f}% "
-        f"for carrying the last figure forward and {total['linear_trend']:.1f}% for a straight-line trend: "
-        f"{verdict}. The actual number fell inside the 90% range at {total['coverage_pct']:.0f}% of them."
+        f"number looked after was out by **{total['model']:.1f}%** on average, against "
+        f"{_listed(against)}: {verdict}. The actual number fell inside the 90% range at "
+        f"{total['coverage_pct']:.0f}% of them."
     )
     lost = [c for c, r in rows.drop(index="Total").iterrows() if r["best"] != "Model"]
     if lost:

@@ -59,6 +59,8 @@ HEADERS = {
     "linear_trend": "Straight line: average error (%)",
     "last_value_mape_pct": "Last figure carried forward: average error (%)",
     "linear_trend_mape_pct": "Straight line: average error (%)",
+    "drift": "Last figure plus the long-run average change: average error (%)",
+    "drift_mape_pct": "Last figure plus the long-run average change: average error (%)",
     "coverage_pct": "Actual inside the 90% range (%)",
     "band_coverage_pct": "Actual inside the wider range (%)",
     "points": "Past cutoffs tested",

@@ -73,14 +73,21 @@ def test_backtest_finding_names_where_the_model_loses():
             "model": [2.8, 53.0, 12.0],
             "last_value": [6.3, 50.0, 14.5],
             "linear_trend": [3.0, 80.0, 15.3],
+            "drift": [4.1, 60.0, 13.0],
             "coverage_pct": [85.7, 90.0, 92.0],
             "best": ["Model", "Last value", "Model"],
         }
     )
     text = narrative.backtest_finding(table)
     assert (
-        "out by **2.8%** on average, against 6.3% for carrying the last figure forward and 3.0% for a "
-        "straight-line trend: the model did best" in text
+        "out by **2.8%** on average, against 6.3% for carrying the last figure forward, 3.0% for a "
+        "straight-line trend and 4.1% for the last figure plus the average monthly change since the data began: "
+        "the model did best" in text
+    )
+    lost = narrative.backtest_finding(table.assign(drift=[2.5, 60.0, 13.0]))
+    assert (
+        "2.5% for the last figure plus the average monthly change since the data began: the long-run average "
+        "change did better than the model" in lost
     )
     assert "inside the 90% range at 86% of them" in text
     assert text.endswith("A naive forecast did better for: secure (small groups, where chance dominates).")

@@ -303,6 +303,29 @@ def test_baselines_by_hand():
     got = bt.baselines(actual, dates[-1], [T("2019-05-31")], window_months=2)
     assert got.at[T("2019-05-31"), ("last_value", "Total")] == 14
     assert got.at[T("2019-05-31"), ("linear_trend", "Total")] == pytest.approx(18)
+    assert got.at[T("2019-05-31"), ("drift", "Total")] == pytest.approx(18)  # 14 + 2 months x (14 - 10) / 2
+    # not a straight line: 10, 16, 14, 16 to April. The line through the last two months' window (16, 14, 16) is
+    # flat at 15.33; the drift is 16 + 2 x (16 - 10) / 3 = 20 two months on, from the whole history
+    bumpy = pd.DataFrame({"Total": [10, 16, 14, 16]}, index=pd.date_range("2019-01-31", periods=4, freq="ME"))
+    got = bt.baselines(bumpy, T("2019-04-30"), [T("2019-06-30")], window_months=2)
+    assert got.loc[T("2019-06-30")].xs("Total", level=1).to_dict() == pytest.approx(
+        {"last_value": 16, "linear_trend": 46 / 3, "drift": 20}
+    )
+    falling = pd.DataFrame({"Total": [30, 20, 10]}, index=dates)  # 10 a month down: below 0 in 2 months, kept at 0
+    assert bt.baselines(falling, dates[-1], [T("2019-09-30")], window_months=2).loc[:, "drift"].iloc[0, 0] == 0
+
+
+def test_drift_recovers_a_known_trend():
+    """A random walk with drift 2 a month and steps of sd 3, 120 months: the drift is estimated as (y_T - y_0) / T,
+    standard error 3 / sqrt(120) = 0.27, so the forecast 24 months on is y_T + 24 x (2 +- 0.82) at 3 standard
+    errors (seeded: it is 2.13 here)."""
+    rng = np.random.default_rng(18)
+    dates = pd.date_range("2010-01-31", periods=121, freq="ME")
+    y = 500 + np.concatenate([[0], np.cumsum(2 + rng.normal(0, 3, 120))])
+    got = bt.baselines(pd.DataFrame({"Total": y}, index=dates), dates[-1], [dates[-1] + pd.offsets.MonthEnd(24)], 24)
+    slope = (got[("drift", "Total")].iloc[0] - y[-1]) / 24
+    assert slope == pytest.approx(2, abs=0.82)
+    assert slope == pytest.approx((y[-1] - y[0]) / 120)
 
 
 def test_backtest_summary_by_hand():
@@ -316,6 +339,7 @@ def test_backtest_summary_by_hand():
             "upper": [120, 250],
             "last_value": [110, 150],
             "linear_trend": [100, 220],
+            "drift": [100, 210],
         }
     )
     points["inside"] = (points["actual"] >= points["lower"]) & (points["actual"] <= points["upper"])
@@ -323,6 +347,8 @@ def test_backtest_summary_by_hand():
     assert row["model"] == pytest.approx(5)  # (10% + 0%) / 2
     assert row["last_value"] == pytest.approx(17.5)  # (10% + 25%) / 2
     assert row["linear_trend"] == pytest.approx(5)
+    assert row["drift"] == pytest.approx(2.5)  # (0% + 5%) / 2
+    assert row["best"] == "Drift"
     assert row["coverage_pct"] == 100 and row["points"] == 2
 
 

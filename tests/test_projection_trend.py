@@ -70,9 +70,10 @@ def test_band_widens_with_horizon_when_the_trend_is_uncertain():
 
 def test_headline_rule_by_hand():
     """Three past 12-month projections: the model and the last value each 10% under, 10% over and right; the
-    straight line 5% under, 5% over and right. Weights 1 / mean squared relative error: 1 / (0.02 / 3) twice and
-    1 / (0.005 / 3), i.e. 1/6, 1/6 and 2/3. The range comes from eight past 6-month projections from the same
-    quarter ends on, all three methods at 100, against actuals 110, 90, 110, 90, 100, 100, 100, 100."""
+    straight line and the drift 5% under, 5% over and right. Weights 1 / mean squared relative error: 1 / (0.02 /
+    3) = 150 twice and 1 / (0.005 / 3) = 600 twice, i.e. 0.1, 0.1, 0.4 and 0.4. The range comes from eight past
+    6-month projections from the same quarter ends on, all four methods at 100, against actuals 110, 90, 110, 90,
+    100, 100, 100, 100."""
     cutoffs = pd.date_range("2015-03-31", periods=8, freq="QE-MAR")
     known = pd.DataFrame(
         {
@@ -83,6 +84,7 @@ def test_headline_rule_by_hand():
             "model": [90.0, 110.0, 100.0],
             "last_value": [90.0, 110.0, 100.0],
             "linear_trend": [95.0, 105.0, 100.0],
+            "drift": [95.0, 105.0, 100.0],
         }
     )
     base = pd.DataFrame(
@@ -94,18 +96,18 @@ def test_headline_rule_by_hand():
             **{m: 100.0 for m in bt.HEADLINE_METHODS},
         }
     )
-    now = np.array([[200.0, 190.0, 210.0]])  # model, last value, linear trend (HEADLINE_METHODS' order)
+    now = np.array([[200.0, 190.0, 210.0, 200.0]])  # model, last value, linear trend, drift (HEADLINE_METHODS)
     T = bt._Track.of  # the rule works on a horizon's past points as arrays
-    assert bt._weights(T(known)) == pytest.approx([1 / 6, 1 / 6, 2 / 3])
+    assert bt._weights(T(known)) == pytest.approx([0.1, 0.1, 0.4, 0.4])
     # base: equal weights, the weighted forecast 100, |errors| 0, 0, 0, 0, .1, .1, .1, .1 (sorted). Conformal rank
     # k = ceil(9 x level): 90% gives 9, above n = 8: the largest, 10%; 50% gives 5: 10%; 40% gives 4: 0
     assert bt._half_width(T(base), 0.9) == pytest.approx(0.1)
     assert bt._half_width(T(base), 0.5) == pytest.approx(0.1)
     assert bt._half_width(T(base), 0.4) == 0
     assert np.isnan(bt._half_width(T(base.head(1)), 0.9))  # one error gives no spread
-    # growth: the 12-month weighted forecasts 93.33, 106.67, 100 err by 100 / 93.33 - 1 = +7.14%, -6.25%, 0; the
-    # 6-month ones of the same quarter ends by +10%, -10%, +10%: RMS ratio sqrt(0.009008 / 0.03) = 0.548, below
-    # 1 (p = log 0.548 / log 2 < 0): kept at the lower bound 0.5
+    # growth: the 12-month weighted forecasts 94, 106, 100 err by 100 / 94 - 1 = +6.38%, -5.66%, 0; the 6-month
+    # ones of the same quarter ends by +10%, -10%, +10%: RMS ratio sqrt(0.007144 / 0.03) = 0.488, below 1 (p =
+    # log 0.488 / log 2 < 0): kept at the lower bound 0.5
     assert bt._growth_exponent(T(known), T(base)) == 0.5
     assert bt._growth_exponent(T(base), T(base)) == 1.0  # the shortest horizon itself
     wider = known.assign(**{m: [100 / 1.15, 100 / 0.85, 100 / 1.15] for m in bt.HEADLINE_METHODS})  # +-15%
@@ -114,14 +116,14 @@ def test_headline_rule_by_hand():
     assert bt._growth_exponent(T(widest), T(base)) == 1.0  # p = 1.585 kept at the upper bound
     # 12 months: 10% x 2^0.5 = 14.14%
     central, low, high = bt._headline(now, T(known), T(base), 2.0 ** bt._range_exponent(T(known), T(base), 0.9), 0.9)
-    assert central[0] == pytest.approx(200 / 6 + 190 / 6 + 210 * 2 / 3)  # 205
-    assert low[0] == pytest.approx(205 * (1 - 0.141421), rel=1e-5)  # 176.01
-    assert high[0] == pytest.approx(205 * (1 + 0.141421), rel=1e-5)  # 233.99
+    assert central[0] == pytest.approx(0.1 * 200 + 0.1 * 190 + 0.4 * 210 + 0.4 * 200)  # 203
+    assert low[0] == pytest.approx(203 * (1 - 0.141421), rel=1e-5)  # 174.29
+    assert high[0] == pytest.approx(203 * (1 + 0.141421), rel=1e-5)  # 231.71
     # widest: every method erred alike (+30%, -30%, +30%), equal weights, central 200. 10% x 2^1 = 20% at 12
     # months would be narrower than the 12-month errors' own conformal half-width (n = 3: the largest, 30%), so the
     # exponent is raised to log 3 / log 2 = 1.585 and the range is 30%: 140 to 260
     assert bt._range_exponent(T(widest), T(base), 0.9) == pytest.approx(np.log(3) / np.log(2))
-    assert bt._range_exponent(T(known), T(base), 0.9) == 0.5  # own errors 7.14% at most, under 10% x 2^0.5: kept
+    assert bt._range_exponent(T(known), T(base), 0.9) == 0.5  # own errors 6.38% at most, under 10% x 2^0.5: kept
     assert bt._range_exponent(T(base), T(base), 0.9) == 1.0  # the shortest horizon itself
     exact = base.assign(actual=100)  # every past 6-month projection right: a range of 0, nothing to grow from
     assert bt._range_exponent(T(widest), T(exact), 0.9) == 1.0
@@ -158,12 +160,13 @@ def test_headline_points_use_only_what_each_cutoff_knew():
             "upper": 105.0,
             "last_value": 100.0,
             "linear_trend": 110.0,
+            "drift": 110.0,
         }
     )
     points["inside"] = points["actual"].between(points["lower"], points["upper"])
     got = bt.headline_points(points, min_points=2)
     # cutoff k (from 0) knows the projections dated (6 months, two quarters, on) by it: k - 1 of them from k = 2;
-    # the line was always right, so it takes (almost) all the weight once two are known
+    # the line and the drift were always right, so they take (almost) all the weight once two are known
     assert got["judged"].tolist() == [False, False, False, True, True, True]
     assert got.loc[3:, "headline"].round(6).tolist() == [110.0] * 3
     assert got.loc[:2, "headline"].tolist() == [100.0] * 3
