@@ -297,12 +297,32 @@ def _headline(
     return central, np.clip(central * (1 - half), 0, None), central * (1 + half)
 
 
+def _share_total(frame: pd.DataFrame, by: list[str], columns: tuple[str, str, str]) -> pd.DataFrame:
+    """The categories' headline made to add up to the Total's: at each `by` group (one Total row and its
+    categories), a category's central = the Total's central x its share of the model's (column model; the
+    model's categories add up to its Total), and its range keeps its own width relative to its central.
+    `columns` names the central, low and high columns; returns `frame` changed."""
+    central, low, high = columns
+    part = frame["category"] != TOTAL
+    keys = [frame[b] for b in by]
+    total = frame[central].where(~part).groupby(keys, sort=False).transform("max")
+    mix = frame["model"].where(part).groupby(keys, sort=False).transform("sum")
+    share = part & (mix > 0) & total.notna()
+    new = frame["model"] * total / mix
+    scale = (new / frame[central]).where(frame[central] > 0, 1.0)
+    out = frame.copy()
+    out.loc[share, central] = new[share]
+    out.loc[share, low] = np.minimum(out.loc[share, low] * scale[share], new[share])
+    out.loc[share, high] = np.maximum(out.loc[share, high] * scale[share], new[share])
+    return out
+
+
 def headline_points(points: pd.DataFrame, level: float = 0.9, min_points: int = 8) -> pd.DataFrame:
     """The backtest's points with the headline forecast each cutoff would have given (the combined rule of
     _headline with only the points whose date had passed by that cutoff: of the same horizon and category
     for the weights, at least `min_points` of them; of the shortest horizon for the range; before that the model
-    and its simulation band): headline, headline_low, headline_high, judged (the track record was long enough),
-    headline_inside."""
+    and its simulation band; the categories' then made to add up to the Total's, _share_total): headline,
+    headline_low, headline_high, judged (the track record was long enough), headline_inside."""
     out = points.copy()
     headline = out[["model", "lower", "upper"]].to_numpy(dtype=float)
     judged = np.zeros(len(out), dtype=bool)
@@ -320,6 +340,7 @@ def headline_points(points: pd.DataFrame, level: float = 0.9, min_points: int = 
                 c, lo, hi = _headline(forecasts[k : k + 1], known, base, growth, level)
                 headline[i], judged[i] = (c[0], lo[0], hi[0]), True
     out[["headline", "headline_low", "headline_high"]] = headline
+    out = _share_total(out, ["cutoff", "horizon"], ("headline", "headline_low", "headline_high"))
     out["judged"] = judged
     out["headline_inside"] = (out["actual"] >= out["headline_low"]) & (out["actual"] <= out["headline_high"])
     return out
@@ -363,14 +384,16 @@ def headline_projection(
     backtest point, all known by the projection's start). A month h is weighted as the backtested horizon nearest
     to it (the longer on a tie); its range is the shortest horizon's (h0), grown as (H / h0)^p at each backtested
     horizon H and smoothly between them (_growth). The linear trend and the drift are baselines' from `actual`
-    (actual_counts) to the start. Categories without backtest points keep the model and its band. The last value is
-    the start's count, held."""
+    (actual_counts) to the start; the last value is the start's count, held. Categories without backtest points
+    keep the model and its band; then every category's central is its share of the Total's (_share_total), so the
+    categories add up to the Total."""
     start = summary["date"].min()
     out = summary.copy()
     later = out["date"] > start
     horizon = pd.Series(0, index=out.index)
     horizon[later] = [(d.year - start.year) * 12 + d.month - start.month for d in out.loc[later, "date"]]
     naive = baselines(actual, start, sorted(out.loc[later, "date"].unique()), window_months)
+    out["model"] = out["central"]
     out["last_value"] = out["category"].map(out[~later].set_index("category")["central"])  # the start, held
     for m in ("linear_trend", "drift"):
         out[m] = np.nan
@@ -391,10 +414,11 @@ def headline_projection(
             growth = _growth(h, tested, exponents[cat])
         else:  # not backtested at every horizon: the nearest one's exponent
             growth = (h / tested[0]) ** _range_exponent(known, base, level)
-        forecasts = g.rename(columns={"central": "model"})[list(HEADLINE_METHODS)].to_numpy(dtype=float)
+        forecasts = g[list(HEADLINE_METHODS)].to_numpy(dtype=float)
         out.loc[g.index, ["central", "lower", "upper"]] = np.column_stack(
             _headline(forecasts, known, base, growth, level)
         )
+    out = _share_total(out, ["date"], ("central", "lower", "upper"))
     return out[["date", "category", "central", "lower", "upper"]]
 
 

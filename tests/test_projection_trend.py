@@ -175,3 +175,28 @@ def test_headline_points_use_only_what_each_cutoff_knew():
         acc["judged"] == 3 and acc["headline"] == pytest.approx(0, abs=1e-6) and acc["model"] == pytest.approx(100 / 11)
     )
     assert acc["coverage_pct"] == 100 and acc["band_coverage_pct"] == 0
+
+
+def test_categories_share_the_totals_headline_by_the_models_mix():
+    # the model: 60 + 40 = 100; the Total's headline 110 (99-121); the categories' own headlines 50 and 45 add up
+    # to 95, not 110. Shared by the model's mix: 110 x 0.6 = 66 and 110 x 0.4 = 44, each range scaled with its
+    # central: A 40-60 x 66 / 50 = 52.8-79.2, B 36-54 x 44 / 45 = 35.2-52.8; the Total unchanged
+    frame = pd.DataFrame(
+        {
+            "date": pd.Timestamp("2024-03-31"),
+            "category": ["A", "B", pj.TOTAL],
+            "model": [60.0, 40.0, 100.0],
+            "central": [50.0, 45.0, 110.0],
+            "lower": [40.0, 36.0, 99.0],
+            "upper": [60.0, 54.0, 121.0],
+        }
+    )
+    got = bt._share_total(frame, ["date"], ("central", "lower", "upper")).set_index("category")
+    assert got["central"].tolist() == pytest.approx([66, 44, 110])
+    assert got["lower"].tolist() == pytest.approx([52.8, 35.2, 99])
+    assert got["upper"].tolist() == pytest.approx([79.2, 52.8, 121])
+    # a category the model gives no children keeps 0; its share goes to the others
+    frame.loc[1, ["model", "central", "lower", "upper"]] = 0.0
+    frame.loc[2, "model"] = 60.0
+    got = bt._share_total(frame, ["date"], ("central", "lower", "upper")).set_index("category")
+    assert got["central"].tolist() == pytest.approx([110, 0, 110])
