@@ -163,9 +163,11 @@ def entry_trend(entries: np.ndarray, damping: float = 1.0) -> EntryTrend | None:
     """A log-linear trend in monthly entries: Poisson regression log E[y_t] = level + growth x t (t = months from
     the last month, so the level is the fitted rate now) by Newton-Raphson, with the covariance of the estimates
     scaled by the Pearson dispersion when entries vary more than Poisson (quasi-Poisson; McCullagh and Nelder,
-    Generalized Linear Models, 1989, ch. 6). None with fewer than 3 months or no entries (nothing to trend)."""
+    Generalized Linear Models, 1989, ch. 6). None with fewer than 3 months, or fewer entries than months (below
+    one a month a growth fitted to mostly empty months is noise, and drawn from its estimate's spread and compounded
+    over the horizon it gives thousands of entries a month in some simulations): the window's mean rate then."""
     y = np.asarray(entries, dtype=float)
-    if len(y) < 3 or y.sum() == 0:
+    if len(y) < 3 or y.sum() < len(y):
         return None
     x = np.column_stack([np.ones(len(y)), np.arange(len(y)) - (len(y) - 1.0)])
     beta = np.array([np.log(y.mean()), 0.0])

@@ -32,6 +32,18 @@ def test_entry_trend_recovers_a_known_trend():
     assert pj.entry_trend(np.zeros(12)) is None
 
 
+def test_no_trend_from_fewer_entries_than_months():
+    """A small authority's window with one entry in 24 months (the region test's E06000009 at scale 0.05): its
+    fitted growth has a standard error of about 0.18 a month, which drawn and compounded over 36 months gave one
+    simulation 15,000 entries a month; below one entry a month there is no trend (the mean rate), from one a month
+    up there is."""
+    one = np.zeros(24)
+    one[17] = 1
+    assert pj.entry_trend(one) is None
+    assert pj.entry_trend(np.full(24, 1.0)) is not None
+    assert pj.entry_trend(np.r_[np.zeros(12), np.full(12, 2.0)]) is not None  # 24 entries in 24 months
+
+
 def test_damped_trend_by_hand():
     tr = pj.EntryTrend(np.array([np.log(10), 0.1]), np.zeros((2, 2)), damping=0.5)
     # growth counts 0.5, then 0.5 + 0.25, then 0.875 months
