@@ -62,8 +62,10 @@ def _cutoff_summary(
     seed: int,
     level: float,
 ) -> pd.DataFrame:
-    """One cutoff of the backtest: fit on `window` (window_states to the cutoff), simulate `months` on, summarise."""
-    return summarise(simulate(fit(window, cutoff, window_months, entry_damping), months, sims, seed), level)
+    """One cutoff of the backtest: fit on `window` (window_states to the cutoff), simulate `months` on (on one
+    thread: the cutoffs run side by side), summarise."""
+    f = fit(window, cutoff, window_months, entry_damping)
+    return summarise(simulate(f, months, sims, seed, workers=1), level)
 
 
 def backtest(

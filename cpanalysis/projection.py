@@ -1,6 +1,6 @@
 """The demand model: how many children, in which placements, over the next months, and what that costs.
 
-Method (a Markov model over month-end snapshots, simulated child by child):
+Method (a Markov model over month-end snapshots, simulated as counts of children in cells: simulate):
 
 - *State* of a child at a month end: placement category (categories.placement_category), age band at that date
   (population.AGE_BANDS; children without a date of birth form an 'Unknown' band and never age) and time in care
@@ -19,8 +19,8 @@ Method (a Markov model over month-end snapshots, simulated child by child):
   the child leaves.
 - *Uncertainty band*: Monte Carlo over simulated children. Each simulation first draws its own rates from their
   posterior (a Dirichlet per age band x time in care x category row: the observed counts plus a weak prior,
-  worth one child-month, of the same time in care and category over all ages; a Gamma for the entry rate), then
-  moves each child month by month. The
+  worth one child-month, of the same time in care and category over all ages; a Gamma for the entry rate, or a
+  level and growth for a trend), then moves its children month by month. The
   band therefore carries both the chance in who moves when (large for a small LA) and the uncertainty of
   rates estimated from a short window (which a bootstrap of the rates alone would understate for a small LA
   and which a single deterministic projection ignores). Central = mean of the simulations; the band is the
@@ -32,15 +32,18 @@ re-entries within a month (a child who leaves and returns between two month ends
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from cpanalysis import chain
 from cpanalysis.categories import PLACEMENT_CATEGORIES, SHORT_BREAK_LS, placement_category
 from cpanalysis.costs import financial_year, unit_cost
 from cpanalysis.errors import InputError
-from cpanalysis.parallel import in_processes
+from cpanalysis.parallel import default_workers
 from cpanalysis.population import AGE_BANDS
 
 CATEGORIES = PLACEMENT_CATEGORIES
@@ -92,8 +95,8 @@ def monthly_states(
 ) -> pd.DataFrame:
     """Every child looked after at every month end from `start` to `end` (the dates the data speak for in full,
     Dataset.data_start and data_end: before the first year, children who had already left are missing): month
-    (index, see _month), date, CHILD, category (index into CATEGORIES), age_months (completed months at that
-    month end, -1 without a date of birth), months_in_care (since the first episode of the child's unbroken run
+    (index, see _month), date, CHILD (categorical), category (index into CATEGORIES), age_months (completed months
+    at that month end, -1 without a date of birth), months_in_care (since the first episode of the child's unbroken run
     of month ends: at the first month end 0; for a run already going when the data start, since the start of the
     episode open then, a lower bound). Looked after = population.cla_at: a non-short-break episode with
     DECOM <= date < DEC (or DEC blank); with overlapping episodes the later-starting one gives the placement."""
@@ -109,10 +112,11 @@ def monthly_states(
     offset = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
     month = first[rows] + offset
     cat = pd.Categorical(placement_category(eps["PLACE"], eps["PLACE_PROVIDER"]), CATEGORIES).codes
+    child, children = pd.factorize(eps["CHILD"], sort=True)  # codes in the ids' order: sorting by either is one
     out = pd.DataFrame(
         {
             "month": month,
-            "CHILD": eps["CHILD"].to_numpy()[rows],
+            "CHILD": child.astype(np.int32)[rows],
             "category": cat[rows],
             "began": _month(eps["DECOM"])[rows],
         }
@@ -122,12 +126,13 @@ def monthly_states(
     run_began = out["began"].groupby(new_run.cumsum()).transform("min")
     out["months_in_care"] = np.minimum(out["month"] - run_began, 32767).astype(np.int16)
     dob = header.drop_duplicates("CHILD", keep="last").set_index("CHILD")["DOB"]
-    born = out["CHILD"].map(dob)
+    born = pd.Series(pd.Series(children).map(dob).to_numpy()[out["CHILD"].to_numpy()], index=out.index)
     ends = _month_end(out["month"].to_numpy())
     age = (out["month"] - _month(born.fillna(pd.Timestamp("1900-01-01")))).to_numpy()
     age = age - (born.dt.day.to_numpy() > ends.day.to_numpy())
     out["age_months"] = np.where(born.isna(), -1, age).astype(np.int16)
     out["date"] = ends
+    out["CHILD"] = pd.Categorical.from_codes(out["CHILD"].to_numpy(), children)
     columns = ["month", "date", "CHILD", "category", "age_months", "months_in_care"]
     return out[columns].sort_values(["month", "CHILD"], ignore_index=True)
 
@@ -227,31 +232,41 @@ def fit(states: pd.DataFrame, end: pd.Timestamp, window_months: int = 24, entry_
             f"{_month_end(first)[0]:%d/%m/%Y}" + (f"; the data start at {have:%d/%m/%Y}" if have is not None else "")
         )
     window = window_states(states, end, window_months)
-    now = window[window["month"] < last].set_index(["CHILD", "month"])
-    nxt = window[window["month"] > first].assign(month=lambda d: d["month"] - 1).set_index(["CHILD", "month"])
-    pairs = now.join(nxt["category"].rename("to"), how="left")
-    # a child turning 18 by the next month end leaves by age, applied exactly in the projection
-    pairs = pairs[(pairs["age_months"] < 0) | (pairs["age_months"] + 1 < ADULT_MONTHS)]
-    to = pairs["to"].fillna(len(CATEGORIES)).astype(int).to_numpy()
-    moves = np.zeros((len(BANDS), len(DURATIONS), len(CATEGORIES), len(OUTCOMES)))
-    np.add.at(
-        moves,
-        (
-            band_index(pairs["age_months"].to_numpy()),
-            duration_index(pairs["months_in_care"].to_numpy()),
-            pairs["category"].to_numpy(),
-            to,
-        ),
-        1,
-    )
-    came = nxt.join(now["category"].rename("was"), how="left")
-    came = came[came["was"].isna()].reset_index()
-    entries = came.groupby("month").size().reindex(range(first, last), fill_value=0).to_numpy()
-    entrants = came[["age_months", "category"]].reset_index(drop=True)
+    month, cat = window["month"].to_numpy(), window["category"].to_numpy().astype(np.int64)
+    age, in_care = window["age_months"].to_numpy(), window["months_in_care"].to_numpy()
+    seen = _ChildMonths(pd.factorize(window["CHILD"])[0], month - first)
+    now = np.flatnonzero(month < last)
+    found, at = seen.find(now, 1)
+    to = np.where(found, cat[at], len(CATEGORIES))  # where each child is at the next month end; gone: left care
+    keep = (age[now] < 0) | (age[now] + 1 < ADULT_MONTHS)  # turning 18 by then: applied exactly instead
+    now, to = now[keep], to[keep]
+    row = (band_index(age[now]) * len(DURATIONS) + duration_index(in_care[now])) * len(CATEGORIES) + cat[now]
+    shape = (len(BANDS), len(DURATIONS), len(CATEGORIES), len(OUTCOMES))
+    moves = np.bincount(row * len(OUTCOMES) + to, minlength=int(np.prod(shape))).reshape(shape).astype(float)
+    later = np.flatnonzero(month > first)
+    came = later[~seen.find(later, -1)[0]]  # looked after at a month end, not at the one before
+    entries = np.bincount(month[came] - 1 - first, minlength=window_months)
+    entrants = window[["age_months", "category"]].iloc[came].reset_index(drop=True)
     stock = window.loc[window["month"] == last, ["CHILD", "category", "age_months", "months_in_care"]]
     stock = stock.reset_index(drop=True)
     trend = entry_trend(entries, entry_damping) if entry_damping is not None else None
     return Fit(end, window_months, moves, entries, entrants, stock, trend)
+
+
+class _ChildMonths:
+    """Which (child, month) pairs a set of rows holds, to find a child's row a month on or before."""
+
+    def __init__(self, child: np.ndarray, month: np.ndarray) -> None:
+        self.key = child.astype(np.int64) * (int(month.max(initial=0)) + 2) + month
+        self.order = np.argsort(self.key, kind="stable")
+        self.sorted = self.key[self.order]
+
+    def find(self, rows: np.ndarray, step: int) -> tuple[np.ndarray, np.ndarray]:
+        """For each of `rows`, whether the same child has a row `step` months on, and which (where found)."""
+        want = self.key[rows] + step
+        pos = np.minimum(np.searchsorted(self.sorted, want), len(self.sorted) - 1)
+        found = self.sorted[pos] == want if len(self.sorted) else np.zeros(len(rows), bool)
+        return found, self.order[pos] if len(self.sorted) else rows
 
 
 def transition_rates(f: Fit) -> pd.DataFrame:
@@ -363,83 +378,85 @@ class Simulation:
         return self.counts.sum(axis=2)
 
 
-_CELL_BITS = 16  # a cell id (age cell x months in care x category) fits in 16 bits; the simulation goes above
+_BLOCK = 50  # simulations a block: each block draws from its own seeded streams, so the figures are the same
+# whatever the number of threads the blocks run on
 
 
 def simulate(
-    f: Fit, months: int = 36, sims: int = 500, seed: int = 903, scenario: Scenario | None = None
+    f: Fit,
+    months: int = 36,
+    sims: int = 500,
+    seed: int = 903,
+    scenario: Scenario | None = None,
+    workers: int | None = None,
 ) -> Simulation:
     """Project the fit's stock and new entrants forward `months` month ends, `sims` times (see module doc).
 
-    Counts, not children: a state is a cell (age in completed months, or unknown; months in care, capped at 24
-    where the last time-in-care band begins; placement category) in one simulation, with the number of children
-    in it. Exact age in months carries each child's month of birth, so leaving at 18 and moving up an age band
-    happen in the right month. Each month the children of a cell move with one multinomial draw on the cell's
-    chances (a binomial for those who do not stay, then each of them placed among the other outcomes by their
-    relative chances): the same distribution as moving each child alone (tests/test_projection_counts.py), at a
-    cost set by the number of occupied cells, not of children. Then every child is one month older and longer in
-    care, those turning 18 leave, and the month's entrants (Poisson; ages and first placements drawn from the
-    window's entrants) come in with 0 months in care. States are sorted keys (simulation << 16 | cell): ageing
-    keeps their order but for cells reaching the cap of months in care, so each month one stable sort of a few
-    sorted runs (stayers, movers and entrants) merges them (_merge)."""
+    Counts, not children: a simulation holds the number of children in each cell (age in completed months, or
+    unknown; months in care, capped at 24 where the last time-in-care band begins; placement category). Exact age
+    in months carries each child's month of birth, so leaving at 18 and moving up an age band happen in the right
+    month. Each month every child stays or moves by the chances of the cell's rate row, the same distribution as
+    moving each child alone (chain.month; tests/test_projection_counts.py), at a cost set by the number of cells
+    and movers, not of children. Then every child is one month older and longer in care, those turning 18 leave,
+    and the month's entrants (Poisson; ages and first placements drawn from the window's entrants) come in with 0
+    months in care. The simulations run in blocks of _BLOCK, each from its own seeded generators, side by side
+    on `workers` threads (default: one a CPU): the same figures on any number."""
     scenario = scenario or Scenario()
     if months < 1 or sims < 1:
         raise InputError(f"a projection needs at least 1 month and 1 simulation (got {months} and {sims})")
-    rng = np.random.default_rng(seed)
-    choice = np.random.default_rng([seed, 1])  # the scenarios' own draws: the baseline's chances stay the same
-    entrant = np.random.default_rng([seed, 2])  # who comes in: the same in every scenario, whatever else moves
+    tables = _cell_tables()
+
+    def block(b: int) -> np.ndarray:
+        return _simulate_block(f, months, min(_BLOCK, sims - b * _BLOCK), (seed, b), scenario, tables)
+
+    n_blocks = -(-sims // _BLOCK)
+    with ThreadPoolExecutor(min(workers or default_workers(), n_blocks)) as pool:
+        counts = list(pool.map(block, range(n_blocks)))
+    dates = _month_end(np.arange(months + 1) + _month_of(f.end))
+    return Simulation(pd.DatetimeIndex(dates), np.concatenate(counts), scenario)
+
+
+def _simulate_block(
+    f: Fit, months: int, sims: int, seed: tuple[int, int], scenario: Scenario, tables: _CellTables
+) -> np.ndarray:
+    """counts[sim, step, category] of `sims` simulations (simulate), from generators seeded by `seed`."""
+    rng = np.random.default_rng([*seed, 0])
+    choice = np.random.default_rng([*seed, 1])  # the scenarios' own draws: the baseline's chances stay the same
+    entrant = np.random.default_rng([*seed, 2])  # who comes in: the same in every scenario, whatever else moves
     n_cat = len(CATEGORIES)
     n_rows = len(BANDS) * len(DURATIONS) * n_cat
-    probs = _redirect(_posterior_rates(f, sims, rng), scenario.in_house_share).reshape(sims * n_rows, -1)
-    same = np.tile(np.arange(n_cat), sims * len(BANDS) * len(DURATIONS))  # each row's own category
-    leave = 1 - probs[np.arange(len(probs)), same]  # chance of not staying in the cell's category
-    probs[np.arange(len(probs)), same] = 0
-    move = np.cumsum(probs[:, :-1], axis=1)  # cumulative over the other categories; beyond the last: left care
+    probs = _redirect(_posterior_rates(f, sims, rng), scenario.in_house_share).reshape(sims, n_rows, -1)
+    own = np.tile(np.arange(n_cat), n_rows // n_cat)  # each row's own category
+    leave = np.ascontiguousarray(1 - probs[:, np.arange(n_rows), own])  # chance of not staying in the row's category
+    probs[:, np.arange(n_rows), own] = 0
+    move = np.ascontiguousarray(np.cumsum(probs[..., :-1], axis=2))  # over the other categories; beyond: left care
     arrivals = rng.poisson(_entry_rates(f, months, sims, rng) * (1 + scenario.entry_change_pct / 100))
     if len(f.entrants) == 0:
         arrivals[:] = 0
     pool_cat = f.entrants["category"].to_numpy().astype(np.int64)
     pool_cell = _cell(f.entrants["age_months"].to_numpy(), 0, pool_cat)
-    row_of, next_of, cat_of = _cell_tables()
-    stock = _cell(
-        f.stock["age_months"].to_numpy(),
-        np.minimum(f.stock["months_in_care"].to_numpy(), _DURATION_LIMITS[-1]),
-        f.stock["category"].to_numpy(),
-    )
-    cells, per_cell = np.unique(stock, return_counts=True)
-    key, n = _step_down(cells, per_cell, sims, scenario, choice)
-    mask = (1 << _CELL_BITS) - 1
+    now = _start(f, sims, scenario, choice, tables)
+    then = np.zeros_like(now)
+    now_occupied = chain.bitmap(now)
+    then_occupied = np.zeros_like(now_occupied)
     counts = np.zeros((sims, months + 1, n_cat), dtype=np.int32)
-    counts[:, 0] = _by_category(key, n, sims, cat_of)
+    occupied = np.flatnonzero(now.any(axis=0))
+    counts[:, 0] = np.stack(
+        [now[:, occupied[tables.order[occupied] % n_cat == k]].sum(axis=1) for k in range(n_cat)], 1
+    )
     for step in range(1, months + 1):
-        cell, s = key & mask, key >> _CELL_BITS
-        flat = s * n_rows + row_of[cell]
-        p = leave[flat]
-        movers = (rng.random(len(n)) < p).astype(np.int64)  # one child in the cell: a Bernoulli draw
-        many = np.flatnonzero(n > 1)
-        movers[many] = rng.binomial(n[many], p[many])
-        who = np.repeat(np.arange(len(n)), movers)
-        u = rng.random(len(who)) * p[who]  # uniform over the chance of moving, placed on the other outcomes
-        to = (u[:, None] >= move[flat[who]]).sum(axis=1)
-        nxt = next_of[cell]  # the cell one month on, same category; < 0: 18 by then
-        aged = nxt - cell  # the key's step to it
-        stay_n = n - movers
-        keep = (nxt >= 0) & (stay_n > 0)
-        stay_key, stay_n = key[keep] + aged[keep], stay_n[keep]
-        go = (to < n_cat) & (nxt[who] >= 0)
-        w = who[go]
-        moved = key[w] + aged[w] + to[go] - cat_of[cell[w]]
+        by_category = counts[:, step]
+        chain.month(rng, now, now_occupied, then, then_occupied, by_category, leave, move, *tables.kernel)
         new = arrivals[:, step - 1]
         pick = entrant.integers(0, max(len(pool_cat), 1), size=int(new.sum()))
         new_cell = pool_cell[pick] if len(pool_cat) else pick
         if scenario.in_house_share and len(pick):
             redirected = (pool_cat[pick] == IFA) & (choice.random(len(pick)) < scenario.in_house_share)
             new_cell = np.where(redirected, new_cell - IFA + IN_HOUSE, new_cell)
-        arrived = (np.repeat(np.arange(sims, dtype=np.int64), new) << _CELL_BITS) + new_cell
-        key, n = _merge(stay_key, stay_n, np.concatenate([moved, arrived]))
-        counts[:, step] = _by_category(key, n, sims, cat_of)
-    dates = _month_end(np.arange(months + 1) + _month_of(f.end))
-    return Simulation(pd.DatetimeIndex(dates), counts, scenario)
+        sim = np.repeat(np.arange(sims), new)
+        chain.arrive(then, then_occupied, by_category, sim, tables.rank[new_cell], new_cell % n_cat)
+        now, then, now_occupied, then_occupied = then, now, then_occupied, now_occupied  # chain.month cleared now
+    return counts
 
 
 def _entry_rates(f: Fit, months: int, sims: int, rng: np.random.Generator) -> np.ndarray:
@@ -463,74 +480,63 @@ def _cell(age_months: np.ndarray, months_in_care: np.ndarray | int, category: np
     return (age * (cap + 1) + dur) * len(CATEGORIES) + np.asarray(category).astype(np.int64)
 
 
-def _cell_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For every cell id: its rate row (age band x time-in-care band x category, as _posterior_rates), the cell a
-    child staying in it is in one month on (-1 for a child turning 18), and its category."""
-    cap = int(_DURATION_LIMITS[-1])
+class _CellTables(NamedTuple):
+    """The cells numbered row by row, as the simulation holds them: position i is cell id order[i] (_cell), rank[id]
+    its position; rate row r (age band x time-in-care band x category, as _posterior_rates) holds positions
+    row_start[r] to row_start[r + 1] - 1; older[i] is the position of the same category, age and time in care one
+    month on (-1: turning 18), and older_first[i] the id of that age and time in care in the first category."""
+
+    order: np.ndarray
+    rank: np.ndarray
+    row_start: np.ndarray
+    older: np.ndarray
+    older_first: np.ndarray
+
+    @property
+    def kernel(self) -> tuple[np.ndarray, ...]:
+        """The tables chain.month reads."""
+        return self.row_start, self.older, self.older_first, self.rank
+
+
+def _cell_tables() -> _CellTables:
+    """The cell tables (_CellTables) of every age cell (0 to 215 months, and unknown) x months in care (0 to 24) x
+    category."""
+    cap, n_cat = int(_DURATION_LIMITS[-1]), len(CATEGORIES)
     age, dur, cat = (
-        g.ravel()
-        for g in np.meshgrid(np.arange(ADULT_MONTHS + 1), np.arange(cap + 1), np.arange(len(CATEGORIES)), indexing="ij")
+        g.ravel() for g in np.meshgrid(np.arange(ADULT_MONTHS + 1), np.arange(cap + 1), np.arange(n_cat), indexing="ij")
     )
-    cell = _cell(np.where(age == ADULT_MONTHS, -1, age), dur, cat)
+    known = np.where(age == ADULT_MONTHS, -1, age)
+    assert (_cell(known, dur, cat) == np.arange(len(age))).all()  # _cell numbers them in this order
     band = np.where(age == ADULT_MONTHS, len(BANDS) - 1, band_index(age))
-    size = 1 << _CELL_BITS
-    row_of, next_of, cat_of = np.zeros(size, np.int64), np.full(size, -1, np.int64), np.zeros(size, np.int64)
-    row_of[cell] = (band * len(DURATIONS) + duration_index(dur)) * len(CATEGORIES) + cat
-    older = np.where(age == ADULT_MONTHS, -1, age + 1)  # the unknown age never ages
-    nxt = _cell(older, dur + 1, cat)
-    next_of[cell] = np.where(age == ADULT_MONTHS - 1, -1, nxt)
-    cat_of[cell] = cat
-    return row_of, next_of, cat_of
+    row_of = (band * len(DURATIONS) + duration_index(dur)) * n_cat + cat
+    order = np.argsort(row_of, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    first = _cell(np.where(age == ADULT_MONTHS, -1, age + 1), dur + 1, 0)  # the unknown age never ages
+    older = np.where(age == ADULT_MONTHS - 1, -1, rank[np.minimum(first + cat, len(age) - 1)])
+    row_start = np.concatenate([[0], np.cumsum(np.bincount(row_of, minlength=len(BANDS) * len(DURATIONS) * n_cat))])
+    return _CellTables(*(a.astype(np.int32) for a in (order, rank, row_start, older[order], first[order])))
 
 
-def _merge(key: np.ndarray, n: np.ndarray, extra: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted (key, count) with equal keys summed, of the children staying (`key`, `n`: after ageing, in order but
-    where a cell's months in care reach the cap and it joins the cells already there, so in a few runs) and one
-    child more for each key in `extra` (unsorted). A stable sort (timsort) of a few sorted runs is a merge."""
-    extra, extra_n = np.unique(extra, return_counts=True)
-    key, n = np.concatenate([key, extra]), np.concatenate([n, extra_n])
-    order = np.argsort(key, kind="stable")
-    key, n = key[order], n[order]
-    if len(key) < 2:
-        return key, n
-    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    return key[first], np.add.reduceat(n, first)
-
-
-def _by_category(key: np.ndarray, n: np.ndarray, sims: int, cat_of: np.ndarray) -> np.ndarray:
-    """Children by simulation and category [sim, category] from (key, count)."""
-    n_cat = len(CATEGORIES)
-    where = (key >> _CELL_BITS) * n_cat + cat_of[key & ((1 << _CELL_BITS) - 1)]
-    return np.bincount(where, weights=n, minlength=sims * n_cat).reshape(sims, n_cat)
-
-
-def _step_down(
-    cells: np.ndarray, per_cell: np.ndarray, sims: int, scenario: Scenario, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
-    """The starting stock as sorted (key, count) in every simulation, with up to scenario.step_down children per
-    simulation moved from residential to scenario.step_down_to, chosen at random (a multivariate hypergeometric
-    draw over the residential cells)."""
-    held = np.repeat(per_cell[:, None], sims, axis=1)  # [cell, simulation]
-    res = np.flatnonzero(cells % len(CATEGORIES) == RESIDENTIAL)
-    if scenario.step_down and len(res):
-        picked = np.stack(
-            [
-                rng.multivariate_hypergeometric(per_cell[res], min(scenario.step_down, per_cell[res].sum()))
-                for _ in range(sims)
-            ],
-            axis=1,
-        )
-        to = cells[res] - RESIDENTIAL + CATEGORIES.index(scenario.step_down_to)
-        cells = np.concatenate([cells, to])
-        held = np.concatenate([held, picked])
-        held[res] -= picked
-    key = (np.arange(sims, dtype=np.int64)[None, :] << _CELL_BITS) + cells[:, None]
-    key, n = key.T.ravel(), held.T.ravel()
-    order = np.argsort(key, kind="stable")
-    key, n = key[order], n[order]
-    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, np.int64)
-    key, n = key[first], np.add.reduceat(n, first) if len(first) else n
-    return key[n > 0], n[n > 0]
+def _start(f: Fit, sims: int, scenario: Scenario, rng: np.random.Generator, tables: _CellTables) -> np.ndarray:
+    """The starting stock, children [sim, cell position], with up to scenario.step_down children a simulation moved
+    from residential to scenario.step_down_to, chosen at random (a multivariate hypergeometric draw over the
+    residential cells)."""
+    stock = _cell(
+        f.stock["age_months"].to_numpy(),
+        np.minimum(f.stock["months_in_care"].to_numpy(), _DURATION_LIMITS[-1]),
+        f.stock["category"].to_numpy(),
+    )
+    cells, per_cell = np.unique(stock, return_counts=True)
+    now = np.zeros((sims, len(tables.order)), np.int32)
+    now[:, tables.rank[cells]] = per_cell
+    res = cells % len(CATEGORIES) == RESIDENTIAL
+    if scenario.step_down and res.any():
+        take = min(scenario.step_down, int(per_cell[res].sum()))
+        picked = np.stack([rng.multivariate_hypergeometric(per_cell[res], take) for _ in range(sims)])
+        now[:, tables.rank[cells[res]]] -= picked
+        now[:, tables.rank[cells[res] - RESIDENTIAL + CATEGORIES.index(scenario.step_down_to)]] += picked
+    return now
 
 
 def summarise(sim: Simulation, level: float = 0.9) -> pd.DataFrame:
@@ -640,13 +646,12 @@ def simulated_spend(sim: Simulation, costs: pd.DataFrame) -> pd.DataFrame:
 def run_scenarios(
     f: Fit, scenarios: list[Scenario], months: int = 36, sims: int = 500, seed: int = 903, workers: int | None = None
 ) -> dict[str, Simulation]:
-    """simulate(...) for each scenario with the same seed (so differences come from the scenario, not chance), on
-    `workers` processes (parallel.in_processes; default one a CPU): each is exactly simulate() alone."""
+    """simulate(...) for each scenario with the same seed (so differences come from the scenario, not chance), one
+    after another, each on `workers` threads (default one a CPU)."""
     names = [sc.name for sc in scenarios]
     if len(set(names)) < len(names):
         raise InputError(f"scenario names must differ (got {', '.join(names)})")
-    runs = in_processes(simulate, [(f, months, sims, seed, sc) for sc in scenarios], workers)
-    return dict(zip(names, runs))
+    return {sc.name: simulate(f, months, sims, seed, sc, workers) for sc in scenarios}
 
 
 def compare_scenarios(runs: dict[str, Simulation], costs: pd.DataFrame) -> pd.DataFrame:

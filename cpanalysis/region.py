@@ -233,7 +233,7 @@ def analyse_authority(
         )
         states = pj.monthly_states(data["episodes"], data["header"], data.data_start, data.data_end)
         fitted = pj.fit(states, end, window_months, pj.ENTRY_DAMPING)
-        sim = pj.simulate(fitted, max(HORIZONS), simulations, seed=authority_seed(authority.la_code, seed))
+        sim = pj.simulate(fitted, max(HORIZONS), simulations, authority_seed(authority.la_code, seed), workers=1)
         summary = pj.summarise(sim)
         total = summary[summary["category"] == pj.TOTAL].reset_index(drop=True)
         steps = [0, *HORIZONS]

@@ -1,5 +1,6 @@
 """Jobs side by side in processes (cpanalysis.parallel): the same results, in the same order, on any number of
-workers; the backtest's cutoffs and the scenarios give the same figures on one worker or two."""
+workers; the backtest's cutoffs (processes) and the scenarios (simulate's threads) give the same figures on one
+worker or two."""
 
 import numpy as np
 import pandas as pd
