@@ -15,12 +15,13 @@ from cpanalysis.projection import (
     CATEGORIES,
     ENTRY_DAMPING,
     TOTAL,
+    Fit,
     _last_month_end,
     actual_counts,
     fit,
+    fits,
     simulate,
     summarise,
-    window_states,
 )
 
 # --- backtest ---------------------------------------------------------------------------------------------------
@@ -52,19 +53,9 @@ def baselines(
     )
 
 
-def _cutoff_summary(
-    window: pd.DataFrame,
-    cutoff: pd.Timestamp,
-    window_months: int,
-    entry_damping: float | None,
-    months: int,
-    sims: int,
-    seed: int,
-    level: float,
-) -> pd.DataFrame:
-    """One cutoff of the backtest: fit on `window` (window_states to the cutoff), simulate `months` on (on one
-    thread: the cutoffs run side by side), summarise."""
-    f = fit(window, cutoff, window_months, entry_damping)
+def _cutoff_summary(f: Fit, months: int, sims: int, seed: int, level: float) -> pd.DataFrame:
+    """One cutoff of the backtest: simulate its fit `months` on (on one thread: the cutoffs run side by side),
+    summarise."""
     return summarise(simulate(f, months, sims, seed, workers=1), level)
 
 
@@ -85,9 +76,10 @@ def backtest(
     Cutoffs default to every quarter end from the first with a full window to the last with 6 months of data
     after it. Returns one row per cutoff x horizon x category (placement categories and 'Total') with data:
     cutoff, horizon (months), date, category, actual, model, lower, upper (the `level` band), inside (actual in
-    the band), and the BASELINES (last_value, linear_trend, drift). The cutoffs run on `workers` processes
-    (parallel.in_processes; default one a CPU), each given only its window's states and simulating from the same
-    `seed`: the points are the same whatever the number of workers."""
+    the band), and the BASELINES (last_value, linear_trend, drift). The fits are counted here (projection.fits:
+    the child-month pairs found once for every window); their simulations run on `workers` processes
+    (parallel.in_processes; default one a CPU), each from the same `seed`: the points are the same whatever the
+    number of workers."""
     actual = actual_counts(states)
     first, last = actual.index.min(), actual.index.max()
     if cutoffs is None:
@@ -99,19 +91,8 @@ def backtest(
             f"{window_months}-month window plus {min(horizons)} months"
         )
     kept = {c: [(h, d) for h in horizons if (d := c + pd.offsets.MonthEnd(h)) <= last] for c in cutoffs}
-    jobs = (
-        (
-            window_states(states, c, window_months),
-            c,
-            window_months,
-            entry_damping,
-            max(h for h, _ in kept[c]),
-            sims,
-            seed,
-            level,
-        )
-        for c in cutoffs
-    )
+    fitted = fits(states, cutoffs, window_months, entry_damping)
+    jobs = ((f, max(h for h, _ in kept[c]), sims, seed, level) for c, f in zip(cutoffs, fitted))
     summaries = in_processes(_cutoff_summary, jobs, workers)
     frames = []
     for cutoff, summary in zip(cutoffs, summaries):

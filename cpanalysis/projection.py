@@ -32,6 +32,7 @@ re-entries within a month (a child who leaves and returns between two month ends
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -206,21 +207,18 @@ class Fit:
         return float(self.entries.mean()) if len(self.entries) else 0.0
 
 
-def window_states(states: pd.DataFrame, end: pd.Timestamp, window_months: int) -> pd.DataFrame:
-    """The rows of `states` a fit to `end` reads: the `window_months` + 1 month ends up to `end` (a month end)."""
-    last = _month_of(_last_month_end(end))
-    return states[(states["month"] >= last - window_months) & (states["month"] <= last)]
-
-
 def fit(states: pd.DataFrame, end: pd.Timestamp, window_months: int = 24, entry_damping: float | None = None) -> Fit:
     """Count moves and entries over the `window_months` month ends up to `end` (see the module doc). With
     `entry_damping` (0 to 1), entries follow a damped trend (entry_trend) instead of the window's mean."""
-    end = _last_month_end(end)
-    last = _month_of(end)
-    first = last - window_months
+    return next(fits(states, [end], window_months, entry_damping))
+
+
+def _check_window(states: pd.DataFrame, end: pd.Timestamp, window_months: int) -> None:
+    """Stop with a message where the data do not hold a `window_months` window to `end` (a month end)."""
+    first = _month_of(end) - window_months
     if window_months < 1:
         raise InputError(f"the reference window must be at least 1 month (got {window_months})")
-    if len(states) and states["month"].max() < last:
+    if len(states) and states["month"].max() < _month_of(end):
         raise InputError(
             f"the projection starts {end:%d/%m/%Y}, after the data end "
             f"({_month_end(states['month'].max())[0]:%d/%m/%Y})"
@@ -231,26 +229,44 @@ def fit(states: pd.DataFrame, end: pd.Timestamp, window_months: int = 24, entry_
             f"a {window_months}-month reference window to {end:%d/%m/%Y} needs data from "
             f"{_month_end(first)[0]:%d/%m/%Y}" + (f"; the data start at {have:%d/%m/%Y}" if have is not None else "")
         )
-    window = window_states(states, end, window_months)
-    month, cat = window["month"].to_numpy(), window["category"].to_numpy().astype(np.int64)
-    age, in_care = window["age_months"].to_numpy(), window["months_in_care"].to_numpy()
-    seen = _ChildMonths(pd.factorize(window["CHILD"])[0], month - first)
-    now = np.flatnonzero(month < last)
-    found, at = seen.find(now, 1)
+
+
+def fits(
+    states: pd.DataFrame, ends: list[pd.Timestamp], window_months: int = 24, entry_damping: float | None = None
+) -> Iterator[Fit]:
+    """fit(states, end, window_months, entry_damping) for each of `ends` in turn (the backtest's cutoffs): where
+    each child is a month on, and who came in, are found once for the months of all the windows, and each fit
+    counts its window's share."""
+    ends = [_last_month_end(e) for e in ends]
+    for end in ends:
+        _check_window(states, end, window_months)
+    lasts = [_month_of(e) for e in ends]
+    span = states[(states["month"] >= min(lasts) - window_months) & (states["month"] <= max(lasts))]
+    if not span["month"].is_monotonic_increasing:
+        span = span.sort_values("month", kind="stable")
+    month, cat = span["month"].to_numpy(), span["category"].to_numpy().astype(np.int64)
+    age, in_care = span["age_months"].to_numpy(), span["months_in_care"].to_numpy()
+    rows = np.arange(len(span))
+    seen = _ChildMonths(pd.factorize(span["CHILD"])[0], month - month.min(initial=0))
+    found, at = seen.find(rows, 1)
     to = np.where(found, cat[at], len(CATEGORIES))  # where each child is at the next month end; gone: left care
-    keep = (age[now] < 0) | (age[now] + 1 < ADULT_MONTHS)  # turning 18 by then: applied exactly instead
-    now, to = now[keep], to[keep]
-    row = (band_index(age[now]) * len(DURATIONS) + duration_index(in_care[now])) * len(CATEGORIES) + cat[now]
+    row = (band_index(age) * len(DURATIONS) + duration_index(in_care)) * len(CATEGORIES) + cat
+    pair = np.where((age < 0) | (age + 1 < ADULT_MONTHS), row * len(OUTCOMES) + to, -1)  # -1: 18 by then, exact
+    came = ~seen.find(rows, -1)[0]  # looked after at a month end, not at the one before
     shape = (len(BANDS), len(DURATIONS), len(CATEGORIES), len(OUTCOMES))
-    moves = np.bincount(row * len(OUTCOMES) + to, minlength=int(np.prod(shape))).reshape(shape).astype(float)
-    later = np.flatnonzero(month > first)
-    came = later[~seen.find(later, -1)[0]]  # looked after at a month end, not at the one before
-    entries = np.bincount(month[came] - 1 - first, minlength=window_months)
-    entrants = window[["age_months", "category"]].iloc[came].reset_index(drop=True)
-    stock = window.loc[window["month"] == last, ["CHILD", "category", "age_months", "months_in_care"]]
-    stock = stock.reset_index(drop=True)
-    trend = entry_trend(entries, entry_damping) if entry_damping is not None else None
-    return Fit(end, window_months, moves, entries, entrants, stock, trend)
+    for end, last in zip(ends, lasts):
+        first = last - window_months
+        lo, after_first, at_last, hi = np.searchsorted(month, [first, first + 1, last, last + 1])
+        moved = pair[lo:at_last][pair[lo:at_last] >= 0]
+        moves = np.bincount(moved, minlength=int(np.prod(shape))).reshape(shape).astype(float)
+        new = after_first + np.flatnonzero(came[after_first:hi])
+        entries = np.bincount(month[new] - 1 - first, minlength=window_months)
+        entrants = span[["age_months", "category"]].iloc[new].reset_index(drop=True)
+        stock = span[["CHILD", "category", "age_months", "months_in_care"]].iloc[at_last:hi].reset_index(drop=True)
+        if isinstance(stock["CHILD"].dtype, pd.CategoricalDtype):  # only its own children's ids (a small pickle)
+            stock["CHILD"] = stock["CHILD"].cat.remove_unused_categories()
+        trend = entry_trend(entries, entry_damping) if entry_damping is not None else None
+        yield Fit(end, window_months, moves, entries, entrants, stock, trend)
 
 
 class _ChildMonths:

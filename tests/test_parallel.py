@@ -27,7 +27,7 @@ def d2i_states(d2i_sample):
 
 
 def test_backtest_gives_the_same_points_on_one_worker_or_two(d2i_states):
-    """Each cutoff is fitted on its own window's states (window_states) and simulated from the same seed."""
+    """Each cutoff's fit (projection.fits) is simulated in a worker from the same seed."""
     one = bt.backtest(d2i_states, window_months=12, horizons=(3, 6), sims=20, workers=1)
     two = bt.backtest(d2i_states, window_months=12, horizons=(3, 6), sims=20, workers=2)
     assert one["cutoff"].nunique() >= 3 and one["cutoff"].is_monotonic_increasing

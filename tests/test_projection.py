@@ -456,3 +456,23 @@ def test_overlapping_episodes_count_once_with_the_later_placement_as_cla_at_does
     assert st["months_in_care"].tolist() == [0, 1, 2]  # one run of care, from the first episode
     stock = pj.fit(st, T("2019-03-31"), 2).stock
     assert len(stock) == len(population.cla_at(eps, T("2019-03-31"))) == 1
+
+
+def test_fits_at_many_cutoffs_are_each_cutoffs_own_fit():
+    """projection.fits finds the child-month pairs once for every window (the backtest's cutoffs): each of its
+    fits is the one fit() makes from that cutoff alone, which looks only at its own window's months."""
+    from cpanalysis.context import load_data
+    from cpanalysis.synth import ensure_default
+
+    data = load_data(ensure_default())
+    states = pj.monthly_states(data["episodes"], data["header"], data.data_start, data.data_end)
+    cutoffs = list(pd.date_range("2015-03-31", "2020-12-31", freq="QE-MAR"))
+    for together, cutoff in zip(pj.fits(states, cutoffs, 18, 1.0), cutoffs, strict=True):
+        alone = pj.fit(states[states["month"] <= cutoff.year * 12 + cutoff.month - 1], cutoff, 18, 1.0)
+        assert together.end == alone.end == cutoff
+        np.testing.assert_array_equal(together.moves, alone.moves)
+        np.testing.assert_array_equal(together.entries, alone.entries)
+        pd.testing.assert_frame_equal(together.entrants, alone.entrants)
+        pd.testing.assert_frame_equal(together.stock, alone.stock)
+        np.testing.assert_array_equal(together.trend.coef, alone.trend.coef)
+    assert together.moves.sum() > 1000 and together.entries.sum() > 50  # not trivially empty
