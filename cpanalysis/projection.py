@@ -114,28 +114,29 @@ def monthly_states(
     month = first[rows] + offset
     cat = pd.Categorical(placement_category(eps["PLACE"], eps["PLACE_PROVIDER"]), CATEGORIES).codes
     child, children = pd.factorize(eps["CHILD"], sort=True)  # codes in the ids' order: sorting by either is one
+    child, cat, began = child[rows], cat[rows], _month(eps["DECOM"])[rows]
+    keep = ~pd.Series(child * (last + 2) + month).duplicated(keep="last").to_numpy()  # the later episode's
+    child, cat, began, month = child[keep], cat[keep], began[keep], month[keep]
+    new_run = np.r_[True, (child[1:] != child[:-1]) | (month[1:] != month[:-1] + 1)]
+    run = np.cumsum(new_run) - 1
+    run_began = np.minimum.reduceat(began, np.flatnonzero(new_run))[run] if len(run) else began
+    dob = header.drop_duplicates("CHILD", keep="last").set_index("CHILD")["DOB"]
+    born = pd.Series(children).map(dob)  # each child's date of birth
+    born_month, born_day = _month(born.fillna(pd.Timestamp("1900-01-01"))), born.dt.day.to_numpy()
+    m0 = int(month.min()) if len(month) else last
+    ends = _month_end(np.arange(m0, last + 1))  # each month end once
+    age = month - born_month[child] - (born_day[child] > ends.day.to_numpy()[month - m0])
     out = pd.DataFrame(
         {
             "month": month,
-            "CHILD": child.astype(np.int32)[rows],
-            "category": cat[rows],
-            "began": _month(eps["DECOM"])[rows],
+            "date": ends.to_numpy()[month - m0],
+            "CHILD": pd.Categorical.from_codes(child, children),
+            "category": cat,
+            "age_months": np.where(born.isna().to_numpy()[child], -1, age).astype(np.int16),
+            "months_in_care": np.minimum(month - run_began, 32767).astype(np.int16),
         }
     )
-    out = out.drop_duplicates(["CHILD", "month"], keep="last").reset_index(drop=True)
-    new_run = out["CHILD"].ne(out["CHILD"].shift()) | out["month"].ne(out["month"].shift() + 1)
-    run_began = out["began"].groupby(new_run.cumsum()).transform("min")
-    out["months_in_care"] = np.minimum(out["month"] - run_began, 32767).astype(np.int16)
-    dob = header.drop_duplicates("CHILD", keep="last").set_index("CHILD")["DOB"]
-    born = pd.Series(pd.Series(children).map(dob).to_numpy()[out["CHILD"].to_numpy()], index=out.index)
-    ends = _month_end(out["month"].to_numpy())
-    age = (out["month"] - _month(born.fillna(pd.Timestamp("1900-01-01")))).to_numpy()
-    age = age - (born.dt.day.to_numpy() > ends.day.to_numpy())
-    out["age_months"] = np.where(born.isna(), -1, age).astype(np.int16)
-    out["date"] = ends
-    out["CHILD"] = pd.Categorical.from_codes(out["CHILD"].to_numpy(), children)
-    columns = ["month", "date", "CHILD", "category", "age_months", "months_in_care"]
-    return out[columns].sort_values(["month", "CHILD"], ignore_index=True)
+    return out.iloc[np.lexsort((child, month))].reset_index(drop=True)
 
 
 def actual_counts(states: pd.DataFrame) -> pd.DataFrame:
