@@ -5,9 +5,10 @@ in NumPy each of its dozen steps is a pass over millions of cells with a tempora
 one pass with none (at national size, 60,000 children in 14,000 cells x 500 simulations: 45 s in NumPy). The
 functions release the GIL, so blocks of simulations run side by side on threads.
 
-A simulation's children are held as counts[sim, cell] with a bitmap of the cells that hold any
-(occupied[sim, cell // 64], bit cell % 64), so a month visits the occupied cells only: a small authority's few
-hundred of the 38,000 cells, a national data set's tens of thousands.
+A block's children are held as counts[cell, sim], a cell's simulations side by side (a few cache lines), with a
+bitmap of the cells that hold any child in any of them (occupied[cell // 64], bit cell % 64), so a month visits
+the occupied cells only: a small authority's few hundred of the 49,000 cells, a national data set's tens of
+thousands.
 """
 
 from __future__ import annotations
@@ -24,16 +25,15 @@ for _i in range(64):
 
 
 def bitmap(counts: np.ndarray) -> np.ndarray:
-    """occupied[sim, word]: bit b of word w set where counts[sim, 64 w + b] > 0."""
-    sims, cells = counts.shape
-    bits = np.zeros((sims, -(-cells // 64) * 64), dtype=bool)
-    bits[:, :cells] = counts > 0
-    return np.packbits(bits, axis=1, bitorder="little").view("<u8").copy()
+    """occupied[word]: bit b of word w set where any of counts[64 w + b, :] is above 0."""
+    cells = len(counts)
+    bits = np.zeros(-(-cells // 64) * 64, dtype=bool)
+    bits[:cells] = counts.any(axis=1)
+    return np.packbits(bits, bitorder="little").view("<u8").copy()
 
 
 @numba.njit(nogil=True, cache=True, inline="always")
-def _add(counts: np.ndarray, occupied: np.ndarray, cell: int, n: int) -> None:
-    counts[cell] += n
+def _mark(occupied: np.ndarray, cell: int) -> None:
     occupied[cell >> 6] |= _ONE << np.uint64(cell & 63)
 
 
@@ -75,99 +75,92 @@ def month(
     then_occupied: np.ndarray,
     by_category: np.ndarray,
     leave: np.ndarray,
+    log_stay: np.ndarray,
     move: np.ndarray,
     row_start: np.ndarray,
     older: np.ndarray,
     older_first: np.ndarray,
     rank: np.ndarray,
 ) -> None:
-    """Move the children of now[sim, cell] one month on into then[sim, cell] (all 0 before), clearing `now` and
+    """Move the children of now[cell, sim] one month on into then[cell, sim] (all 0 before), clearing `now` and
     its bitmap, and count them by category into by_category[sim, category] (all 0 before).
 
     Cells are numbered row by row: the cells of rate row r, row_start[r] to row_start[r + 1] - 1, share its
-    chances: leave[sim, r] of not staying in the category, and move[sim, r, k] cumulative over the other outcomes
+    chances: leave[sim, r] of not staying in the category (log_stay[sim, r]: log(1 - leave)), and move[sim, r, k]
+    cumulative over the other outcomes
     (k < categories: category k; beyond the last: left care). A row's category is its index modulo the number of
     categories. Stayers and movers are a month older and longer in care: older[cell] is that cell (-1: turning
     18, so leaving), in the same category; in category k it is rank[older_first[cell] + k] (rank: a cell id's
     position, older_first: the id in the first category); those who leave care are dropped."""
-    for s in range(now.shape[0]):
-        _simulation(rng, now[s], now_occupied[s], then[s], then_occupied[s], by_category[s], leave[s], move[s],
-                    row_start, older, older_first, rank)  # fmt: skip
-
-
-@numba.njit(nogil=True, cache=True)
-def _simulation(
-    rng: np.random.Generator,
-    now: np.ndarray,
-    now_occupied: np.ndarray,
-    then: np.ndarray,
-    then_occupied: np.ndarray,
-    by_category: np.ndarray,
-    leave: np.ndarray,
-    move: np.ndarray,
-    row_start: np.ndarray,
-    older: np.ndarray,
-    older_first: np.ndarray,
-    rank: np.ndarray,
-) -> None:
-    """One simulation's month (month), row by row."""
+    sims = now.shape[1]
+    nxt, seen = np.empty(sims, np.int64), np.empty(sims, np.int64)
     for r in range(len(row_start) - 1):
-        _row(rng, now, now_occupied, then, then_occupied, by_category, leave[r], move, r, row_start[r],
-             row_start[r + 1], older, older_first, rank)  # fmt: skip
+        lo, hi = row_start[r], row_start[r + 1]
+        if not _any(now_occupied, lo, hi):
+            continue
+        for s in range(sims):  # the next mover's place among the row's children
+            nxt[s] = _NEVER if leave[s, r] <= 0.0 else _gap(rng, log_stay[s, r])
+            seen[s] = 0
+        for w in range(lo >> 6, ((hi - 1) >> 6) + 1):
+            bits = _word(now_occupied, w, lo, hi)
+            while bits:
+                lowest = bits & (~bits + _ONE)
+                bits ^= lowest
+                c = (w << 6) + _LOWEST_BIT[(lowest * _DE_BRUIJN) >> np.uint64(58)]
+                _cell(rng, now, then, then_occupied, by_category, leave, log_stay, move, nxt, seen, r, c,
+                      older[c], rank[older_first[c]:older_first[c] + move.shape[2]])  # fmt: skip
     now_occupied[:] = 0
 
 
 @numba.njit(nogil=True, cache=True, inline="always")
-def _row(
+def _cell(
     rng: np.random.Generator,
     now: np.ndarray,
-    now_occupied: np.ndarray,
     then: np.ndarray,
     then_occupied: np.ndarray,
     by_category: np.ndarray,
-    p: float,
+    leave: np.ndarray,
+    log_stay: np.ndarray,
     move: np.ndarray,
+    nxt: np.ndarray,
+    seen: np.ndarray,
     r: int,
-    lo: int,
-    hi: int,
-    older: np.ndarray,
-    older_first: np.ndarray,
-    rank: np.ndarray,
+    c: int,
+    older: int,
+    older_in: np.ndarray,
 ) -> None:
-    """One simulation's children in rate row r (cells lo to hi - 1; month): each moves with chance p,
-    independently: the movers are found by geometric gaps along the row's children (a Bernoulli process), so a
-    cell of n children loses a Binomial(n, p) number, at the cost of one draw per mover, not one per child or
-    cell. Each mover goes to an outcome by a uniform draw on the relative chances of the others (move[r])."""
-    if not _any(now_occupied, lo, hi):
-        return
-    n_cat = move.shape[1]
-    log_stay = np.log1p(-p) if p < 1.0 else -np.inf
-    nxt = _NEVER if p <= 0.0 else _gap(rng, log_stay)  # the position of the next mover among the row's children
-    seen = 0
-    for w in range(lo >> 6, ((hi - 1) >> 6) + 1):
-        bits = _word(now_occupied, w, lo, hi)
-        base = w << 6
-        while bits:
-            lowest = bits & (~bits + _ONE)
-            bits ^= lowest
-            c = base + _LOWEST_BIT[(lowest * _DE_BRUIJN) >> np.uint64(58)]
-            n = now[c]
-            now[c] = 0
-            seen += n
-            stay = n
-            while nxt < seen:
-                stay -= 1
-                u = rng.random() * p
-                k = 0
-                while k < n_cat and u >= move[r, k]:
-                    k += 1
-                if k < n_cat and older[c] >= 0:
-                    _add(then, then_occupied, rank[older_first[c] + k], 1)
-                    by_category[k] += 1
-                nxt += 1 + _gap(rng, log_stay)
-            if older[c] >= 0 and stay > 0:
-                _add(then, then_occupied, older[c], stay)
-                by_category[r % n_cat] += stay
+    """The children of cell c (rate row r) in every simulation, a month on (month). In each simulation every child
+    of the row moves with chance leave, independently: the movers are found by geometric gaps along the row's
+    children (a Bernoulli process; nxt[s] the next mover's place, seen[s] the children before this cell), so a
+    cell of n children loses a Binomial(n, leave) number, at the cost of one draw per mover, not one per child.
+    Each mover goes to an outcome by a uniform draw on the relative chances of the others (move): category k's
+    cell a month on is older_in[k]; those staying go to `older`."""
+    n_cat = move.shape[2]
+    kept = False
+    for s in range(now.shape[1]):
+        n = now[c, s]
+        if n == 0:
+            continue
+        now[c, s] = 0
+        seen[s] += n
+        stay = n
+        while nxt[s] < seen[s]:
+            stay -= 1
+            u = rng.random() * leave[s, r]
+            k = 0
+            while k < n_cat and u >= move[s, r, k]:
+                k += 1
+            if k < n_cat and older >= 0:
+                then[older_in[k], s] += 1
+                _mark(then_occupied, older_in[k])
+                by_category[s, k] += 1
+            nxt[s] += 1 + _gap(rng, log_stay[s, r])
+        if older >= 0 and stay > 0:
+            then[older, s] += stay
+            by_category[s, r % n_cat] += stay
+            kept = True
+    if kept:
+        _mark(then_occupied, older)
 
 
 @numba.njit(nogil=True, cache=True)
@@ -179,8 +172,9 @@ def arrive(
     cell: np.ndarray,
     category: np.ndarray,
 ) -> None:
-    """One child more in then[sim[i], cell[i]] (and its bitmap) and by_category[sim[i], category[i]] for each
+    """One child more in then[cell[i], sim[i]] (and its bitmap) and by_category[sim[i], category[i]] for each
     entrant i."""
     for i in range(len(sim)):
-        _add(then[sim[i]], then_occupied[sim[i]], cell[i], 1)
+        then[cell[i], sim[i]] += 1
+        _mark(then_occupied, cell[i])
         by_category[sim[i], category[i]] += 1

@@ -445,6 +445,8 @@ def _simulate_block(
     probs = _redirect(_posterior_rates(f, sims, rng), scenario.in_house_share).reshape(sims, n_rows, -1)
     own = np.tile(np.arange(n_cat), n_rows // n_cat)  # each row's own category
     leave = np.ascontiguousarray(1 - probs[:, np.arange(n_rows), own])  # chance of not staying in the row's category
+    with np.errstate(divide="ignore"):
+        log_stay = np.log1p(-leave)  # -inf where every child moves
     probs[:, np.arange(n_rows), own] = 0
     move = np.ascontiguousarray(np.cumsum(probs[..., :-1], axis=2))  # over the other categories; beyond: left care
     arrivals = rng.poisson(_entry_rates(f, months, sims, rng) * (1 + scenario.entry_change_pct / 100))
@@ -457,13 +459,11 @@ def _simulate_block(
     now_occupied = chain.bitmap(now)
     then_occupied = np.zeros_like(now_occupied)
     counts = np.zeros((sims, months + 1, n_cat), dtype=np.int32)
-    occupied = np.flatnonzero(now.any(axis=0))
-    counts[:, 0] = np.stack(
-        [now[:, occupied[tables.order[occupied] % n_cat == k]].sum(axis=1) for k in range(n_cat)], 1
-    )
+    occupied = np.flatnonzero(now.any(axis=1))
+    counts[:, 0] = np.stack([now[occupied[tables.order[occupied] % n_cat == k]].sum(axis=0) for k in range(n_cat)], 1)
     for step in range(1, months + 1):
         by_category = counts[:, step]
-        chain.month(rng, now, now_occupied, then, then_occupied, by_category, leave, move, *tables.kernel)
+        chain.month(rng, now, now_occupied, then, then_occupied, by_category, leave, log_stay, move, *tables.kernel)
         new = arrivals[:, step - 1]
         pick = entrant.integers(0, max(len(pool_cat), 1), size=int(new.sum()))
         new_cell = pool_cell[pick] if len(pool_cat) else pick
@@ -536,7 +536,7 @@ def _cell_tables() -> _CellTables:
 
 
 def _start(f: Fit, sims: int, scenario: Scenario, rng: np.random.Generator, tables: _CellTables) -> np.ndarray:
-    """The starting stock, children [sim, cell position], with up to scenario.step_down children a simulation moved
+    """The starting stock, children [cell position, sim], with up to scenario.step_down children a simulation moved
     from residential to scenario.step_down_to, chosen at random (a multivariate hypergeometric draw over the
     residential cells)."""
     stock = _cell(
@@ -545,14 +545,14 @@ def _start(f: Fit, sims: int, scenario: Scenario, rng: np.random.Generator, tabl
         f.stock["category"].to_numpy(),
     )
     cells, per_cell = np.unique(stock, return_counts=True)
-    now = np.zeros((sims, len(tables.order)), np.int32)
-    now[:, tables.rank[cells]] = per_cell
+    now = np.zeros((len(tables.order), sims), np.int32)
+    now[tables.rank[cells]] = per_cell[:, None]
     res = cells % len(CATEGORIES) == RESIDENTIAL
     if scenario.step_down and res.any():
         take = min(scenario.step_down, int(per_cell[res].sum()))
-        picked = np.stack([rng.multivariate_hypergeometric(per_cell[res], take) for _ in range(sims)])
-        now[:, tables.rank[cells[res]]] -= picked
-        now[:, tables.rank[cells[res] - RESIDENTIAL + CATEGORIES.index(scenario.step_down_to)]] += picked
+        picked = np.stack([rng.multivariate_hypergeometric(per_cell[res], take) for _ in range(sims)], axis=1)
+        now[tables.rank[cells[res]]] -= picked
+        now[tables.rank[cells[res] - RESIDENTIAL + CATEGORIES.index(scenario.step_down_to)]] += picked
     return now
 
 

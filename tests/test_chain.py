@@ -21,14 +21,19 @@ def _pos(age_months: int, months_in_care: int, category: int) -> int:
 
 
 def _month(now: np.ndarray, leave: np.ndarray, move: np.ndarray, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """chain.month on `now` [sim, position]: (children a month on [sim, position], by category [sim, category])."""
-    now = now.copy()
-    then, by_category = np.zeros_like(now), np.zeros((len(now), N_CAT), np.int32)
+    """chain.month on `now` [sim, position] (held as [position, sim]): (children a month on [sim, position], by
+    category [sim, category])."""
+    now = np.ascontiguousarray(now.T)
+    then, by_category = np.zeros_like(now), np.zeros((now.shape[1], N_CAT), np.int32)
     occupied = chain.bitmap(now)
-    chain.month(np.random.default_rng(seed), now, occupied, then, np.zeros_like(occupied), by_category, leave, move,
+    then_occupied = np.zeros_like(occupied)
+    with np.errstate(divide="ignore"):
+        log_stay = np.log1p(-leave)
+    chain.month(np.random.default_rng(seed), now, occupied, then, then_occupied, by_category, leave, log_stay, move,
                 *TABLES.kernel)  # fmt: skip
     assert not now.any() and not occupied.any()  # `now` and its bitmap are cleared for the next month
-    return then, by_category
+    assert (then_occupied == chain.bitmap(then)).all()  # the bitmap of the next month marks its occupied cells
+    return then.T, by_category
 
 
 def _chances(sims: int, leave: float, to: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
@@ -39,13 +44,13 @@ def _chances(sims: int, leave: float, to: dict[int, float]) -> tuple[np.ndarray,
     return np.full((sims, N_ROWS), leave), np.broadcast_to(np.cumsum(share), (sims, N_ROWS, N_CAT)).copy()
 
 
-def test_bitmap_marks_the_occupied_cells():
-    counts = np.zeros((2, 130), np.int32)
-    counts[0, [0, 5, 63, 64, 129]] = 1
-    counts[1, 7] = 3
+def test_bitmap_marks_the_cells_occupied_in_any_simulation():
+    counts = np.zeros((130, 2), np.int32)  # [cell, simulation]
+    counts[[0, 5, 63, 64, 129], 0] = 1
+    counts[7, 1] = 3
     bits = chain.bitmap(counts)
-    assert bits.shape == (2, 3) and bits.dtype == np.uint64
-    assert bits[0].tolist() == [1 | 1 << 5 | 1 << 63, 1, 1 << 1] and bits[1].tolist() == [1 << 7, 0, 0]
+    assert bits.shape == (3,) and bits.dtype == np.uint64
+    assert bits.tolist() == [1 | 1 << 5 | 1 << 7 | 1 << 63, 1, 1 << 1]
 
 
 def test_nobody_moves_everyone_ages_a_month_and_the_18th_birthday_leaves():
