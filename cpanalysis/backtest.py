@@ -10,12 +10,10 @@ import numpy as np
 import pandas as pd
 
 from cpanalysis.errors import InputError
-from cpanalysis.parallel import in_processes
 from cpanalysis.projection import (
     CATEGORIES,
     ENTRY_DAMPING,
     TOTAL,
-    Fit,
     _last_month_end,
     actual_counts,
     fit,
@@ -53,12 +51,6 @@ def baselines(
     )
 
 
-def _cutoff_summary(f: Fit, months: int, sims: int, seed: int, level: float) -> pd.DataFrame:
-    """One cutoff of the backtest: simulate its fit `months` on (on one thread: the cutoffs run side by side),
-    summarise."""
-    return summarise(simulate(f, months, sims, seed, workers=1), level)
-
-
 def backtest(
     states: pd.DataFrame,
     cutoffs: list[pd.Timestamp] | None = None,
@@ -77,9 +69,8 @@ def backtest(
     after it. Returns one row per cutoff x horizon x category (placement categories and 'Total') with data:
     cutoff, horizon (months), date, category, actual, model, lower, upper (the `level` band), inside (actual in
     the band), and the BASELINES (last_value, linear_trend, drift). The fits are counted here (projection.fits:
-    the child-month pairs found once for every window); their simulations run on `workers` processes
-    (parallel.in_processes; default one a CPU), each from the same `seed`: the points are the same whatever the
-    number of workers."""
+    the child-month pairs found once for every window), and each is simulated from the same `seed` on `workers`
+    threads (simulate; default one a CPU): the points are the same whatever the number of workers."""
     actual = actual_counts(states)
     first, last = actual.index.min(), actual.index.max()
     if cutoffs is None:
@@ -92,8 +83,10 @@ def backtest(
         )
     kept = {c: [(h, d) for h in horizons if (d := c + pd.offsets.MonthEnd(h)) <= last] for c in cutoffs}
     fitted = fits(states, cutoffs, window_months, entry_damping)
-    jobs = ((f, max(h for h, _ in kept[c]), sims, seed, level) for c, f in zip(cutoffs, fitted))
-    summaries = in_processes(_cutoff_summary, jobs, workers)
+    summaries = (
+        summarise(simulate(f, max(h for h, _ in kept[c]), sims, seed, workers=workers), level)
+        for c, f in zip(cutoffs, fitted)
+    )
     frames = []
     for cutoff, summary in zip(cutoffs, summaries):
         summary = summary.set_index(["date", "category"])

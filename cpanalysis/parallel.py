@@ -1,4 +1,4 @@
-"""Independent jobs side by side in worker processes: the backtest's cutoffs and the validation of each return.
+"""Independent jobs side by side in worker processes: the validation of each return.
 
 Processes, not threads: pandas builds an index's hash table lazily on its first lookup, and that is not safe
 between threads (two cutoffs reading one frame once gave `KeyError: Timestamp(...)`). joblib's loky workers are

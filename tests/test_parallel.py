@@ -1,6 +1,6 @@
 """Jobs side by side in processes (cpanalysis.parallel): the same results, in the same order, on any number of
-workers; the backtest's cutoffs (processes) and the scenarios (simulate's threads) give the same figures on one
-worker or two."""
+workers; the backtest's cutoffs and the scenarios (simulate's threads) give the same figures on one worker or
+two."""
 
 import numpy as np
 import pandas as pd
@@ -27,9 +27,9 @@ def d2i_states(d2i_sample):
 
 
 def test_backtest_gives_the_same_points_on_one_worker_or_two(d2i_states):
-    """Each cutoff's fit (projection.fits) is simulated in a worker from the same seed."""
-    one = bt.backtest(d2i_states, window_months=12, horizons=(3, 6), sims=20, workers=1)
-    two = bt.backtest(d2i_states, window_months=12, horizons=(3, 6), sims=20, workers=2)
+    """Each cutoff's fit (projection.fits) is simulated from the same seed, its blocks of simulations on threads."""
+    one = bt.backtest(d2i_states, window_months=12, horizons=(3, 6), sims=120, workers=1)  # three blocks
+    two = bt.backtest(d2i_states, window_months=12, horizons=(3, 6), sims=120, workers=2)
     assert one["cutoff"].nunique() >= 3 and one["cutoff"].is_monotonic_increasing
     pd.testing.assert_frame_equal(one, two)
 
@@ -37,12 +37,12 @@ def test_backtest_gives_the_same_points_on_one_worker_or_two(d2i_states):
 def test_scenarios_give_the_same_runs_on_one_worker_or_two(d2i_states):
     f = pj.fit(d2i_states, pd.Timestamp(d2i_states["date"].max()), 12)
     scenarios = pj.standard_scenarios(10, 0.25, 1, 5)
-    one = pj.run_scenarios(f, scenarios, 6, 20, workers=1)
-    two = pj.run_scenarios(f, scenarios, 6, 20, workers=2)
+    one = pj.run_scenarios(f, scenarios, 6, 120, workers=1)
+    two = pj.run_scenarios(f, scenarios, 6, 120, workers=2)
     assert list(one) == list(two) == [s.name for s in scenarios]
     for name in one:
         np.testing.assert_array_equal(one[name].counts, two[name].counts)
-        assert (one[name].counts == pj.simulate(f, 6, 20, 903, one[name].scenario).counts).all()
+        assert (one[name].counts == pj.simulate(f, 6, 120, 903, one[name].scenario).counts).all()
 
 
 def test_validation_gives_the_same_findings_on_one_worker_or_two(d2i_sample, monkeypatch):
