@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from factories import episodes_frame, frame, header_frame
 
+from cpanalysis.ssda903.rules.core import has, lookup
+from cpanalysis.ssda903.schema import TEXT
 from cpanalysis.ssda903.validate import Return, run_rules, validate
 
 
@@ -143,3 +146,18 @@ def test_rules_for_reviews_missing_oc2_and_oc3():
         ("C", "1001"),
     ]
     assert set(found["severity"]) <= {"warning", "error"} and set(found["outcome"]) == {"used"}
+
+
+def test_has_and_lookup_are_pandas_isin_and_map():
+    """The rules' pyarrow look-ups by child give what pandas' isin and map give, blanks and absent children too."""
+    keys = pd.Series(["a", "b", None, "c", "a"], dtype=TEXT, index=[5, 6, 7, 8, 9])
+    for values in (
+        pd.Series(["b", "c", "zz"], dtype=TEXT),
+        pd.Series(["a", None], dtype=object),
+        pd.Index([], dtype=TEXT),
+    ):
+        pd.testing.assert_series_equal(has(keys, values), keys.isin(values))
+    dates = pd.Series(pd.to_datetime(["2020-01-01", "2021-02-03", None]), index=pd.Index(["c", "a", "q"], dtype=TEXT))
+    pd.testing.assert_series_equal(lookup(keys, dates), keys.map(dates).astype("datetime64[ns]"))
+    empty = lookup(keys, dates.iloc[:0])
+    assert empty.isna().all() and empty.dtype == "datetime64[ns]" and empty.index.equals(keys.index)

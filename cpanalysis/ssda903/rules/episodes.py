@@ -18,9 +18,10 @@ from cpanalysis.ssda903.rules.core import (
     rule,
     show,
     year_end_of,
+    year_labels,
     year_start_of,
 )
-from cpanalysis.ssda903.schema import year_label, year_start
+from cpanalysis.ssda903.schema import year_start
 
 blank_rule("143", "episodes", "RNE", "The code for reason for new episode has not been entered.")
 blank_rule("144", "episodes", "LS", "The legal status code has not been entered.")
@@ -54,9 +55,7 @@ def _148(r: Return):
 @rule("385", "episodes", "DEC", "Date episode ceased must be on or before the end of the current collection year.")
 def _385(r: Return):
     eps = r["episodes"]
-    return eps["DEC"] > year_end_of(eps), "DEC " + show(eps["DEC"]) + " in the " + eps["YEAR"].map(
-        year_label
-    ) + " return"
+    return eps["DEC"] > year_end_of(eps), "DEC " + show(eps["DEC"]) + " in the " + year_labels(eps) + " return"
 
 
 @rule(
@@ -69,9 +68,7 @@ def _385(r: Return):
 )
 def _outside(r: Return):
     eps = r["episodes"]
-    return eps["DECOM"] > year_end_of(eps), "DECOM " + show(eps["DECOM"]) + " in the " + eps["YEAR"].map(
-        year_label
-    ) + " return"
+    return eps["DECOM"] > year_end_of(eps), "DECOM " + show(eps["DECOM"]) + " in the " + year_labels(eps) + " return"
 
 
 @rule(
@@ -85,9 +82,7 @@ def _outside(r: Return):
 )
 def _ended_before(r: Return):
     eps = r["episodes"]
-    return eps["DEC"] < year_start_of(eps), "DEC " + show(eps["DEC"]) + " in the " + eps["YEAR"].map(
-        year_label
-    ) + " return"
+    return eps["DEC"] < year_start_of(eps), "DEC " + show(eps["DEC"]) + " in the " + year_labels(eps) + " return"
 
 
 @rule(
@@ -393,7 +388,7 @@ def _371(r: Return):
     age = r.episode_age("DECOM")
     return flag(eps["PLACE"].eq(place) & (age < youngest)), "PLACE " + eps["PLACE"].fillna("") + ", aged " + (
         age.astype("Int64").astype(str)
-    ) + " on DECOM, at least " + youngest.astype(str) + " in the " + eps["YEAR"].map(year_label) + " return"
+    ) + " on DECOM, at least " + youngest.astype(str) + " in the " + year_labels(eps) + " return"
 
 
 # ---- the order of episodes, and the start of the child's first ----------------------------------------

@@ -126,7 +126,7 @@ def _noe(r: Return):
     eps, prev = r["episodes"], _last_year_episodes(r)
     if prev is None:
         return pd.Series(False, index=eps.index)
-    return (eps["DECOM"] < year_start_of(eps)) & ~eps["CHILD"].isin(prev["CHILD"])
+    return (eps["DECOM"] < year_start_of(eps)) & ~has(eps["CHILD"], prev["CHILD"])
 
 
 @rule(

@@ -12,6 +12,7 @@ from cpanalysis.ssda903.rules.core import (
     Return,
     by_child,
     filled,
+    has,
     previous,
     rule,
     show,
@@ -162,7 +163,7 @@ def _118(r: Return):
 def _525(r: Return):
     pa, ad1 = r["placed_adoption"], r["ad1"]
     adopted = ad1.loc[filled(ad1, AD1_FIELDS), "CHILD"]
-    return _latest(pa) & pa["DATE_PLACED_CEASED"].notna() & pa["CHILD"].isin(adopted)
+    return _latest(pa) & pa["DATE_PLACED_CEASED"].notna() & has(pa["CHILD"], adopted)
 
 
 # ---- episodes against the decisions ------------------------------------------------------------------
@@ -173,7 +174,7 @@ def _no_decision(code: str, mask, message: str) -> None:
 
     def check(r: Return):
         eps = r["episodes"]
-        return mask(eps) & ~eps["CHILD"].isin(r["placed_adoption"]["CHILD"])
+        return mask(eps) & ~has(eps["CHILD"], r["placed_adoption"]["CHILD"])
 
     rule(code, "episodes", "CHILD", message)(check)
 
@@ -246,7 +247,7 @@ def _557(r: Return):
     eps, pa = r["episodes"], r["placed_adoption"]
     left = eps["REC"].notna() & ~eps["REC"].isin(ADOPTED + ("X1",))
     open_decision = pa.loc[_latest(pa) & pa[list(CEASED)].isna().any(axis=1), "CHILD"]
-    undecided = ~eps["CHILD"].isin(pa["CHILD"]) | eps["CHILD"].isin(open_decision)
+    undecided = ~has(eps["CHILD"], pa["CHILD"]) | has(eps["CHILD"], open_decision)
     return (eps["PLACE"].isin(PLACED_FOR_ADOPTION) | eps["LS"].isin(PLACEMENT_ORDER_LS)) & left & undecided
 
 
@@ -263,7 +264,7 @@ def _558(r: Return):
     eps, pa = r["episodes"], r["placed_adoption"]
     several = pa.groupby("CHILD")["CHILD"].transform("size") > 1
     reversed_ = pa.loc[several & _latest(pa) & pa["DATE_PLACED_CEASED"].notna(), "CHILD"]
-    return eps["REC"].isin(ADOPTED) & eps["CHILD"].isin(reversed_)
+    return eps["REC"].isin(ADOPTED) & has(eps["CHILD"], reversed_)
 
 
 # ---- against the previous year's return (each year's return only) --------------------------------------
@@ -285,7 +286,7 @@ def _559(r: Return):
     pa, last = _against_last_year(r)
     if last is None:
         return pd.Series(False, index=pa.index)
-    return (pa["DATE_PLACED"] < year_start_of(pa)) & ~pa["CHILD"].isin(last["CHILD"])
+    return (pa["DATE_PLACED"] < year_start_of(pa)) & ~has(pa["CHILD"], last["CHILD"])
 
 
 @rule(
@@ -302,8 +303,8 @@ def _560(r: Return):
         return pd.Series(False, index=pa.index)
     was_open = last.loc[last["DATE_PLACED_CEASED"].isna(), ["CHILD", "DATE_PLACED"]]
     kept = pa[["CHILD", "DATE_PLACED"]].merge(was_open, on=["CHILD", "DATE_PLACED"])["CHILD"]
-    lost = was_open.loc[~was_open["CHILD"].isin(kept), "CHILD"]
-    return pa["CHILD"].isin(lost), "last year's open decision " + show(by_child(pa, was_open, "max", "DATE_PLACED"))
+    lost = was_open.loc[~has(was_open["CHILD"], kept), "CHILD"]
+    return has(pa["CHILD"], lost), "last year's open decision " + show(by_child(pa, was_open, "max", "DATE_PLACED"))
 
 
 @rule(

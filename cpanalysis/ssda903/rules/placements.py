@@ -443,7 +443,7 @@ def _164(r: Return):
     eps = r["episodes"]
     miles = _distance(eps)
     bad = eps["PL_DISTANCE"].notna() & ~miles.between(0, 999.9)
-    return bad & ~eps["CHILD"].isin(_uasc_children(r)), "PL_DISTANCE " + eps["PL_DISTANCE"].fillna("")
+    return bad & ~has(eps["CHILD"], _uasc_children(r)), "PL_DISTANCE " + eps["PL_DISTANCE"].fillna("")
 
 
 @rule(
@@ -454,6 +454,6 @@ def _164(r: Return):
 )
 def _406(r: Return):
     eps = r["episodes"]
-    return eps["PL_DISTANCE"].notna() & eps["CHILD"].isin(_uasc_children(r)), "PL_DISTANCE " + eps[
+    return eps["PL_DISTANCE"].notna() & has(eps["CHILD"], _uasc_children(r)), "PL_DISTANCE " + eps[
         "PL_DISTANCE"
     ].fillna("")
