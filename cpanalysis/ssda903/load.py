@@ -334,12 +334,16 @@ def _load(
     by_table: dict[str, list[pd.DataFrame]] = {name: [] for name in names}
     returns: dict[int, dict[str, pd.DataFrame]] = {}
     read_counts = []
+    inventory = []
+    years_with_episodes = {p.year for p in parts if p.table == "episodes"}
     for p in parts:
         rows, notes = clean(p.raw, p.table, p.label, p.year)
         found.append(notes)
         by_table[p.table].append(rows)
         returns.setdefault(p.year, {})[p.table] = rows
         read_counts.append((p.label, p.table, p.year, len(p.raw)))
+        inventory.append((p.label, p.table, p.year, len(p.raw), hashes[p.source.path]))
+        p.raw = p.raw.iloc[:0]  # the text as read is cleaned: free it (a national extract's is 1 GB of str objects)
     for tables_of_year in returns.values():
         for name in TABLES:
             tables_of_year.setdefault(name, empty_table(name))
@@ -350,17 +354,12 @@ def _load(
         tables[name], notes = _merge_years(name, frame)
         found.append(notes)
     if "episodes" in tables:
-        tables["episodes"], notes = _drop_withdrawn(
-            tables["episodes"], {p.year for p in parts if p.table == "episodes"}
-        )
+        tables["episodes"], notes = _drop_withdrawn(tables["episodes"], years_with_episodes)
         found.append(notes)
     if only is None:
         found.append(validate_returns(returns, tables))
     quality = findings.concat(found)
-    files = pd.DataFrame(
-        [(p.label, p.table, p.year, len(p.raw), hashes[p.source.path]) for p in parts],
-        columns=["file", "table", "year", "rows", "sha256"],
-    )
+    files = pd.DataFrame(inventory, columns=["file", "table", "year", "rows", "sha256"])
     return Dataset(tables, quality, _accounting(read_counts, quality), files, root)
 
 

@@ -53,7 +53,7 @@ class Return:
         """Episodes in (CHILD, DECOM) order with the neighbouring episode's columns: PREV_*, NEXT_*
         (blank where the neighbour is another child's)."""
         if "eps" not in self._cache:
-            eps = self.tables["episodes"].sort_values(["CHILD", "DECOM"], kind="mergesort")
+            eps = self.in_order()
             same_prev = eps["CHILD"].eq(eps["CHILD"].shift(1))
             same_next = eps["CHILD"].eq(eps["CHILD"].shift(-1))
             out = eps.copy()
@@ -63,6 +63,13 @@ class Return:
             out["HAS_PREV"], out["HAS_NEXT"] = same_prev, same_next
             self._cache["eps"] = out.reindex(self.tables["episodes"].index)
         return self._cache["eps"]
+
+    def in_order(self) -> pd.DataFrame:
+        """The episodes in (CHILD, DECOM) order (a stable sort: tied rows keep their order), sorted once per return;
+        shared by every rule that asks, so not to be changed in place."""
+        if "in_order" not in self._cache:
+            self._cache["in_order"] = self["episodes"].sort_values(["CHILD", "DECOM"], kind="mergesort")
+        return self._cache["in_order"]
 
     def periods(self) -> pd.DataFrame:
         """Episodes with their periods of care and placements (cpanalysis.periods.episodes_with_periods), worked

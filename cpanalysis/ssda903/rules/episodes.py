@@ -193,7 +193,7 @@ def _381(r: Return):
 )
 def _383(r: Return):
     e = r.episodes()
-    eps = r["episodes"].sort_values(["CHILD", "DECOM"], kind="mergesort")
+    eps = r.in_order()
     two_back_same = eps["CHILD"].eq(eps["CHILD"].shift(2))
     place_two_back = eps["PLACE"].shift(2).where(two_back_same).reindex(e.index)
     return (
@@ -474,7 +474,7 @@ def _432(r: Return):
 def _504(r: Return):
     """Against the CIN of the period's first episode in view (a period runs on through X1 the same day)."""
     e = r.episodes()
-    order = e.sort_values(["CHILD", "DECOM"], kind="mergesort").index
+    order = r.in_order().index
     continues = (e["PREV_REC"].eq("X1") & e["PREV_DEC"].eq(e["DECOM"])).loc[order]
     at_start = e.loc[order, "CIN"].groupby((~continues).cumsum()).transform("first").reindex(e.index)
     return e["CIN"].ne(at_start) & at_start.notna(), "CIN " + e["CIN"].fillna("blank") + ", at the period's start " + (

@@ -11,11 +11,17 @@ from cpanalysis.ssda903.rules.core import Return, flag, rule, show, year_end_of
 def spells(r: Return) -> tuple[pd.Series, pd.Series]:
     """For each episode, the days of its spell (the run of the child's consecutive episodes, each starting the day
     the last ended, with the same legal status; an open one counted to the end of its return's year), and whether
-    it is the spell's last episode."""
+    it is the spell's last episode. Worked out once per return (361-364)."""
+    if "spells" not in r._cache:
+        r._cache["spells"] = _spells(r)
+    return r._cache["spells"]
+
+
+def _spells(r: Return) -> tuple[pd.Series, pd.Series]:
     e = r.episodes()
     end = e["DEC"].fillna(year_end_of(e))
     joined = e["HAS_PREV"] & e["PREV_DEC"].eq(e["DECOM"]) & e["PREV_LS"].eq(e["LS"])
-    order = e.sort_values(["CHILD", "DECOM"], kind="mergesort").index
+    order = r.in_order().index
     spell = (~joined.loc[order]).cumsum()
     days = (end - e["DECOM"]).dt.days.loc[order].groupby(spell).transform("sum")
     last = ~spell.duplicated(keep="last")

@@ -201,7 +201,7 @@ header_rules("missing", "Missing", "INT04", "INT13")
 def _periods(r: Return) -> pd.DataFrame:
     """The DfE's periods of care: runs of a child's episodes each starting on or before the previous one's DEC
     (CHILD, START = the first DECOM, END = the last episode's DEC)."""
-    eps = r.episodes().sort_values(["CHILD", "DECOM"], kind="mergesort")
+    eps = r.episodes().loc[r.in_order().index]
     new = ~eps["HAS_PREV"] | (eps["DECOM"] > eps["PREV_DEC"])
     key = new.cumsum()
     return pd.DataFrame(

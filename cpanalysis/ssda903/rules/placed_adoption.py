@@ -132,8 +132,8 @@ def _1003(r: Return):
     "collection year or after the child ceased to be looked after.",
 )
 def _117(r: Return):
-    pa, eps = r["placed_adoption"], r["episodes"]
-    last = eps.sort_values(["CHILD", "DECOM"], kind="mergesort").drop_duplicates("CHILD", keep="last")
+    pa = r["placed_adoption"]
+    last = r.in_order().drop_duplicates("CHILD", keep="last")
     ended = pa["CHILD"].map(last.set_index("CHILD")["DEC"]).astype("datetime64[ns]")
     limit = year_end_of(pa).where(ended.isna() | (ended > year_end_of(pa)), ended)
     return (pa["DATE_PLACED"] > limit) | (pa["DATE_PLACED_CEASED"] > limit)

@@ -250,7 +250,7 @@ _too_long(
     "12-month period: this is the third or later in the return.",
 )
 def _377(r: Return):
-    eps = r["episodes"].sort_values(["CHILD", "DECOM"], kind="mergesort")
+    eps = r.in_order()
     t3 = eps["PLACE"].eq("T3")
     nth = t3.astype(int).groupby([eps["YEAR"], eps["CHILD"]]).cumsum()
     return (t3 & (nth > 2)).reindex(r["episodes"].index)
@@ -309,7 +309,7 @@ def _426(r: Return):
 )
 def _226(r: Return):
     e = r.episodes()
-    prev_reason = r["episodes"].sort_values(["CHILD", "DECOM"], kind="mergesort")
+    prev_reason = r.in_order()
     prev_reason = prev_reason.groupby("CHILD")["REASON_PLACE_CHANGE"].shift(1).reindex(e.index)
     return e["PLACE"].isin(TEMPORARY) & (e["REASON_PLACE_CHANGE"].notna() | flag(prev_reason.notna()))
 
