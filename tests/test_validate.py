@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from factories import episodes_frame, frame, header_frame
 
-from cpanalysis.ssda903.rules.core import has, lookup
+from cpanalysis.ssda903.rules.core import RULES, Rule, has, lookup
 from cpanalysis.ssda903.schema import TEXT
 from cpanalysis.ssda903.validate import Return, run_rules, validate
 
@@ -161,3 +161,28 @@ def test_has_and_lookup_are_pandas_isin_and_map():
     pd.testing.assert_series_equal(lookup(keys, dates), keys.map(dates).astype("datetime64[ns]"))
     empty = lookup(keys, dates.iloc[:0])
     assert empty.isna().all() and empty.dtype == "datetime64[ns]" and empty.index.equals(keys.index)
+
+
+def test_a_rules_details_are_worked_out_only_when_it_finds_something(monkeypatch):
+    """A check may give its details as a function (`return mask, lambda: ...`): called for the message when the rule
+    finds rows, never when it finds none."""
+    calls, wanted = [], ["nobody"]
+
+    def check(r: Return):
+        eps = r["episodes"]
+
+        def detail():
+            calls.append(len(eps))
+            return "RNE " + eps["RNE"]
+
+        return eps["CHILD"].eq(wanted[0]), detail
+
+    eps = episodes_frame([dict(CHILD=c, DECOM="01/06/2019", RNE="S", LS="C1", PLACE="U4") for c in ("A", "B")])
+    monkeypatch.setattr(
+        "cpanalysis.ssda903.validate.RULES", {"t": Rule("t", "episodes", "RNE", "error", "Test.", check)}
+    )
+    assert run_rules(Return({"episodes": eps}), "history").empty and calls == []
+    wanted[0] = "B"
+    found = run_rules(Return({"episodes": eps}), "history")
+    assert found[["CHILD", "message"]].values.tolist() == [["B", "Test: RNE S"]] and calls == [2]
+    assert "t" not in RULES

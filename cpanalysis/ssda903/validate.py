@@ -52,6 +52,8 @@ def run_rules(r: Return, scope: str, codes: set[str] | None = None) -> pd.DataFr
             mask &= rl.in_force(frame["YEAR"])
         if not mask.any():
             continue
+        if callable(detail):  # details are worked out only for a rule that finds something
+            detail = detail()
         message = rl.message if detail is None else rl.message.rstrip(".") + ": " + detail.astype(str)
         out.append(
             findings.make(

@@ -2,8 +2,9 @@
 `RULES` and its decorator `rule`, the code lists the rules share, and the helpers rule checks use.
 
 To add a rule: write a function of a `Return` giving a boolean mask over the rule's table (or a mask and a
-Series of details), decorate it with `@rule(...)` in the module of its table (episodes, header, adoption,
-reviews, missing, leavers, ...), add its break-once case to tests/rule_breaks/ and regenerate
+function of no arguments giving a Series of details: `return mask, lambda: "DEC " + show(eps["DEC"])`, worked out
+only when the mask finds something), decorate it with `@rule(...)` in the module of its table (episodes, header,
+adoption, reviews, missing, leavers, ...), add its break-once case to tests/rule_breaks/ and regenerate
 docs/validation-rules.md (`python -m cpanalysis.ssda903.validate`).
 """
 
@@ -116,7 +117,7 @@ def _empty_table(table: str) -> pd.DataFrame:
     return df
 
 
-Check = Callable[[Return], "pd.Series | tuple[pd.Series, pd.Series]"]
+Check = Callable[[Return], "pd.Series | tuple[pd.Series, Callable[[], pd.Series]]"]
 
 
 @dataclass(frozen=True)
@@ -279,7 +280,7 @@ def code_rule(code: str, table: str, column: str, codes: tuple[str, ...], messag
     def check(r: Return):
         t = r[table]
         bad = ~t[column].isin(codes)
-        return (bad & t[column].notna() if blank_ok else bad), f"{column} " + t[column].fillna("blank")
+        return (bad & t[column].notna() if blank_ok else bad), lambda: f"{column} " + t[column].fillna("blank")
 
     rule(code, table, column, message)(check)
 
@@ -312,7 +313,9 @@ def header_rules(table: str, name: str, int_child: str, int_dob: str) -> None:
     def other_dob(r: Return):
         t = r[table]
         dob = r.dob(t)
-        return t["DOB"].notna() & dob.notna() & t["DOB"].ne(dob), "DOB " + show(t["DOB"]) + ", Header " + show(dob)
+        return t["DOB"].notna() & dob.notna() & t["DOB"].ne(
+            dob
+        ), lambda: "DOB " + show(t["DOB"]) + ", Header " + show(dob)
 
     rule(int_child, table, "CHILD", f"Internal Check: Child in {name} does not exist in Header.")(no_header)
     rule(int_dob, table, "DOB", f"Internal Check: DOB in {name} is different to DOB in Header.")(other_dob)
@@ -348,7 +351,7 @@ def pair_rule(
     def check(r: Return):
         t = r[table]
         bad = t[when[0]].isin(when[1]) & ~t[then[0]].isin(then[1])
-        return bad, f"{when[0]} " + t[when[0]].fillna("blank") + f", {then[0]} " + t[then[0]].fillna("blank")
+        return bad, lambda: f"{when[0]} " + t[when[0]].fillna("blank") + f", {then[0]} " + t[then[0]].fillna("blank")
 
     rule(code, table, then[0], message)(check)
 

@@ -36,7 +36,9 @@ def _spell_rule(code: str, ls: str, days: int, message: str) -> None:
     def check(r: Return):
         eps = r["episodes"]
         lasted, _ = spells(r)
-        return flag(eps["LS"].eq(ls) & (lasted > days)), f"LS {ls} for " + lasted.astype("Int64").astype(str) + " days"
+        return flag(
+            eps["LS"].eq(ls) & (lasted > days)
+        ), lambda: f"LS {ls} for " + lasted.astype("Int64").astype(str) + " days"
 
     rule(code, "episodes", "LS", message)(check)
 
@@ -58,13 +60,13 @@ _spell_rule(
 @rule("445", "episodes", "LS", "D1 is not a valid code for episodes starting after December 2005.")
 def _445(r: Return):
     eps = r["episodes"]
-    return eps["LS"].eq("D1") & (eps["DECOM"] > pd.Timestamp("2005-12-31")), "DECOM " + show(eps["DECOM"])
+    return eps["LS"].eq("D1") & (eps["DECOM"] > pd.Timestamp("2005-12-31")), lambda: "DECOM " + show(eps["DECOM"])
 
 
 @rule("446", "episodes", "LS", "E1 is not a valid code for episodes starting before December 2005.")
 def _446(r: Return):
     eps = r["episodes"]
-    return eps["LS"].eq("E1") & (eps["DECOM"] < pd.Timestamp("2005-12-01")), "DECOM " + show(eps["DECOM"])
+    return eps["LS"].eq("E1") & (eps["DECOM"] < pd.Timestamp("2005-12-01")), lambda: "DECOM " + show(eps["DECOM"])
 
 
 @rule(

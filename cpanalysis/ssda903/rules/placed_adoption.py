@@ -68,9 +68,9 @@ def _563(r: Return):
 )
 def _522(r: Return):
     pa = r["placed_adoption"]
-    return pa["DATE_PLACED_CEASED"] < pa["DATE_PLACED"], "DATE_PLACED " + show(pa["DATE_PLACED"]) + (
-        ", DATE_PLACED_CEASED " + show(pa["DATE_PLACED_CEASED"])
-    )
+    return pa["DATE_PLACED_CEASED"] < pa[
+        "DATE_PLACED"
+    ], lambda: "DATE_PLACED " + show(pa["DATE_PLACED"]) + (", DATE_PLACED_CEASED " + show(pa["DATE_PLACED_CEASED"]))
 
 
 @rule(
@@ -109,7 +109,7 @@ def _583(r: Return):
 def _184(r: Return):
     pa = r["placed_adoption"]
     dob = r.dob(pa)
-    return pa["DATE_PLACED"] < dob, "DATE_PLACED " + show(pa["DATE_PLACED"]) + ", DOB " + show(dob)
+    return pa["DATE_PLACED"] < dob, lambda: "DATE_PLACED " + show(pa["DATE_PLACED"]) + ", DOB " + show(dob)
 
 
 @rule(
@@ -121,7 +121,7 @@ def _184(r: Return):
 def _1003(r: Return):
     pa, eps = r["placed_adoption"], r["episodes"]
     started = by_child(pa, eps[eps["RNE"].eq("S")], "min", "DECOM")
-    return pa["DATE_PLACED"] < started, "DATE_PLACED " + show(pa["DATE_PLACED"]) + ", started " + show(started)
+    return pa["DATE_PLACED"] < started, lambda: "DATE_PLACED " + show(pa["DATE_PLACED"]) + ", started " + show(started)
 
 
 @rule(
@@ -304,7 +304,9 @@ def _560(r: Return):
     was_open = last.loc[last["DATE_PLACED_CEASED"].isna(), ["CHILD", "DATE_PLACED"]]
     kept = pa[["CHILD", "DATE_PLACED"]].merge(was_open, on=["CHILD", "DATE_PLACED"])["CHILD"]
     lost = was_open.loc[~has(was_open["CHILD"], kept), "CHILD"]
-    return has(pa["CHILD"], lost), "last year's open decision " + show(by_child(pa, was_open, "max", "DATE_PLACED"))
+    return has(
+        pa["CHILD"], lost
+    ), lambda: "last year's open decision " + show(by_child(pa, was_open, "max", "DATE_PLACED"))
 
 
 @rule(
@@ -338,4 +340,4 @@ def _584(r: Return):
         return pd.Series(False, index=pa.index)
     ceased = last[filled(last, CEASED)]
     latest_ceased = by_child(pa, ceased, "max", "DATE_PLACED")
-    return pa["DATE_PLACED"] <= latest_ceased, "last year's ceased decision " + show(latest_ceased)
+    return pa["DATE_PLACED"] <= latest_ceased, lambda: "last year's ceased decision " + show(latest_ceased)
