@@ -228,15 +228,15 @@ def _437(r: Return):
     return e["REC"].isin(["E2", "E15"]) & e["HAS_NEXT"]
 
 
-def _periods(r: Return) -> pd.DataFrame:
-    if "wp" not in r._cache:
-        wp = r.periods().copy()
-        # the first episode in view may continue a period begun before the data (a return holds only the
-        # episodes open in its year; the history, those open from its first year)
+def _seen(r: Return) -> pd.Series:
+    """Over r.periods(): whether the episode starts inside the data in view. The first episode in view may continue a
+    period begun before the data (a return holds only the episodes open in its year; the history, those open from
+    its first year)."""
+    if "seen" not in r._cache:
+        wp = r.periods()
         seen_from = year_start_of(wp) if r.year is not None else pd.Timestamp(year_start(int(wp["YEAR"].min())))
-        wp["SEEN"] = wp["DECOM"] >= seen_from
-        r._cache["wp"] = wp
-    return r._cache["wp"]
+        r._cache["seen"] = wp["DECOM"] >= seen_from
+    return r._cache["seen"]
 
 
 @rule(
@@ -249,9 +249,9 @@ def _periods(r: Return) -> pd.DataFrame:
 def _not_s(r: Return):
     if r["episodes"].empty:
         return pd.Series(False, index=r["episodes"].index)
-    wp = _periods(r)
-    mask = wp["EPISODE_IN_PERIOD"].eq(1) & wp["RNE"].ne("S") & wp["SEEN"]
-    return _align(wp, mask, r["episodes"]), lambda: "RNE " + r["episodes"]["RNE"].fillna("blank")
+    wp = r.periods()
+    mask = wp["EPISODE_IN_PERIOD"].eq(1) & wp["RNE"].ne("S") & _seen(r)
+    return _align(r, mask), lambda: "RNE " + r["episodes"]["RNE"].fillna("blank")
 
 
 @rule(
@@ -265,15 +265,14 @@ def _not_s(r: Return):
 def _s_mid(r: Return):
     if r["episodes"].empty:
         return pd.Series(False, index=r["episodes"].index)
-    wp = _periods(r)
-    return _align(wp, wp["EPISODE_IN_PERIOD"].gt(1) & wp["RNE"].eq("S"), r["episodes"])
+    wp = r.periods()
+    return _align(r, wp["EPISODE_IN_PERIOD"].gt(1) & wp["RNE"].eq("S"))
 
 
-def _align(wp: pd.DataFrame, mask: pd.Series, eps: pd.DataFrame) -> pd.Series:
-    """A mask over `wp` (episodes_with_periods' own order) as a mask over `eps`, by file and row."""
-    keys = ["SOURCE_FILE", "SOURCE_ROW"]
-    hit = wp.loc[mask.to_numpy(), keys].assign(_hit=True)
-    return eps[keys].merge(hit, on=keys, how="left")["_hit"].eq(True).set_axis(eps.index)  # NaN (no hit) is False
+def _align(r: Return, mask: pd.Series) -> pd.Series:
+    """A mask over r.periods() as a mask over the episodes: episodes_with_periods sorts them as Return.in_order does
+    (a stable sort by CHILD and DECOM), so its n-th row is in_order's n-th."""
+    return pd.Series(mask.to_numpy(), index=r.in_order().index).reindex(r["episodes"].index)
 
 
 @rule("302", "episodes", "DECOM", "First episode starts before child was born.")
