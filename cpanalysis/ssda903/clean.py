@@ -315,12 +315,15 @@ def _episode_dates(raw_episodes: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return tuple(parse_dates(raw_episodes[c].astype(str).str.strip())[0] for c in ("DECOM", "DEC"))
 
 
-def year_fit(raw_episodes: pd.DataFrame, year: int) -> int:
-    """How many episodes of a raw file belong in collection `year`: started by its 31 March and not
-    ended before its 1 April."""
+def year_fits(raw_episodes: pd.DataFrame, years: list[int]) -> dict[int, int]:
+    """For each of `years`, how many episodes of a raw file belong in that collection year: started by its 31 March
+    and not ended before its 1 April (the file's dates read once)."""
     decom, dec = _episode_dates(raw_episodes)
-    start, end = pd.Timestamp(year_start(year)), pd.Timestamp(year_end(year))
-    return int(((decom <= end) & (dec.isna() | (dec >= start))).sum())
+    fits = {}
+    for year in years:
+        start, end = pd.Timestamp(year_start(year)), pd.Timestamp(year_end(year))
+        fits[year] = int(((decom <= end) & (dec.isna() | (dec >= start))).sum())
+    return fits
 
 
 def infer_year(raw_episodes: pd.DataFrame | None, others: list[pd.DataFrame]) -> tuple[int, str] | None:
@@ -338,7 +341,7 @@ def infer_year(raw_episodes: pd.DataFrame | None, others: list[pd.DataFrame]) ->
         if dates.empty:
             return None
         candidates = sorted({collection_year(d) for d in dates.dt.date.unique()})
-        fits = {y: year_fit(raw_episodes, y) for y in candidates}
+        fits = year_fits(raw_episodes, candidates)
         best = max(candidates, key=lambda y: (fits[y], y))
         return best, f"{fits[best]} of {len(raw_episodes)} episodes were open in it"
     counts: pd.Series = pd.Series(dtype=int)

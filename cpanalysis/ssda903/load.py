@@ -25,7 +25,7 @@ import pandas as pd
 from cpanalysis.errors import InputError
 from cpanalysis.ssda903 import cache as dataset_cache
 from cpanalysis.ssda903 import findings
-from cpanalysis.ssda903.clean import check_columns, clean, infer_year, year_fit
+from cpanalysis.ssda903.clean import check_columns, clean, infer_year, year_fits
 from cpanalysis.ssda903.discover import Source, discover
 from cpanalysis.ssda903.read import read_csv, read_xlsx, read_xml
 from cpanalysis.ssda903.rules.core import year_end_of
@@ -193,8 +193,9 @@ def _check_named_years(parts: list[_Part]) -> list[pd.DataFrame]:
     for folder in {p.source.path.parent for p in parts}:
         group = [p for p in parts if p.source.path.parent == folder]
         eps = [p for p in group if p.table == "episodes"]
-        as_named = sum(year_fit(p.raw, p.year) for p in eps)
-        one_on = sum(year_fit(p.raw, p.year + 1) for p in eps)
+        fits = [year_fits(p.raw, [p.year, p.year + 1]) for p in eps]
+        as_named = sum(fit[p.year] for fit, p in zip(fits, eps))
+        one_on = sum(fit[p.year + 1] for fit, p in zip(fits, eps))
         if eps and one_on > as_named:
             for p in group:
                 notes.append(
@@ -219,17 +220,11 @@ def _describe_changes(old: pd.DataFrame, new: pd.DataFrame, columns: list[str]) 
     for col in columns:
         a, b = old[col], new[col]
         changed = ~((a == b).fillna(False) | (a.isna() & b.isna()))
-        if changed.any():
+        if changed.any():  # only the changed values written out (strftime is per element)
+            a, b = a[changed], b[changed]
             fa = a.dt.strftime("%d/%m/%Y") if a.dtype.kind == "M" else a.astype(object)
             fb = b.dt.strftime("%d/%m/%Y") if b.dtype.kind == "M" else b.astype(object)
-            msg[changed] += (
-                col
-                + " "
-                + fa[changed].fillna("blank").astype(str)
-                + " -> "
-                + fb[changed].fillna("blank").astype(str)
-                + "; "
-            )
+            msg[changed] += col + " " + fa.fillna("blank").astype(str) + " -> " + fb.fillna("blank").astype(str) + "; "
     return msg.str.rstrip("; ")
 
 
