@@ -51,18 +51,21 @@ class Return:
         return self.tables[table]
 
     def episodes(self) -> pd.DataFrame:
-        """Episodes in (CHILD, DECOM) order with the neighbouring episode's columns: PREV_*, NEXT_*
-        (blank where the neighbour is another child's)."""
+        """The episodes (in the table's order) with the columns of the child's previous and next episode in (CHILD,
+        DECOM) order: PREV_*, NEXT_* (blank where there is none), HAS_PREV, HAS_NEXT."""
         if "eps" not in self._cache:
-            eps = self.in_order()
-            same_prev = eps["CHILD"].eq(eps["CHILD"].shift(1))
-            same_next = eps["CHILD"].eq(eps["CHILD"].shift(-1))
+            eps = self["episodes"]
+            at = eps.index.get_indexer(self.in_order().index)  # the table's rows in (CHILD, DECOM) order
+            child = pd.factorize(eps["CHILD"])[0][at]
+            same = (child[1:] == child[:-1]) & (child[1:] >= 0)  # the n-th and next rows in order: one child's
+            prev, after = np.full(len(eps), -1), np.full(len(eps), -1)
+            prev[at[1:][same]], after[at[:-1][same]] = at[:-1][same], at[1:][same]
             out = eps.copy()
             for c in ("DECOM", "DEC", "REC", "LS", "PLACE", "PLACE_PROVIDER", "PL_POST", "URN", "RNE"):
-                out["PREV_" + c] = eps[c].shift(1).where(same_prev)
-                out["NEXT_" + c] = eps[c].shift(-1).where(same_next)
-            out["HAS_PREV"], out["HAS_NEXT"] = same_prev, same_next
-            self._cache["eps"] = out.reindex(self.tables["episodes"].index)
+                out["PREV_" + c] = eps[c].array.take(prev, allow_fill=True)
+                out["NEXT_" + c] = eps[c].array.take(after, allow_fill=True)
+            out["HAS_PREV"], out["HAS_NEXT"] = prev >= 0, after >= 0
+            self._cache["eps"] = out
         return self._cache["eps"]
 
     def in_order(self) -> pd.DataFrame:
