@@ -7,7 +7,7 @@ from factories import episodes_frame, frame, header_frame
 
 from cpanalysis.ssda903.rules.core import RULES, Rule, has, lookup
 from cpanalysis.ssda903.schema import TEXT
-from cpanalysis.ssda903.validate import Return, run_rules, validate
+from cpanalysis.ssda903.validate import IN_PROCESS_EPISODES, Return, run_rules, validate, validate_returns
 
 
 def tables(episodes, header, ad1=None):
@@ -186,3 +186,20 @@ def test_a_rules_details_are_worked_out_only_when_it_finds_something(monkeypatch
     found = run_rules(Return({"episodes": eps}), "history")
     assert found[["CHILD", "message"]].values.tolist() == [["B", "Test: RNE S"]] and calls == [2]
     assert "t" not in RULES
+
+
+def test_a_small_history_is_validated_in_this_process(monkeypatch):
+    """Under IN_PROCESS_EPISODES episodes no worker processes are started (their start-up costs more than the rules);
+    a caller's number of workers stands."""
+    asked = []
+
+    def here(fn, jobs, workers=None):
+        asked.append(workers)
+        return [fn(*job) for job in jobs]
+
+    monkeypatch.setattr("cpanalysis.ssda903.validate.in_processes", here)
+    history = {"episodes": episodes_frame([dict(CHILD="A", DECOM="01/06/2019", RNE="S", LS="C1", PLACE="U4")])}
+    assert len(history["episodes"]) < IN_PROCESS_EPISODES
+    validate_returns({}, history)
+    validate_returns({}, history, workers=2)
+    assert asked == [1, 2]
