@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from factories import episodes_frame, frame, header_frame
 
-from cpanalysis.ssda903.validate import Return, run_rules, validate
+from cpanalysis.ssda903.rules.core import RULES, Rule, has, lookup
+from cpanalysis.ssda903.schema import TEXT
+from cpanalysis.ssda903.validate import IN_PROCESS_EPISODES, Return, run_rules, validate, validate_returns
 
 
 def tables(episodes, header, ad1=None):
@@ -143,3 +146,60 @@ def test_rules_for_reviews_missing_oc2_and_oc3():
         ("C", "1001"),
     ]
     assert set(found["severity"]) <= {"warning", "error"} and set(found["outcome"]) == {"used"}
+
+
+def test_has_and_lookup_are_pandas_isin_and_map():
+    """The rules' pyarrow look-ups by child give what pandas' isin and map give, blanks and absent children too."""
+    keys = pd.Series(["a", "b", None, "c", "a"], dtype=TEXT, index=[5, 6, 7, 8, 9])
+    for values in (
+        pd.Series(["b", "c", "zz"], dtype=TEXT),
+        pd.Series(["a", None], dtype=object),
+        pd.Index([], dtype=TEXT),
+    ):
+        pd.testing.assert_series_equal(has(keys, values), keys.isin(values))
+    dates = pd.Series(pd.to_datetime(["2020-01-01", "2021-02-03", None]), index=pd.Index(["c", "a", "q"], dtype=TEXT))
+    pd.testing.assert_series_equal(lookup(keys, dates), keys.map(dates).astype("datetime64[ns]"))
+    empty = lookup(keys, dates.iloc[:0])
+    assert empty.isna().all() and empty.dtype == "datetime64[ns]" and empty.index.equals(keys.index)
+
+
+def test_a_rules_details_are_worked_out_only_when_it_finds_something(monkeypatch):
+    """A check may give its details as a function (`return mask, lambda: ...`): called for the message when the rule
+    finds rows, never when it finds none."""
+    calls, wanted = [], ["nobody"]
+
+    def check(r: Return):
+        eps = r["episodes"]
+
+        def detail():
+            calls.append(len(eps))
+            return "RNE " + eps["RNE"]
+
+        return eps["CHILD"].eq(wanted[0]), detail
+
+    eps = episodes_frame([dict(CHILD=c, DECOM="01/06/2019", RNE="S", LS="C1", PLACE="U4") for c in ("A", "B")])
+    monkeypatch.setattr(
+        "cpanalysis.ssda903.validate.RULES", {"t": Rule("t", "episodes", "RNE", "error", "Test.", check)}
+    )
+    assert run_rules(Return({"episodes": eps}), "history").empty and calls == []
+    wanted[0] = "B"
+    found = run_rules(Return({"episodes": eps}), "history")
+    assert found[["CHILD", "message"]].values.tolist() == [["B", "Test: RNE S"]] and calls == [2]
+    assert "t" not in RULES
+
+
+def test_a_small_history_is_validated_in_this_process(monkeypatch):
+    """Under IN_PROCESS_EPISODES episodes no worker processes are started (their start-up costs more than the rules);
+    a caller's number of workers stands."""
+    asked = []
+
+    def here(fn, jobs, workers=None):
+        asked.append(workers)
+        return [fn(*job) for job in jobs]
+
+    monkeypatch.setattr("cpanalysis.ssda903.validate.in_processes", here)
+    history = {"episodes": episodes_frame([dict(CHILD="A", DECOM="01/06/2019", RNE="S", LS="C1", PLACE="U4")])}
+    assert len(history["episodes"]) < IN_PROCESS_EPISODES
+    validate_returns({}, history)
+    validate_returns({}, history, workers=2)
+    assert asked == [1, 2]

@@ -16,7 +16,6 @@ where the DfE has no such rule); other unreadable dates (blanked; under the DfE'
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -166,24 +165,27 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
 
     for col in spec.columns:
         text = df[col].astype(str)
-        stripped = _per_distinct(text, lambda t: t.str.strip())
-        spaced = text.ne(stripped)
+        codes, uniques = pd.factorize(text)  # each distinct text trimmed (and upper-cased) once: a code column has few
+        distinct = pd.Series(uniques, dtype=object)
+        stripped = distinct.str.strip()
+        spaced = _each_row(distinct.ne(stripped), codes, df.index)
         if spaced.any():
             note(spaced, col, "whitespace", "info", "corrected", "stray spaces removed from '" + text[spaced] + "'")
         if col in spec.codes:
-            upper = _per_distinct(stripped, lambda t: t.str.upper())
-            lower = upper.ne(stripped)
+            upper = stripped.str.upper()
+            lower = _each_row(upper.ne(stripped), codes, df.index)
             if lower.any():
+                before, after = (_each_row(v, codes, df.index)[lower] for v in (stripped, upper))
                 note(
                     lower,
                     col,
                     "lower_case_code",
                     "info",
                     "corrected",
-                    "code '" + stripped[lower] + "' upper-cased to '" + upper[lower] + "'",
+                    "code '" + before + "' upper-cased to '" + after + "'",
                 )
             stripped = upper
-        df[col] = stripped.where(stripped.ne(""), None).astype(TEXT)
+        df[col] = _each_row(stripped.where(stripped.ne(""), None), codes, df.index).astype(TEXT)
 
     no_child = df["CHILD"].isna()
     reject[no_child] = "blank CHILD"
@@ -298,11 +300,9 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
     return df[live].reset_index(drop=True), findings.concat(found)
 
 
-def _per_distinct(text: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
-    """`fn` (of a Series of text) for each row, computed once per distinct value (a code column holds a few)."""
-    codes, uniques = pd.factorize(text)
-    done = fn(pd.Series(uniques, dtype=object)).to_numpy(dtype=object)
-    return pd.Series(done[codes], index=text.index, dtype=object)
+def _each_row(distinct: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """The values of a column's distinct texts (`distinct`, in pd.factorize's order) for each row (`codes`)."""
+    return pd.Series(distinct.to_numpy()[codes], index=index)
 
 
 def _within(df: pd.DataFrame, live: pd.Series, columns: list[str], keep: str) -> pd.Series:
@@ -315,12 +315,15 @@ def _episode_dates(raw_episodes: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return tuple(parse_dates(raw_episodes[c].astype(str).str.strip())[0] for c in ("DECOM", "DEC"))
 
 
-def year_fit(raw_episodes: pd.DataFrame, year: int) -> int:
-    """How many episodes of a raw file belong in collection `year`: started by its 31 March and not
-    ended before its 1 April."""
+def year_fits(raw_episodes: pd.DataFrame, years: list[int]) -> dict[int, int]:
+    """For each of `years`, how many episodes of a raw file belong in that collection year: started by its 31 March
+    and not ended before its 1 April (the file's dates read once)."""
     decom, dec = _episode_dates(raw_episodes)
-    start, end = pd.Timestamp(year_start(year)), pd.Timestamp(year_end(year))
-    return int(((decom <= end) & (dec.isna() | (dec >= start))).sum())
+    fits = {}
+    for year in years:
+        start, end = pd.Timestamp(year_start(year)), pd.Timestamp(year_end(year))
+        fits[year] = int(((decom <= end) & (dec.isna() | (dec >= start))).sum())
+    return fits
 
 
 def infer_year(raw_episodes: pd.DataFrame | None, others: list[pd.DataFrame]) -> tuple[int, str] | None:
@@ -338,7 +341,7 @@ def infer_year(raw_episodes: pd.DataFrame | None, others: list[pd.DataFrame]) ->
         if dates.empty:
             return None
         candidates = sorted({collection_year(d) for d in dates.dt.date.unique()})
-        fits = {y: year_fit(raw_episodes, y) for y in candidates}
+        fits = year_fits(raw_episodes, candidates)
         best = max(candidates, key=lambda y: (fits[y], y))
         return best, f"{fits[best]} of {len(raw_episodes)} episodes were open in it"
     counts: pd.Series = pd.Series(dtype=int)

@@ -25,7 +25,7 @@ import pandas as pd
 from cpanalysis.errors import InputError
 from cpanalysis.ssda903 import cache as dataset_cache
 from cpanalysis.ssda903 import findings
-from cpanalysis.ssda903.clean import check_columns, clean, infer_year, year_fit
+from cpanalysis.ssda903.clean import check_columns, clean, infer_year, year_fits
 from cpanalysis.ssda903.discover import Source, discover
 from cpanalysis.ssda903.read import read_csv, read_xlsx, read_xml
 from cpanalysis.ssda903.rules.core import year_end_of
@@ -193,8 +193,9 @@ def _check_named_years(parts: list[_Part]) -> list[pd.DataFrame]:
     for folder in {p.source.path.parent for p in parts}:
         group = [p for p in parts if p.source.path.parent == folder]
         eps = [p for p in group if p.table == "episodes"]
-        as_named = sum(year_fit(p.raw, p.year) for p in eps)
-        one_on = sum(year_fit(p.raw, p.year + 1) for p in eps)
+        fits = [year_fits(p.raw, [p.year, p.year + 1]) for p in eps]
+        as_named = sum(fit[p.year] for fit, p in zip(fits, eps))
+        one_on = sum(fit[p.year + 1] for fit, p in zip(fits, eps))
         if eps and one_on > as_named:
             for p in group:
                 notes.append(
@@ -219,17 +220,11 @@ def _describe_changes(old: pd.DataFrame, new: pd.DataFrame, columns: list[str]) 
     for col in columns:
         a, b = old[col], new[col]
         changed = ~((a == b).fillna(False) | (a.isna() & b.isna()))
-        if changed.any():
+        if changed.any():  # only the changed values written out (strftime is per element)
+            a, b = a[changed], b[changed]
             fa = a.dt.strftime("%d/%m/%Y") if a.dtype.kind == "M" else a.astype(object)
             fb = b.dt.strftime("%d/%m/%Y") if b.dtype.kind == "M" else b.astype(object)
-            msg[changed] += (
-                col
-                + " "
-                + fa[changed].fillna("blank").astype(str)
-                + " -> "
-                + fb[changed].fillna("blank").astype(str)
-                + "; "
-            )
+            msg[changed] += col + " " + fa.fillna("blank").astype(str) + " -> " + fb.fillna("blank").astype(str) + "; "
     return msg.str.rstrip("; ")
 
 
@@ -334,12 +329,16 @@ def _load(
     by_table: dict[str, list[pd.DataFrame]] = {name: [] for name in names}
     returns: dict[int, dict[str, pd.DataFrame]] = {}
     read_counts = []
+    inventory = []
+    years_with_episodes = {p.year for p in parts if p.table == "episodes"}
     for p in parts:
         rows, notes = clean(p.raw, p.table, p.label, p.year)
         found.append(notes)
         by_table[p.table].append(rows)
         returns.setdefault(p.year, {})[p.table] = rows
         read_counts.append((p.label, p.table, p.year, len(p.raw)))
+        inventory.append((p.label, p.table, p.year, len(p.raw), hashes[p.source.path]))
+        p.raw = p.raw.iloc[:0]  # the text as read is cleaned: free it (a national extract's is 1 GB of str objects)
     for tables_of_year in returns.values():
         for name in TABLES:
             tables_of_year.setdefault(name, empty_table(name))
@@ -350,17 +349,12 @@ def _load(
         tables[name], notes = _merge_years(name, frame)
         found.append(notes)
     if "episodes" in tables:
-        tables["episodes"], notes = _drop_withdrawn(
-            tables["episodes"], {p.year for p in parts if p.table == "episodes"}
-        )
+        tables["episodes"], notes = _drop_withdrawn(tables["episodes"], years_with_episodes)
         found.append(notes)
     if only is None:
         found.append(validate_returns(returns, tables))
     quality = findings.concat(found)
-    files = pd.DataFrame(
-        [(p.label, p.table, p.year, len(p.raw), hashes[p.source.path]) for p in parts],
-        columns=["file", "table", "year", "rows", "sha256"],
-    )
+    files = pd.DataFrame(inventory, columns=["file", "table", "year", "rows", "sha256"])
     return Dataset(tables, quality, _accounting(read_counts, quality), files, root)
 
 

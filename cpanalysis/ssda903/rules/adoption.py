@@ -92,9 +92,9 @@ pair_rule(
 def _151(r: Return):
     ad1 = r["ad1"]
     given = ad1[list(AD1_FIELDS)].notna()
-    return given.any(axis=1) & ~given.all(axis=1), "blank: " + given.apply(
-        lambda row: ", ".join(c for c in AD1_FIELDS if not row[c]), axis=1
-    ).astype(str)
+    return given.any(axis=1) & ~given.all(
+        axis=1
+    ), lambda: "blank: " + given.apply(lambda row: ", ".join(c for c in AD1_FIELDS if not row[c]), axis=1).astype(str)
 
 
 @rule(
@@ -154,7 +154,7 @@ def _335(r: Return):
     place = ad1["CHILD"].map(placed)
     fc = ad1["FOSTER_CARE"]
     bad = (fc.eq("0") & place.isin(WITH_FOSTER_CARER)) | (fc.eq("1") & place.isin(NOT_WITH_FOSTER_CARER))
-    return bad, "FOSTER_CARE " + fc.fillna("blank") + ", PLACE " + place.fillna("blank").astype(str)
+    return bad, lambda: "FOSTER_CARE " + fc.fillna("blank") + ", PLACE " + place.fillna("blank").astype(str)
 
 
 @rule(
@@ -182,7 +182,7 @@ def _523(r: Return):
     ad1 = r["ad1"]
     decided = by_child(ad1, r["placed_adoption"], "max", "DATE_PLACED")
     bad = ad1["DATE_INT"].notna() & decided.notna() & ad1["DATE_INT"].ne(decided)
-    return bad, "DATE_INT " + show(ad1["DATE_INT"]) + ", DATE_PLACED " + show(decided)
+    return bad, lambda: "DATE_INT " + show(ad1["DATE_INT"]) + ", DATE_PLACED " + show(decided)
 
 
 @rule("134", "ad1", "CHILD", "Adoption data should not be entered for a child with care leaver (OC3) data.")

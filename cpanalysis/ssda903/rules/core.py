@@ -2,8 +2,9 @@
 `RULES` and its decorator `rule`, the code lists the rules share, and the helpers rule checks use.
 
 To add a rule: write a function of a `Return` giving a boolean mask over the rule's table (or a mask and a
-Series of details), decorate it with `@rule(...)` in the module of its table (episodes, header, adoption,
-reviews, missing, leavers, ...), add its break-once case to tests/rule_breaks/ and regenerate
+function of no arguments giving a Series of details: `return mask, lambda: "DEC " + show(eps["DEC"])`, worked out
+only when the mask finds something), decorate it with `@rule(...)` in the module of its table (episodes, header,
+adoption, reviews, missing, leavers, ...), add its break-once case to tests/rule_breaks/ and regenerate
 docs/validation-rules.md (`python -m cpanalysis.ssda903.validate`).
 """
 
@@ -14,10 +15,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from cpanalysis.periods import episodes_with_periods
 from cpanalysis.ssda903 import findings
-from cpanalysis.ssda903.schema import TABLES, TEXT, year_end, year_start
+from cpanalysis.ssda903.schema import TABLES, TEXT, year_end, year_label, year_start
 
 TEMPORARY = ("T0", "T1", "T2", "T3", "T4")
 PLACED_FOR_ADOPTION = ("A3", "A4", "A5", "A6")
@@ -48,19 +51,29 @@ class Return:
         return self.tables[table]
 
     def episodes(self) -> pd.DataFrame:
-        """Episodes in (CHILD, DECOM) order with the neighbouring episode's columns: PREV_*, NEXT_*
-        (blank where the neighbour is another child's)."""
+        """The episodes (in the table's order) with the columns of the child's previous and next episode in (CHILD,
+        DECOM) order: PREV_*, NEXT_* (blank where there is none), HAS_PREV, HAS_NEXT."""
         if "eps" not in self._cache:
-            eps = self.tables["episodes"].sort_values(["CHILD", "DECOM"], kind="mergesort")
-            same_prev = eps["CHILD"].eq(eps["CHILD"].shift(1))
-            same_next = eps["CHILD"].eq(eps["CHILD"].shift(-1))
+            eps = self["episodes"]
+            at = eps.index.get_indexer(self.in_order().index)  # the table's rows in (CHILD, DECOM) order
+            child = pd.factorize(eps["CHILD"])[0][at]
+            same = (child[1:] == child[:-1]) & (child[1:] >= 0)  # the n-th and next rows in order: one child's
+            prev, after = np.full(len(eps), -1), np.full(len(eps), -1)
+            prev[at[1:][same]], after[at[:-1][same]] = at[:-1][same], at[1:][same]
             out = eps.copy()
             for c in ("DECOM", "DEC", "REC", "LS", "PLACE", "PLACE_PROVIDER", "PL_POST", "URN", "RNE"):
-                out["PREV_" + c] = eps[c].shift(1).where(same_prev)
-                out["NEXT_" + c] = eps[c].shift(-1).where(same_next)
-            out["HAS_PREV"], out["HAS_NEXT"] = same_prev, same_next
-            self._cache["eps"] = out.reindex(self.tables["episodes"].index)
+                out["PREV_" + c] = eps[c].array.take(prev, allow_fill=True)
+                out["NEXT_" + c] = eps[c].array.take(after, allow_fill=True)
+            out["HAS_PREV"], out["HAS_NEXT"] = prev >= 0, after >= 0
+            self._cache["eps"] = out
         return self._cache["eps"]
+
+    def in_order(self) -> pd.DataFrame:
+        """The episodes in (CHILD, DECOM) order (a stable sort: tied rows keep their order), sorted once per return;
+        shared by every rule that asks, so not to be changed in place."""
+        if "in_order" not in self._cache:
+            self._cache["in_order"] = self["episodes"].sort_values(["CHILD", "DECOM"], kind="mergesort")
+        return self._cache["in_order"]
 
     def periods(self) -> pd.DataFrame:
         """Episodes with their periods of care and placements (cpanalysis.periods.episodes_with_periods), worked
@@ -107,7 +120,7 @@ def _empty_table(table: str) -> pd.DataFrame:
     return df
 
 
-Check = Callable[[Return], "pd.Series | tuple[pd.Series, pd.Series]"]
+Check = Callable[[Return], "pd.Series | tuple[pd.Series, Callable[[], pd.Series]]"]
 
 
 @dataclass(frozen=True)
@@ -190,6 +203,13 @@ def _per_year(frame: pd.DataFrame, date_of: Callable[[int], object]) -> pd.Serie
     return pd.Series(dates[codes], index=frame.index, dtype="datetime64[ns]")
 
 
+def year_labels(frame: pd.DataFrame) -> pd.Series:
+    """`year_label(YEAR)` ('2018/19') for each row (each distinct year labelled once)."""
+    codes, years = pd.factorize(frame["YEAR"])
+    labels = np.array([year_label(int(y)) for y in years] + [""], dtype=object)
+    return pd.Series(labels[codes], index=frame.index, dtype=object)
+
+
 def year_end_of(frame: pd.DataFrame) -> pd.Series:
     return _per_year(frame, year_end)
 
@@ -224,16 +244,25 @@ def by_child(frame: pd.DataFrame, other: pd.DataFrame, how: str, column: str) ->
     return lookup(frame["CHILD"], other.groupby("CHILD")[column].agg(how))
 
 
+def _text(values: pd.Series | pd.Index) -> pa.Array:
+    """Text keys (e.g. CHILD ids; blanks as nulls) as one pyarrow array, without copying pyarrow-backed ones."""
+    arr = pa.array(values, type=pa.large_string(), from_pandas=True)
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
 def has(keys: pd.Series, values: pd.Series | pd.Index) -> pd.Series:
-    """`keys.isin(values)` by hashing (pyarrow-backed strings' isin converts every value to a scalar)."""
-    return keys.astype(object).isin(values.astype(object))
+    """`keys.isin(values)` (a blank key is in `values` when a blank is) by pyarrow's hash set: pandas' isin of
+    pyarrow-backed strings turns every value into a scalar first, 30 times slower on a national history."""
+    found = pc.is_in(_text(keys), value_set=_text(values))
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=keys.index)
 
 
 def lookup(keys: pd.Series, dates: pd.Series) -> pd.Series:
-    """`dates` (indexed by child) for each of `keys`; NaT where there is none (also when `dates` is empty)."""
-    if dates.empty:
-        return pd.Series(pd.NaT, index=keys.index, dtype="datetime64[ns]")
-    return keys.map(dates.astype("datetime64[ns]")).astype("datetime64[ns]")
+    """`dates` (indexed by child, each once) for each of `keys`; NaT where there is none (also when `dates` is
+    empty). `keys.map(dates)`, by pyarrow's hash table of the children."""
+    at = pc.index_in(_text(keys), value_set=_text(dates.index)).fill_null(-1).to_numpy(zero_copy_only=False)
+    values = np.append(dates.to_numpy("datetime64[ns]"), np.datetime64("NaT", "ns"))
+    return pd.Series(values[at], index=keys.index, dtype="datetime64[ns]")
 
 
 # ---- values not entered (invalid codes are reported while loading, rule invalid_code) -----------------
@@ -254,7 +283,7 @@ def code_rule(code: str, table: str, column: str, codes: tuple[str, ...], messag
     def check(r: Return):
         t = r[table]
         bad = ~t[column].isin(codes)
-        return (bad & t[column].notna() if blank_ok else bad), f"{column} " + t[column].fillna("blank")
+        return (bad & t[column].notna() if blank_ok else bad), lambda: f"{column} " + t[column].fillna("blank")
 
     rule(code, table, column, message)(check)
 
@@ -287,7 +316,9 @@ def header_rules(table: str, name: str, int_child: str, int_dob: str) -> None:
     def other_dob(r: Return):
         t = r[table]
         dob = r.dob(t)
-        return t["DOB"].notna() & dob.notna() & t["DOB"].ne(dob), "DOB " + show(t["DOB"]) + ", Header " + show(dob)
+        return t["DOB"].notna() & dob.notna() & t["DOB"].ne(
+            dob
+        ), lambda: "DOB " + show(t["DOB"]) + ", Header " + show(dob)
 
     rule(int_child, table, "CHILD", f"Internal Check: Child in {name} does not exist in Header.")(no_header)
     rule(int_dob, table, "DOB", f"Internal Check: DOB in {name} is different to DOB in Header.")(other_dob)
@@ -323,7 +354,7 @@ def pair_rule(
     def check(r: Return):
         t = r[table]
         bad = t[when[0]].isin(when[1]) & ~t[then[0]].isin(then[1])
-        return bad, f"{when[0]} " + t[when[0]].fillna("blank") + f", {then[0]} " + t[then[0]].fillna("blank")
+        return bad, lambda: f"{when[0]} " + t[when[0]].fillna("blank") + f", {then[0]} " + t[then[0]].fillna("blank")
 
     rule(code, table, then[0], message)(check)
 

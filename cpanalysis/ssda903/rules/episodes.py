@@ -18,9 +18,10 @@ from cpanalysis.ssda903.rules.core import (
     rule,
     show,
     year_end_of,
+    year_labels,
     year_start_of,
 )
-from cpanalysis.ssda903.schema import year_label, year_start
+from cpanalysis.ssda903.schema import year_start
 
 blank_rule("143", "episodes", "RNE", "The code for reason for new episode has not been entered.")
 blank_rule("144", "episodes", "LS", "The legal status code has not been entered.")
@@ -42,21 +43,21 @@ blank_rule(
 @rule("356", "episodes", "DEC", "The date the episode ceased is before the date the same episode started.")
 def _356(r: Return):
     eps = r["episodes"]
-    return eps["DEC"] < eps["DECOM"], "DECOM " + show(eps["DECOM"]) + ", DEC " + show(eps["DEC"])
+    return eps["DEC"] < eps["DECOM"], lambda: "DECOM " + show(eps["DECOM"]) + ", DEC " + show(eps["DEC"])
 
 
 @rule("148", "episodes", "DEC/REC", "Date episode ceased and reason episode ceased must both be coded, or both blank.")
 def _148(r: Return):
     eps = r["episodes"]
-    return eps["DEC"].isna() != eps["REC"].isna(), "DEC " + show(eps["DEC"]) + ", REC " + eps["REC"].fillna("blank")
+    return eps["DEC"].isna() != eps[
+        "REC"
+    ].isna(), lambda: "DEC " + show(eps["DEC"]) + ", REC " + eps["REC"].fillna("blank")
 
 
 @rule("385", "episodes", "DEC", "Date episode ceased must be on or before the end of the current collection year.")
 def _385(r: Return):
     eps = r["episodes"]
-    return eps["DEC"] > year_end_of(eps), "DEC " + show(eps["DEC"]) + " in the " + eps["YEAR"].map(
-        year_label
-    ) + " return"
+    return eps["DEC"] > year_end_of(eps), lambda: "DEC " + show(eps["DEC"]) + " in the " + year_labels(eps) + " return"
 
 
 @rule(
@@ -69,9 +70,9 @@ def _385(r: Return):
 )
 def _outside(r: Return):
     eps = r["episodes"]
-    return eps["DECOM"] > year_end_of(eps), "DECOM " + show(eps["DECOM"]) + " in the " + eps["YEAR"].map(
-        year_label
-    ) + " return"
+    return eps["DECOM"] > year_end_of(
+        eps
+    ), lambda: "DECOM " + show(eps["DECOM"]) + " in the " + year_labels(eps) + " return"
 
 
 @rule(
@@ -85,9 +86,9 @@ def _outside(r: Return):
 )
 def _ended_before(r: Return):
     eps = r["episodes"]
-    return eps["DEC"] < year_start_of(eps), "DEC " + show(eps["DEC"]) + " in the " + eps["YEAR"].map(
-        year_label
-    ) + " return"
+    return eps["DEC"] < year_start_of(
+        eps
+    ), lambda: "DEC " + show(eps["DEC"]) + " in the " + year_labels(eps) + " return"
 
 
 @rule(
@@ -100,7 +101,7 @@ def _ended_before(r: Return):
 def _overlap(r: Return):
     e = r.episodes()
     return e["HAS_NEXT"] & (e["DEC"].isna() | (e["NEXT_DECOM"] < e["DEC"])), (
-        "DECOM " + show(e["DECOM"]) + ", DEC " + show(e["DEC"]) + "; next starts " + show(e["NEXT_DECOM"])
+        lambda: "DECOM " + show(e["DECOM"]) + ", DEC " + show(e["DEC"]) + "; next starts " + show(e["NEXT_DECOM"])
     )
 
 
@@ -116,14 +117,13 @@ def _388(r: Return):
     x1 = e["REC"].eq("X1") & e["DEC"].notna()
     no_continuation = x1 & (~e["HAS_NEXT"] | e["NEXT_DECOM"].ne(e["DEC"]))
     continued = e["REC"].notna() & e["REC"].ne("X1") & e["DEC"].notna() & e["NEXT_DECOM"].eq(e["DEC"])
-    detail = (
+    return no_continuation | continued, lambda: (
         "ends "
         + show(e["DEC"])
         + ", next starts "
         + show(e["NEXT_DECOM"])
         + " (the measures take the period of care to end on the X1 date)"
     ).where(~continued, "REC " + e["REC"].fillna("") + " but the next episode starts the same day")
-    return no_continuation | continued, detail
 
 
 @rule(
@@ -137,7 +137,7 @@ def _433(r: Return):
     e = r.episodes()
     return e["RNE"].isin(["L", "P", "T", "B", "U"]) & e["HAS_PREV"] & e["DECOM"].ne(
         e["PREV_DEC"]
-    ), "previous ended " + show(e["PREV_DEC"]) + ", this starts " + show(e["DECOM"])
+    ), lambda: "previous ended " + show(e["PREV_DEC"]) + ", this starts " + show(e["DECOM"])
 
 
 def _changed(e: pd.DataFrame, cols: list[str]) -> pd.Series:
@@ -198,7 +198,7 @@ def _381(r: Return):
 )
 def _383(r: Return):
     e = r.episodes()
-    eps = r["episodes"].sort_values(["CHILD", "DECOM"], kind="mergesort")
+    eps = r.in_order()
     two_back_same = eps["CHILD"].eq(eps["CHILD"].shift(2))
     place_two_back = eps["PLACE"].shift(2).where(two_back_same).reindex(e.index)
     return (
@@ -228,15 +228,15 @@ def _437(r: Return):
     return e["REC"].isin(["E2", "E15"]) & e["HAS_NEXT"]
 
 
-def _periods(r: Return) -> pd.DataFrame:
-    if "wp" not in r._cache:
-        wp = r.periods().copy()
-        # the first episode in view may continue a period begun before the data (a return holds only the
-        # episodes open in its year; the history, those open from its first year)
+def _seen(r: Return) -> pd.Series:
+    """Over r.periods(): whether the episode starts inside the data in view. The first episode in view may continue a
+    period begun before the data (a return holds only the episodes open in its year; the history, those open from
+    its first year)."""
+    if "seen" not in r._cache:
+        wp = r.periods()
         seen_from = year_start_of(wp) if r.year is not None else pd.Timestamp(year_start(int(wp["YEAR"].min())))
-        wp["SEEN"] = wp["DECOM"] >= seen_from
-        r._cache["wp"] = wp
-    return r._cache["wp"]
+        r._cache["seen"] = wp["DECOM"] >= seen_from
+    return r._cache["seen"]
 
 
 @rule(
@@ -249,9 +249,9 @@ def _periods(r: Return) -> pd.DataFrame:
 def _not_s(r: Return):
     if r["episodes"].empty:
         return pd.Series(False, index=r["episodes"].index)
-    wp = _periods(r)
-    mask = wp["EPISODE_IN_PERIOD"].eq(1) & wp["RNE"].ne("S") & wp["SEEN"]
-    return _align(wp, mask, r["episodes"]), "RNE " + r["episodes"]["RNE"].fillna("blank")
+    wp = r.periods()
+    mask = wp["EPISODE_IN_PERIOD"].eq(1) & wp["RNE"].ne("S") & _seen(r)
+    return _align(r, mask), lambda: "RNE " + r["episodes"]["RNE"].fillna("blank")
 
 
 @rule(
@@ -265,15 +265,14 @@ def _not_s(r: Return):
 def _s_mid(r: Return):
     if r["episodes"].empty:
         return pd.Series(False, index=r["episodes"].index)
-    wp = _periods(r)
-    return _align(wp, wp["EPISODE_IN_PERIOD"].gt(1) & wp["RNE"].eq("S"), r["episodes"])
+    wp = r.periods()
+    return _align(r, wp["EPISODE_IN_PERIOD"].gt(1) & wp["RNE"].eq("S"))
 
 
-def _align(wp: pd.DataFrame, mask: pd.Series, eps: pd.DataFrame) -> pd.Series:
-    """A mask over `wp` (episodes_with_periods' own order) as a mask over `eps`, by file and row."""
-    keys = ["SOURCE_FILE", "SOURCE_ROW"]
-    hit = wp.loc[mask.to_numpy(), keys].assign(_hit=True)
-    return eps[keys].merge(hit, on=keys, how="left")["_hit"].eq(True).set_axis(eps.index)  # NaN (no hit) is False
+def _align(r: Return, mask: pd.Series) -> pd.Series:
+    """A mask over r.periods() as a mask over the episodes: episodes_with_periods sorts them as Return.in_order does
+    (a stable sort by CHILD and DECOM), so its n-th row is in_order's n-th."""
+    return pd.Series(mask.to_numpy(), index=r.in_order().index).reindex(r["episodes"].index)
 
 
 @rule("302", "episodes", "DECOM", "First episode starts before child was born.")
@@ -281,16 +280,16 @@ def _302(r: Return):
     eps = r["episodes"]
     dob = r.dob(eps)
     first = eps["DECOM"].eq(eps.groupby("CHILD")["DECOM"].transform("min"))
-    return first & (eps["DECOM"] < dob), "starts " + show(eps["DECOM"]) + ", born " + show(dob)
+    return first & (eps["DECOM"] < dob), lambda: "starts " + show(eps["DECOM"]) + ", born " + show(dob)
 
 
 @rule("352", "episodes", "DECOM", "Child who started to be looked after was aged 18 or over.")
 def _352(r: Return):
     eps = r["episodes"]
     dob = r.dob(eps)
-    return eps["RNE"].eq("S") & (age_on(dob, eps["DECOM"]) >= 18), "starts " + show(eps["DECOM"]) + ", born " + show(
-        dob
-    )
+    return eps["RNE"].eq("S") & (
+        age_on(dob, eps["DECOM"]) >= 18
+    ), lambda: "starts " + show(eps["DECOM"]) + ", born " + show(dob)
 
 
 def _age_rule(code: str, column: str, codes: tuple[str, ...], when: str, test: Callable, message: str) -> None:
@@ -299,9 +298,9 @@ def _age_rule(code: str, column: str, codes: tuple[str, ...], when: str, test: C
         dob = r.dob(eps)
         age = r.episode_age(when)
         hit = test(age, eps["YEAR"].to_numpy()) if test.__code__.co_argcount == 2 else test(age)
-        return eps[column].isin(codes) & flag(pd.Series(hit, index=eps.index)), f"{column} " + eps[column].fillna(
-            ""
-        ) + ", born " + show(dob)
+        return eps[column].isin(codes) & flag(
+            pd.Series(hit, index=eps.index)
+        ), lambda: f"{column} " + eps[column].fillna("") + ", born " + show(dob)
 
     rule(code, "episodes", column, message)(check)
 
@@ -391,9 +390,20 @@ def _371(r: Return):
     place = pd.Series(np.array([p for p, _ in rules] + [""], dtype=object)[codes], index=eps.index)
     youngest = pd.Series(np.array([a for _, a in rules] + [0])[codes], index=eps.index)
     age = r.episode_age("DECOM")
-    return flag(eps["PLACE"].eq(place) & (age < youngest)), "PLACE " + eps["PLACE"].fillna("") + ", aged " + (
-        age.astype("Int64").astype(str)
-    ) + " on DECOM, at least " + youngest.astype(str) + " in the " + eps["YEAR"].map(year_label) + " return"
+    return (
+        flag(eps["PLACE"].eq(place) & (age < youngest)),
+        lambda: (
+            "PLACE "
+            + eps["PLACE"].fillna("")
+            + ", aged "
+            + (age.astype("Int64").astype(str))
+            + " on DECOM, at least "
+            + youngest.astype(str)
+            + " in the "
+            + year_labels(eps)
+            + " return"
+        ),
+    )
 
 
 # ---- the order of episodes, and the start of the child's first ----------------------------------------
@@ -402,25 +412,25 @@ def _371(r: Return):
 @rule("142", "episodes", "DEC", "A new episode has started, but the previous episode has not ended.")
 def _142(r: Return):
     e = r.episodes()
-    return e["HAS_NEXT"] & (e["DEC"].isna() | e["REC"].isna()), "next starts " + show(e["NEXT_DECOM"])
+    return e["HAS_NEXT"] & (e["DEC"].isna() | e["REC"].isna()), lambda: "next starts " + show(e["NEXT_DECOM"])
 
 
 @rule("501", "episodes", "DECOM", "A new episode has started before the end date of the previous episode.")
 def _501(r: Return):
     e = r.episodes()
-    return e["DECOM"] < e["PREV_DEC"], "starts " + show(e["DECOM"]) + ", previous ended " + show(e["PREV_DEC"])
+    return e["DECOM"] < e["PREV_DEC"], lambda: "starts " + show(e["DECOM"]) + ", previous ended " + show(e["PREV_DEC"])
 
 
 @rule("353", "episodes", "DECOM", "No episode submitted can start before 14 October 1991.")
 def _353(r: Return):
     eps = r["episodes"]
-    return eps["DECOM"] < pd.Timestamp("1991-10-14"), "DECOM " + show(eps["DECOM"])
+    return eps["DECOM"] < pd.Timestamp("1991-10-14"), lambda: "DECOM " + show(eps["DECOM"])
 
 
 @rule("355", "episodes", "DEC", "Episode appears to have lasted for less than 24 hours (it ended the day it started).")
 def _355(r: Return):
     eps = r["episodes"]
-    return eps["DECOM"].eq(eps["DEC"]), "DECOM and DEC " + show(eps["DEC"])
+    return eps["DECOM"].eq(eps["DEC"]), lambda: "DECOM and DEC " + show(eps["DEC"])
 
 
 @rule(
@@ -434,7 +444,9 @@ def _357(r: Return):
     a period begun before them)."""
     eps = r["episodes"]
     first = eps["DECOM"].eq(eps.groupby("CHILD")["DECOM"].transform("min"))
-    return first & (eps["DECOM"] >= _seen_from(r, eps)) & eps["RNE"].ne("S"), "RNE " + eps["RNE"].fillna("blank")
+    return first & (eps["DECOM"] >= _seen_from(r, eps)) & eps["RNE"].ne(
+        "S"
+    ), lambda: "RNE " + eps["RNE"].fillna("blank")
 
 
 def _seen_from(r: Return, eps: pd.DataFrame) -> pd.Series | pd.Timestamp:
@@ -452,7 +464,7 @@ def _seen_from(r: Return, eps: pd.DataFrame) -> pd.Series | pd.Timestamp:
 )
 def _431(r: Return):
     e = r.episodes()
-    return e["RNE"].eq("S") & (e["DECOM"] <= e["PREV_DEC"]), "previous ended " + show(e["PREV_DEC"])
+    return e["RNE"].eq("S") & (e["DECOM"] <= e["PREV_DEC"]), lambda: "previous ended " + show(e["PREV_DEC"])
 
 
 @rule(
@@ -465,9 +477,9 @@ def _431(r: Return):
 def _432(r: Return):
     e = r.episodes()
     ceased = e["PREV_REC"].notna() & e["PREV_REC"].ne("X1")
-    return e["HAS_PREV"] & ceased & e["RNE"].ne("S"), "previous REC " + e["PREV_REC"].fillna("") + ", RNE " + e[
-        "RNE"
-    ].fillna("blank")
+    return e["HAS_PREV"] & ceased & e["RNE"].ne(
+        "S"
+    ), lambda: "previous REC " + e["PREV_REC"].fillna("") + ", RNE " + e["RNE"].fillna("blank")
 
 
 @rule(
@@ -479,11 +491,12 @@ def _432(r: Return):
 def _504(r: Return):
     """Against the CIN of the period's first episode in view (a period runs on through X1 the same day)."""
     e = r.episodes()
-    order = e.sort_values(["CHILD", "DECOM"], kind="mergesort").index
+    order = r.in_order().index
     continues = (e["PREV_REC"].eq("X1") & e["PREV_DEC"].eq(e["DECOM"])).loc[order]
     at_start = e.loc[order, "CIN"].groupby((~continues).cumsum()).transform("first").reindex(e.index)
-    return e["CIN"].ne(at_start) & at_start.notna(), "CIN " + e["CIN"].fillna("blank") + ", at the period's start " + (
-        at_start.fillna("blank")
+    return (
+        e["CIN"].ne(at_start) & at_start.notna(),
+        lambda: "CIN " + e["CIN"].fillna("blank") + ", at the period's start " + (at_start.fillna("blank")),
     )
 
 
@@ -509,4 +522,6 @@ def _359(r: Return):
     eps = r["episodes"]
     dob = r.dob(eps)
     over_18 = dob + pd.DateOffset(years=18) < year_end_of(eps)
-    return flag(eps["DEC"].isna() & over_18 & ~(eps["LS"].eq("V2") & eps["PLACE"].eq("K2"))), "born " + show(dob)
+    return flag(
+        eps["DEC"].isna() & over_18 & ~(eps["LS"].eq("V2") & eps["PLACE"].eq("K2"))
+    ), lambda: "born " + show(dob)

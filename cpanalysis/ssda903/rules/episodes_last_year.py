@@ -47,9 +47,9 @@ def _502(r: Return):
     eps = r["episodes"]
     first, last = _first_vs_open(r)
     started = pd.to_datetime(last["DECOM"]).astype("datetime64[ns]")
-    return first & eps["DECOM"].ne(started), "DECOM " + show(eps["DECOM"]) + ", last year's open episode " + show(
+    return first & eps["DECOM"].ne(
         started
-    )
+    ), lambda: "DECOM " + show(eps["DECOM"]) + ", last year's open episode " + show(started)
 
 
 def _same_as_last_year(code: str, column: str, what: str, transitions: tuple[tuple[str, str], ...] = ()) -> None:
@@ -65,7 +65,7 @@ def _same_as_last_year(code: str, column: str, what: str, transitions: tuple[tup
         for old, new in transitions:
             same |= then.eq(old) & now.eq(new)
         return first & eps["DECOM"].eq(pd.to_datetime(last["DECOM"])) & ~same, (
-            f"{column} " + now.fillna("blank").astype(str) + ", last year " + then.fillna("blank").astype(str)
+            lambda: f"{column} " + now.fillna("blank").astype(str) + ", last year " + then.fillna("blank").astype(str)
         )
 
     message = f"The {what} in the first episode does not match open episode at end of last year."
@@ -96,9 +96,9 @@ def _562(r: Return):
     eps = r["episodes"]
     begun_before, prev = _first_begun_before_year(r)
     last_start = lookup(eps["CHILD"], prev.groupby("CHILD")["DECOM"].max())
-    return begun_before & eps["DECOM"].ne(last_start), "DECOM " + show(
-        eps["DECOM"]
-    ) + ", last year's last episode started " + show(last_start)
+    return begun_before & eps["DECOM"].ne(
+        last_start
+    ), lambda: "DECOM " + show(eps["DECOM"]) + ", last year's last episode started " + show(last_start)
 
 
 def _first_begun_before_year(r: Return) -> tuple[pd.Series, pd.DataFrame]:
@@ -126,7 +126,7 @@ def _noe(r: Return):
     eps, prev = r["episodes"], _last_year_episodes(r)
     if prev is None:
         return pd.Series(False, index=eps.index)
-    return (eps["DECOM"] < year_start_of(eps)) & ~eps["CHILD"].isin(prev["CHILD"])
+    return (eps["DECOM"] < year_start_of(eps)) & ~has(eps["CHILD"], prev["CHILD"])
 
 
 @rule(
@@ -142,7 +142,7 @@ def _199(r: Return):
     seen = pd.concat([eps, _last_year_episodes(r)]) if _last_year_episodes(r) is not None else eps
     adopted = seen[seen["REC"].isin(ADOPTED)]
     adopted_on = lookup(eps["CHILD"], adopted.groupby("CHILD")["DEC"].min())
-    return flag(eps["DECOM"] >= adopted_on), "adopted " + show(adopted_on)
+    return flag(eps["DECOM"] >= adopted_on), lambda: "adopted " + show(adopted_on)
 
 
 @rule(
@@ -159,6 +159,12 @@ def _453(r: Return):
     first, last = _first_vs_open(r)
     now, then = (pd.to_numeric(d["PL_DISTANCE"], errors="coerce") for d in (eps, last))
     apart = ((now - then).abs() >= 0.2) | (then.isna() & now.notna())
-    return flag(first & eps["RNE"].eq(last["RNE"]) & apart), "PL_DISTANCE " + eps["PL_DISTANCE"].fillna(
-        "blank"
-    ) + ", last year " + last["PL_DISTANCE"].fillna("blank").astype(str)
+    return (
+        flag(first & eps["RNE"].eq(last["RNE"]) & apart),
+        lambda: (
+            "PL_DISTANCE "
+            + eps["PL_DISTANCE"].fillna("blank")
+            + ", last year "
+            + last["PL_DISTANCE"].fillna("blank").astype(str)
+        ),
+    )

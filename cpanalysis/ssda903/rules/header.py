@@ -55,7 +55,7 @@ _UPN = r"^(?:[A-HJ-NPQRT-Z](?:\d{12}|\d{11}[A-Z])|UN[1-5])$"
 )
 def _168(r: Return):
     upn = r["header"]["UPN"]
-    return upn.notna() & ~upn.str.fullmatch(_UPN).fillna(False).astype(bool), "UPN " + upn.fillna("blank")
+    return upn.notna() & ~upn.str.fullmatch(_UPN).fillna(False).astype(bool), lambda: "UPN " + upn.fillna("blank")
 
 
 @rule("174", "header", "MC_DOB", "Mother's child date of birth is recorded but gender shows that the child is a male.")
@@ -81,13 +81,13 @@ def _209(r: Return):
 @rule("301", "header", "DOB", "Date of birth falls after the year ended.")
 def _301(r: Return):
     h = r["header"]
-    return h["DOB"] > year_end_of(h), "DOB " + show(h["DOB"])
+    return h["DOB"] > year_end_of(h), lambda: "DOB " + show(h["DOB"])
 
 
 @rule("351", "header", "DOB", "Child was over 25 at the start of the current collection year.")
 def _351(r: Return):
     h = r["header"]
-    return year_start_of(h) > h["DOB"] + pd.DateOffset(years=25), "DOB " + show(h["DOB"])
+    return year_start_of(h) > h["DOB"] + pd.DateOffset(years=25), lambda: "DOB " + show(h["DOB"])
 
 
 @rule("611", "header", "MC_DOB", "Date of birth field is blank, but child is a mother.")
@@ -126,7 +126,7 @@ def _620(r: Return):
 )
 def _621(r: Return):
     h = r["header"]
-    return h["MC_DOB"] <= h["DOB"], "DOB " + show(h["DOB"]) + ", MC_DOB " + show(h["MC_DOB"])
+    return h["MC_DOB"] <= h["DOB"], lambda: "DOB " + show(h["DOB"]) + ", MC_DOB " + show(h["MC_DOB"])
 
 
 def _changed(r: Return, column: str, same_code: dict | None = None):
@@ -138,7 +138,7 @@ def _changed(r: Return, column: str, same_code: dict | None = None):
     if same_code:
         now, last = (v.where(~v.isin(list(same_code)), v.map(same_code)) for v in (now, last))
     same = now.eq(last) | (now.isna() & last.isna())
-    return seen & ~same, column + " " + h[column].astype(str).replace("NaT", "blank").fillna("blank")
+    return seen & ~same, lambda: column + " " + h[column].astype(str).replace("NaT", "blank").fillna("blank")
 
 
 @rule(
@@ -193,7 +193,10 @@ def _208(r: Return):
         | (was_blank & now.eq("UN1"))
         | ((last.isin(unknown) | was_blank) & now.notna() & ~now.isin(unknown))
     )
-    return seen & differs & ~allowed, "UPN " + now.fillna("blank") + ", last year " + last.fillna("blank").astype(str)
+    return (
+        seen & differs & ~allowed,
+        lambda: "UPN " + now.fillna("blank") + ", last year " + last.fillna("blank").astype(str),
+    )
 
 
 @rule(
@@ -207,7 +210,7 @@ def _624(r: Return):
     h = r["header"]
     _, last = last_year(r, "header", "MC_DOB")
     last = pd.to_datetime(last)
-    return last.notna() & h["MC_DOB"].ne(last), "MC_DOB " + show(h["MC_DOB"]) + ", last year " + show(last)
+    return last.notna() & h["MC_DOB"].ne(last), lambda: "MC_DOB " + show(h["MC_DOB"]) + ", last year " + show(last)
 
 
 @rule(
@@ -242,7 +245,7 @@ def _444(r: Return):
     known = h[h["UPN"].notna() & ~h["UPN"].isin(_UNKNOWN_UPN)].drop_duplicates(["YEAR", "CHILD", "UPN"])
     known = known.sort_values(["YEAR", "UPN", "CHILD"], kind="mergesort")
     later = known.index[known.duplicated(["YEAR", "UPN"])]
-    return pd.Series(h.index.isin(later), index=h.index), "UPN " + h["UPN"].fillna("")
+    return pd.Series(h.index.isin(later), index=h.index), lambda: "UPN " + h["UPN"].fillna("")
 
 
 @rule(
@@ -256,9 +259,9 @@ def _207(r: Return):
     """A child recorded as a mother last year, with episodes this year, is not one now."""
     h = r["header"]
     _, last = last_year(r, "header", "MOTHER")
-    return last.eq("1") & h["MOTHER"].ne("1") & has(h["CHILD"], r["episodes"]["CHILD"]), "MOTHER " + h["MOTHER"].fillna(
-        "blank"
-    )
+    return last.eq("1") & h["MOTHER"].ne("1") & has(
+        h["CHILD"], r["episodes"]["CHILD"]
+    ), lambda: "MOTHER " + h["MOTHER"].fillna("blank")
 
 
 @rule(
@@ -277,9 +280,9 @@ def _210(r: Return):
     open_at_end = eps[eps["DEC"].isna() | (eps["DEC"] > end)]
     first = by_child(h, eps, "min", "DECOM")
     week_before = year_end_of(h) - pd.Timedelta(days=7)
-    return h["UPN"].eq("UN4") & has(h["CHILD"], open_at_end["CHILD"]) & (first < week_before), "first DECOM " + show(
-        first
-    )
+    return h["UPN"].eq("UN4") & has(h["CHILD"], open_at_end["CHILD"]) & (
+        first < week_before
+    ), lambda: "first DECOM " + show(first)
 
 
 def _ceased(r: Return) -> pd.DataFrame:
@@ -313,9 +316,9 @@ def _625(r: Return):
     e = r.episodes()
     ended = e[~e["HAS_NEXT"] & e["REC"].notna() & e["REC"].ne("X1")]
     ceased_on = by_child(h, ended, "max", "DEC")
-    return (h["MC_DOB"] > year_end_of(h)) | (h["MC_DOB"] > ceased_on), "MC_DOB " + show(
-        h["MC_DOB"]
-    ) + ", ceased " + show(ceased_on)
+    return (h["MC_DOB"] > year_end_of(h)) | (
+        h["MC_DOB"] > ceased_on
+    ), lambda: "MC_DOB " + show(h["MC_DOB"]) + ", ceased " + show(ceased_on)
 
 
 @rule(
@@ -396,4 +399,4 @@ def _1012(r: Return):
     names = pd.Series("", index=h.index, dtype=object)
     for t in OTHER_DATA:
         names = names + found[t].map({True: t + " ", False: ""})
-    return without_episodes & found.any(axis=1), "rows in " + names.str.strip().str.replace(" ", ", ")
+    return without_episodes & found.any(axis=1), lambda: "rows in " + names.str.strip().str.replace(" ", ", ")

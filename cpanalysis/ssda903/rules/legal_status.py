@@ -11,11 +11,17 @@ from cpanalysis.ssda903.rules.core import Return, flag, rule, show, year_end_of
 def spells(r: Return) -> tuple[pd.Series, pd.Series]:
     """For each episode, the days of its spell (the run of the child's consecutive episodes, each starting the day
     the last ended, with the same legal status; an open one counted to the end of its return's year), and whether
-    it is the spell's last episode."""
+    it is the spell's last episode. Worked out once per return (361-364)."""
+    if "spells" not in r._cache:
+        r._cache["spells"] = _spells(r)
+    return r._cache["spells"]
+
+
+def _spells(r: Return) -> tuple[pd.Series, pd.Series]:
     e = r.episodes()
     end = e["DEC"].fillna(year_end_of(e))
     joined = e["HAS_PREV"] & e["PREV_DEC"].eq(e["DECOM"]) & e["PREV_LS"].eq(e["LS"])
-    order = e.sort_values(["CHILD", "DECOM"], kind="mergesort").index
+    order = r.in_order().index
     spell = (~joined.loc[order]).cumsum()
     days = (end - e["DECOM"]).dt.days.loc[order].groupby(spell).transform("sum")
     last = ~spell.duplicated(keep="last")
@@ -30,7 +36,9 @@ def _spell_rule(code: str, ls: str, days: int, message: str) -> None:
     def check(r: Return):
         eps = r["episodes"]
         lasted, _ = spells(r)
-        return flag(eps["LS"].eq(ls) & (lasted > days)), f"LS {ls} for " + lasted.astype("Int64").astype(str) + " days"
+        return flag(
+            eps["LS"].eq(ls) & (lasted > days)
+        ), lambda: f"LS {ls} for " + lasted.astype("Int64").astype(str) + " days"
 
     rule(code, "episodes", "LS", message)(check)
 
@@ -52,13 +60,13 @@ _spell_rule(
 @rule("445", "episodes", "LS", "D1 is not a valid code for episodes starting after December 2005.")
 def _445(r: Return):
     eps = r["episodes"]
-    return eps["LS"].eq("D1") & (eps["DECOM"] > pd.Timestamp("2005-12-31")), "DECOM " + show(eps["DECOM"])
+    return eps["LS"].eq("D1") & (eps["DECOM"] > pd.Timestamp("2005-12-31")), lambda: "DECOM " + show(eps["DECOM"])
 
 
 @rule("446", "episodes", "LS", "E1 is not a valid code for episodes starting before December 2005.")
 def _446(r: Return):
     eps = r["episodes"]
-    return eps["LS"].eq("E1") & (eps["DECOM"] < pd.Timestamp("2005-12-01")), "DECOM " + show(eps["DECOM"])
+    return eps["LS"].eq("E1") & (eps["DECOM"] < pd.Timestamp("2005-12-01")), lambda: "DECOM " + show(eps["DECOM"])
 
 
 @rule(

@@ -124,7 +124,7 @@ def _566(r: Return):
 )
 def _570(r: Return):
     mis = r["missing"]
-    return mis["MIS_START"] > year_end_of(mis), "MIS_START " + show(mis["MIS_START"])
+    return mis["MIS_START"] > year_end_of(mis), lambda: "MIS_START " + show(mis["MIS_START"])
 
 
 @rule(
@@ -138,7 +138,7 @@ def _570(r: Return):
 def _571(r: Return):
     mis = r["missing"]
     end = mis["MIS_END"]
-    return (end < year_start_of(mis)) | (end > year_end_of(mis)), "MIS_END " + show(end)
+    return (end < year_start_of(mis)) | (end > year_end_of(mis)), lambda: "MIS_END " + show(end)
 
 
 @rule(
@@ -175,7 +175,7 @@ def _576(r: Return):
     is_first = mis["MIS_START"].fillna(pd.Timestamp.max).eq(first) & ~mis.duplicated(["CHILD", "MIS_START"])
     open_last = last[last["MIS_END"].isna()].drop_duplicates("CHILD", keep="last").set_index("CHILD")["MIS_START"]
     was = lookup(mis["CHILD"], open_last)
-    return is_first & was.notna() & mis["MIS_START"].ne(was), "open last year from " + show(was)
+    return is_first & was.notna() & mis["MIS_START"].ne(was), lambda: "open last year from " + show(was)
 
 
 @rule(
@@ -192,7 +192,7 @@ def _580(r: Return):
     eighteen = mis.loc[(dob + pd.DateOffset(years=18)).eq(mis["MIS_END"])]
     m = eps[["CHILD", "DEC", "REC"]].reset_index().merge(eighteen[["CHILD", "MIS_END"]], on="CHILD")
     hit = m.loc[m["DEC"].eq(m["MIS_END"]) & m["REC"].ne("E8"), "index"]
-    return pd.Series(eps.index.isin(hit), index=eps.index), "REC " + eps["REC"].fillna("blank")
+    return pd.Series(eps.index.isin(hit), index=eps.index), lambda: "REC " + eps["REC"].fillna("blank")
 
 
 header_rules("missing", "Missing", "INT04", "INT13")
@@ -201,7 +201,7 @@ header_rules("missing", "Missing", "INT04", "INT13")
 def _periods(r: Return) -> pd.DataFrame:
     """The DfE's periods of care: runs of a child's episodes each starting on or before the previous one's DEC
     (CHILD, START = the first DECOM, END = the last episode's DEC)."""
-    eps = r.episodes().sort_values(["CHILD", "DECOM"], kind="mergesort")
+    eps = r.episodes().loc[r.in_order().index]
     new = ~eps["HAS_PREV"] | (eps["DECOM"] > eps["PREV_DEC"])
     key = new.cumsum()
     return pd.DataFrame(

@@ -70,7 +70,7 @@ def _core_blank(oc2: pd.DataFrame) -> pd.Series:
 def _180(r: Return):
     score = r["oc2"]["SDQ_SCORE"]
     num = pd.to_numeric(score, errors="coerce")
-    return score.notna() & ~(num.between(0, 40) & num.eq(num.round())), "SDQ_SCORE " + score.fillna("blank")
+    return score.notna() & ~(num.between(0, 40) & num.eq(num.round())), lambda: "SDQ_SCORE " + score.fillna("blank")
 
 
 @rule("181", "oc2", "CHILD", "Data items about children looked after continuously for 12 months must be 0 or 1.")

@@ -12,6 +12,7 @@ from cpanalysis.ssda903.rules.core import (
     Return,
     by_child,
     filled,
+    has,
     previous,
     rule,
     show,
@@ -67,9 +68,9 @@ def _563(r: Return):
 )
 def _522(r: Return):
     pa = r["placed_adoption"]
-    return pa["DATE_PLACED_CEASED"] < pa["DATE_PLACED"], "DATE_PLACED " + show(pa["DATE_PLACED"]) + (
-        ", DATE_PLACED_CEASED " + show(pa["DATE_PLACED_CEASED"])
-    )
+    return pa["DATE_PLACED_CEASED"] < pa[
+        "DATE_PLACED"
+    ], lambda: "DATE_PLACED " + show(pa["DATE_PLACED"]) + (", DATE_PLACED_CEASED " + show(pa["DATE_PLACED_CEASED"]))
 
 
 @rule(
@@ -108,7 +109,7 @@ def _583(r: Return):
 def _184(r: Return):
     pa = r["placed_adoption"]
     dob = r.dob(pa)
-    return pa["DATE_PLACED"] < dob, "DATE_PLACED " + show(pa["DATE_PLACED"]) + ", DOB " + show(dob)
+    return pa["DATE_PLACED"] < dob, lambda: "DATE_PLACED " + show(pa["DATE_PLACED"]) + ", DOB " + show(dob)
 
 
 @rule(
@@ -120,7 +121,7 @@ def _184(r: Return):
 def _1003(r: Return):
     pa, eps = r["placed_adoption"], r["episodes"]
     started = by_child(pa, eps[eps["RNE"].eq("S")], "min", "DECOM")
-    return pa["DATE_PLACED"] < started, "DATE_PLACED " + show(pa["DATE_PLACED"]) + ", started " + show(started)
+    return pa["DATE_PLACED"] < started, lambda: "DATE_PLACED " + show(pa["DATE_PLACED"]) + ", started " + show(started)
 
 
 @rule(
@@ -131,8 +132,8 @@ def _1003(r: Return):
     "collection year or after the child ceased to be looked after.",
 )
 def _117(r: Return):
-    pa, eps = r["placed_adoption"], r["episodes"]
-    last = eps.sort_values(["CHILD", "DECOM"], kind="mergesort").drop_duplicates("CHILD", keep="last")
+    pa = r["placed_adoption"]
+    last = r.in_order().drop_duplicates("CHILD", keep="last")
     ended = pa["CHILD"].map(last.set_index("CHILD")["DEC"]).astype("datetime64[ns]")
     limit = year_end_of(pa).where(ended.isna() | (ended > year_end_of(pa)), ended)
     return (pa["DATE_PLACED"] > limit) | (pa["DATE_PLACED_CEASED"] > limit)
@@ -162,7 +163,7 @@ def _118(r: Return):
 def _525(r: Return):
     pa, ad1 = r["placed_adoption"], r["ad1"]
     adopted = ad1.loc[filled(ad1, AD1_FIELDS), "CHILD"]
-    return _latest(pa) & pa["DATE_PLACED_CEASED"].notna() & pa["CHILD"].isin(adopted)
+    return _latest(pa) & pa["DATE_PLACED_CEASED"].notna() & has(pa["CHILD"], adopted)
 
 
 # ---- episodes against the decisions ------------------------------------------------------------------
@@ -173,7 +174,7 @@ def _no_decision(code: str, mask, message: str) -> None:
 
     def check(r: Return):
         eps = r["episodes"]
-        return mask(eps) & ~eps["CHILD"].isin(r["placed_adoption"]["CHILD"])
+        return mask(eps) & ~has(eps["CHILD"], r["placed_adoption"]["CHILD"])
 
     rule(code, "episodes", "CHILD", message)(check)
 
@@ -246,7 +247,7 @@ def _557(r: Return):
     eps, pa = r["episodes"], r["placed_adoption"]
     left = eps["REC"].notna() & ~eps["REC"].isin(ADOPTED + ("X1",))
     open_decision = pa.loc[_latest(pa) & pa[list(CEASED)].isna().any(axis=1), "CHILD"]
-    undecided = ~eps["CHILD"].isin(pa["CHILD"]) | eps["CHILD"].isin(open_decision)
+    undecided = ~has(eps["CHILD"], pa["CHILD"]) | has(eps["CHILD"], open_decision)
     return (eps["PLACE"].isin(PLACED_FOR_ADOPTION) | eps["LS"].isin(PLACEMENT_ORDER_LS)) & left & undecided
 
 
@@ -263,7 +264,7 @@ def _558(r: Return):
     eps, pa = r["episodes"], r["placed_adoption"]
     several = pa.groupby("CHILD")["CHILD"].transform("size") > 1
     reversed_ = pa.loc[several & _latest(pa) & pa["DATE_PLACED_CEASED"].notna(), "CHILD"]
-    return eps["REC"].isin(ADOPTED) & eps["CHILD"].isin(reversed_)
+    return eps["REC"].isin(ADOPTED) & has(eps["CHILD"], reversed_)
 
 
 # ---- against the previous year's return (each year's return only) --------------------------------------
@@ -285,7 +286,7 @@ def _559(r: Return):
     pa, last = _against_last_year(r)
     if last is None:
         return pd.Series(False, index=pa.index)
-    return (pa["DATE_PLACED"] < year_start_of(pa)) & ~pa["CHILD"].isin(last["CHILD"])
+    return (pa["DATE_PLACED"] < year_start_of(pa)) & ~has(pa["CHILD"], last["CHILD"])
 
 
 @rule(
@@ -302,8 +303,10 @@ def _560(r: Return):
         return pd.Series(False, index=pa.index)
     was_open = last.loc[last["DATE_PLACED_CEASED"].isna(), ["CHILD", "DATE_PLACED"]]
     kept = pa[["CHILD", "DATE_PLACED"]].merge(was_open, on=["CHILD", "DATE_PLACED"])["CHILD"]
-    lost = was_open.loc[~was_open["CHILD"].isin(kept), "CHILD"]
-    return pa["CHILD"].isin(lost), "last year's open decision " + show(by_child(pa, was_open, "max", "DATE_PLACED"))
+    lost = was_open.loc[~has(was_open["CHILD"], kept), "CHILD"]
+    return has(
+        pa["CHILD"], lost
+    ), lambda: "last year's open decision " + show(by_child(pa, was_open, "max", "DATE_PLACED"))
 
 
 @rule(
@@ -337,4 +340,4 @@ def _584(r: Return):
         return pd.Series(False, index=pa.index)
     ceased = last[filled(last, CEASED)]
     latest_ceased = by_child(pa, ceased, "max", "DATE_PLACED")
-    return pa["DATE_PLACED"] <= latest_ceased, "last year's ceased decision " + show(latest_ceased)
+    return pa["DATE_PLACED"] <= latest_ceased, lambda: "last year's ceased decision " + show(latest_ceased)

@@ -33,7 +33,7 @@ def _place_provider(code: str, provider: str, places: tuple[str, ...], message: 
         eps = r["episodes"]
         in_places = eps["PLACE"].isin(places)
         bad = eps["PLACE_PROVIDER"].eq(provider) & (~in_places if invert else in_places)
-        return bad, "PLACE " + eps["PLACE"].fillna("blank") + ", PLACE_PROVIDER " + provider
+        return bad, lambda: "PLACE " + eps["PLACE"].fillna("blank") + ", PLACE_PROVIDER " + provider
 
     rule(code, "episodes", "PLACE_PROVIDER", message)(check)
 
@@ -68,9 +68,9 @@ _place_provider(
 def _526(r: Return):
     """Every placement but temporary ones and (from 2025/26) the unregistered Z11-Z14 needs a provider."""
     eps = r["episodes"]
-    return eps["PLACE_PROVIDER"].isna() & ~eps["PLACE"].isin(TEMPORARY + UNREGISTERED), "PLACE " + eps["PLACE"].fillna(
-        "blank"
-    )
+    return eps["PLACE_PROVIDER"].isna() & ~eps["PLACE"].isin(
+        TEMPORARY + UNREGISTERED
+    ), lambda: "PLACE " + eps["PLACE"].fillna("blank")
 
 
 @rule("213", "episodes", "PLACE_PROVIDER", "Placement provider information not required.")
@@ -78,9 +78,9 @@ def _213(r: Return):
     """Temporary placements (T0-T4) and, from 2025/26, the unregistered Z11-Z14 have no provider (the other side
     of 526)."""
     eps = r["episodes"]
-    return eps["PLACE"].isin(TEMPORARY + UNREGISTERED) & eps["PLACE_PROVIDER"].notna(), "PLACE " + eps[
-        "PLACE"
-    ] + ", PLACE_PROVIDER " + eps["PLACE_PROVIDER"].fillna("")
+    return eps["PLACE"].isin(TEMPORARY + UNREGISTERED) & eps[
+        "PLACE_PROVIDER"
+    ].notna(), lambda: "PLACE " + eps["PLACE"] + ", PLACE_PROVIDER " + eps["PLACE_PROVIDER"].fillna("")
 
 
 @rule(
@@ -93,7 +93,7 @@ def _222(r: Return):
     eps = r["episodes"]
     has_urn = eps["URN"].notna() & eps["URN"].ne(URN_NOT_APPLICABLE)
     no_urn = eps["PLACE"].isin(NO_URN) | (eps["PLACE"].isin(NO_URN_TO_2023) & (eps["YEAR"] <= 2023))
-    return no_urn & has_urn, "PLACE " + eps["PLACE"] + ", URN " + eps["URN"].fillna("")
+    return no_urn & has_urn, lambda: "PLACE " + eps["PLACE"] + ", URN " + eps["URN"].fillna("")
 
 
 @rule(
@@ -107,9 +107,9 @@ def _217(r: Return):
     """From 1 April 2015."""
     eps = r["episodes"]
     since = eps["DECOM"] >= pd.Timestamp("2015-04-01")
-    return eps["PLACE"].isin(["A3", "A5"]) & since & ~eps["RNE"].isin(["S", "T", "U"]), "RNE " + eps["RNE"].fillna(
-        "blank"
-    )
+    return eps["PLACE"].isin(["A3", "A5"]) & since & ~eps["RNE"].isin(
+        ["S", "T", "U"]
+    ), lambda: "RNE " + eps["RNE"].fillna("blank")
 
 
 @rule(
@@ -120,9 +120,9 @@ def _217(r: Return):
 )
 def _217t(r: Return):
     eps = r["episodes"]
-    return eps["PLACE"].eq("P2") & (eps["DEC"].isna() | (eps["DEC"] > pd.Timestamp("2023-10-28"))), "DEC " + show(
-        eps["DEC"]
-    )
+    return eps["PLACE"].eq("P2") & (
+        eps["DEC"].isna() | (eps["DEC"] > pd.Timestamp("2023-10-28"))
+    ), lambda: "DEC " + show(eps["DEC"])
 
 
 @rule(
@@ -135,9 +135,9 @@ def _217t(r: Return):
 def _336(r: Return):
     e = r.episodes()
     ok_before = FOSTER + ("A3", "A4", "A5", "A6")
-    return e["PLACE"].isin(["A3", "A4"]) & e["HAS_PREV"] & ~e["PREV_PLACE"].isin(ok_before), "previous PLACE " + e[
-        "PREV_PLACE"
-    ].fillna("blank")
+    return e["PLACE"].isin(["A3", "A4"]) & e["HAS_PREV"] & ~e["PREV_PLACE"].isin(
+        ok_before
+    ), lambda: "previous PLACE " + e["PREV_PLACE"].fillna("blank")
 
 
 @rule(
@@ -155,7 +155,9 @@ def _378(r: Return):
 @rule("382", "episodes", "PLACE", "A child receiving respite care (LS V3/V4) cannot be in a temporary placement.")
 def _382(r: Return):
     eps = r["episodes"]
-    return eps["LS"].isin(SHORT_BREAK_LS) & eps["PLACE"].isin(TEMPORARY), "LS " + eps["LS"] + ", PLACE " + eps["PLACE"]
+    return eps["LS"].isin(SHORT_BREAK_LS) & eps["PLACE"].isin(
+        TEMPORARY
+    ), lambda: "LS " + eps["LS"] + ", PLACE " + eps["PLACE"]
 
 
 @rule(
@@ -166,9 +168,9 @@ def _382(r: Return):
 )
 def _384(r: Return):
     eps = r["episodes"]
-    return eps["LS"].isin(SHORT_BREAK_LS) & eps["PLACE"].isin(["U1", "U4"]), "LS " + eps["LS"] + ", PLACE " + eps[
-        "PLACE"
-    ]
+    return eps["LS"].isin(SHORT_BREAK_LS) & eps["PLACE"].isin(
+        ["U1", "U4"]
+    ), lambda: "LS " + eps["LS"] + ", PLACE " + eps["PLACE"]
 
 
 @rule(
@@ -179,9 +181,9 @@ def _384(r: Return):
 )
 def _408(r: Return):
     eps = r["episodes"]
-    return eps["PLACE"].isin(["A5", "A6"]) & eps["LS"].ne("E1"), "PLACE " + eps["PLACE"] + ", LS " + eps["LS"].fillna(
-        "blank"
-    )
+    return eps["PLACE"].isin(["A5", "A6"]) & eps["LS"].ne(
+        "E1"
+    ), lambda: "PLACE " + eps["PLACE"] + ", LS " + eps["LS"].fillna("blank")
 
 
 @rule(
@@ -193,9 +195,9 @@ def _408(r: Return):
 )
 def _516(r: Return):
     eps = r["episodes"]
-    return eps["REC"].isin(["E45", "E46"]) & ~eps["PLACE"].isin(FOSTER), "REC " + eps["REC"] + ", PLACE " + eps[
-        "PLACE"
-    ].fillna("blank")
+    return eps["REC"].isin(["E45", "E46"]) & ~eps["PLACE"].isin(
+        FOSTER
+    ), lambda: "REC " + eps["REC"] + ", PLACE " + eps["PLACE"].fillna("blank")
 
 
 # ---- temporary placements: how long, how many --------------------------------------------------------
@@ -214,7 +216,7 @@ def _too_long(code: str, places: tuple[str, ...], column: str, rule_column: str,
         eps = r["episodes"]
         lasted = _days(r)
         return eps[column].isin(places) & (lasted > days), (
-            f"{column} " + eps[column].fillna("") + ", " + lasted.astype("Int64").astype(str) + " days"
+            lambda: f"{column} " + eps[column].fillna("") + ", " + lasted.astype("Int64").astype(str) + " days"
         )
 
     rule(code, "episodes", rule_column, message)(check)
@@ -250,7 +252,7 @@ _too_long(
     "12-month period: this is the third or later in the return.",
 )
 def _377(r: Return):
-    eps = r["episodes"].sort_values(["CHILD", "DECOM"], kind="mergesort")
+    eps = r.in_order()
     t3 = eps["PLACE"].eq("T3")
     nth = t3.astype(int).groupby([eps["YEAR"], eps["CHILD"]]).cumsum()
     return (t3 & (nth > 2)).reindex(r["episodes"].index)
@@ -265,7 +267,7 @@ def _377(r: Return):
 )
 def _366(r: Return):
     eps = r["episodes"]
-    return eps["LS"].eq("V3") & eps["RNE"].ne("S"), "RNE " + eps["RNE"].fillna("blank")
+    return eps["LS"].eq("V3") & eps["RNE"].ne("S"), lambda: "RNE " + eps["RNE"].fillna("blank")
 
 
 @rule(
@@ -282,7 +284,7 @@ def _367(r: Return):
     v3 = eps["LS"].eq("V3")
     days = (end - start).dt.days.clip(lower=0).where(v3, 0)
     total = days.groupby([eps["YEAR"], eps["CHILD"]]).transform("sum")
-    return v3 & (total > 75), total.astype("Int64").astype(str) + " days of V3 in the year"
+    return v3 & (total > 75), lambda: total.astype("Int64").astype(str) + " days of V3 in the year"
 
 
 @rule(
@@ -309,7 +311,7 @@ def _426(r: Return):
 )
 def _226(r: Return):
     e = r.episodes()
-    prev_reason = r["episodes"].sort_values(["CHILD", "DECOM"], kind="mergesort")
+    prev_reason = r.in_order()
     prev_reason = prev_reason.groupby("CHILD")["REASON_PLACE_CHANGE"].shift(1).reindex(e.index)
     return e["PLACE"].isin(TEMPORARY) & (e["REASON_PLACE_CHANGE"].notna() | flag(prev_reason.notna()))
 
@@ -332,9 +334,17 @@ def _225(r: Return):
     not_temporary = ~e["PLACE"].isin(TEMPORARY) & ~e["NEXT_PLACE"].isin(TEMPORARY)
     since = e["DEC"] >= REASON_PLACE_CHANGE_FROM
     blank = e["REASON_PLACE_CHANGE"].isna() & carried(e, "REASON_PLACE_CHANGE")
-    return moved & not_temporary & since & blank, "next RNE " + e["NEXT_RNE"].fillna("") + ", PLACE " + e[
-        "PLACE"
-    ].fillna("") + " to " + e["NEXT_PLACE"].fillna("")
+    return (
+        moved & not_temporary & since & blank,
+        lambda: (
+            "next RNE "
+            + e["NEXT_RNE"].fillna("")
+            + ", PLACE "
+            + e["PLACE"].fillna("")
+            + " to "
+            + e["NEXT_PLACE"].fillna("")
+        ),
+    )
 
 
 @rule(
@@ -345,9 +355,9 @@ def _225(r: Return):
 )
 def _233(r: Return):
     eps = r["episodes"]
-    return eps["DEC"].isna() & eps["REASON_PLACE_CHANGE"].notna(), "REASON_PLACE_CHANGE " + eps[
+    return eps["DEC"].isna() & eps[
         "REASON_PLACE_CHANGE"
-    ].fillna("")
+    ].notna(), lambda: "REASON_PLACE_CHANGE " + eps["REASON_PLACE_CHANGE"].fillna("")
 
 
 # ---- postcodes and distance --------------------------------------------------------------------------
@@ -365,9 +375,9 @@ def _distance(eps: pd.DataFrame) -> pd.Series:
 )
 def _392d(r: Return):
     eps = r["episodes"]
-    return eps["HOME_POST"].notna() & eps["HOME_POST"].eq(eps["PL_POST"]) & eps["PLACE"].ne("P1"), "PLACE " + eps[
-        "PLACE"
-    ].fillna("blank") + ", postcodes " + eps["PL_POST"].fillna("")
+    return eps["HOME_POST"].notna() & eps["HOME_POST"].eq(eps["PL_POST"]) & eps["PLACE"].ne(
+        "P1"
+    ), lambda: "PLACE " + eps["PLACE"].fillna("blank") + ", postcodes " + eps["PL_POST"].fillna("")
 
 
 @rule(
@@ -409,9 +419,10 @@ def _392b(r: Return):
     eps = r["episodes"]
     looked_after = ~eps["LS"].isin(SHORT_BREAK_LS) & ~has(eps["CHILD"], _uasc_children(r))
     missing = (eps["HOME_POST"].isna() & carried(eps, "HOME_POST")) | (eps["PL_POST"].isna() & carried(eps, "PL_POST"))
-    return looked_after & missing, "HOME_POST " + eps["HOME_POST"].fillna("blank") + ", PL_POST " + eps[
-        "PL_POST"
-    ].fillna("blank")
+    return (
+        looked_after & missing,
+        lambda: "HOME_POST " + eps["HOME_POST"].fillna("blank") + ", PL_POST " + eps["PL_POST"].fillna("blank"),
+    )
 
 
 @rule(
@@ -423,7 +434,7 @@ def _392b(r: Return):
 )
 def _454(r: Return):
     miles = _distance(r["episodes"])
-    return flag((miles > 350) & miles.ne(999.9)), "PL_DISTANCE " + r["episodes"]["PL_DISTANCE"].fillna("")
+    return flag((miles > 350) & miles.ne(999.9)), lambda: "PL_DISTANCE " + r["episodes"]["PL_DISTANCE"].fillna("")
 
 
 def _uasc_children(r: Return) -> pd.Series:
@@ -443,7 +454,7 @@ def _164(r: Return):
     eps = r["episodes"]
     miles = _distance(eps)
     bad = eps["PL_DISTANCE"].notna() & ~miles.between(0, 999.9)
-    return bad & ~eps["CHILD"].isin(_uasc_children(r)), "PL_DISTANCE " + eps["PL_DISTANCE"].fillna("")
+    return bad & ~has(eps["CHILD"], _uasc_children(r)), lambda: "PL_DISTANCE " + eps["PL_DISTANCE"].fillna("")
 
 
 @rule(
@@ -454,6 +465,6 @@ def _164(r: Return):
 )
 def _406(r: Return):
     eps = r["episodes"]
-    return eps["PL_DISTANCE"].notna() & eps["CHILD"].isin(_uasc_children(r)), "PL_DISTANCE " + eps[
-        "PL_DISTANCE"
-    ].fillna("")
+    return eps["PL_DISTANCE"].notna() & has(
+        eps["CHILD"], _uasc_children(r)
+    ), lambda: "PL_DISTANCE " + eps["PL_DISTANCE"].fillna("")

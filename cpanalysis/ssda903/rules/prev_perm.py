@@ -215,7 +215,7 @@ def _634(r: Return):
     p = r["prev_perm"]
     filled = p["PREV_PERM"].notna() | p["LA_PERM"].notna() | p["DATE_PERM"].notna()
     last = by_child(p, r["episodes"], "max", "DECOM")
-    return filled & (last < year_start_of(p)), "latest DECOM " + show(last)
+    return filled & (last < year_start_of(p)), lambda: "latest DECOM " + show(last)
 
 
 header_rules("prev_perm", "PrevPerm", "INT07", "INT16")
@@ -242,7 +242,9 @@ def _632(r: Return):
     p = r["prev_perm"]
     date, readable = date_perm_earliest(p["DATE_PERM"])
     first = by_child(p, r["episodes"], "min", "DECOM")
-    return ~readable | (date >= first), "DATE_PERM " + p["DATE_PERM"].fillna("blank") + ", first DECOM " + show(first)
+    return ~readable | (
+        date >= first
+    ), lambda: "DATE_PERM " + p["DATE_PERM"].fillna("blank") + ", first DECOM " + show(first)
 
 
 PREV_PERM_FROM = pd.Timestamp("2016-04-01")  # PrevPerm is returned for children starting care from 1 April 2016

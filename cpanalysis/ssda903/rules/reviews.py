@@ -23,7 +23,7 @@ def _167(r: Return):
     ok = (rv["REVIEW"].notna() & rv["REVIEW_CODE"].isin(REVIEW_CODES)) | (
         rv["REVIEW"].isna() & rv["REVIEW_CODE"].isna()
     )
-    return ~ok, "REVIEW_CODE " + rv["REVIEW_CODE"].fillna("blank")
+    return ~ok, lambda: "REVIEW_CODE " + rv["REVIEW_CODE"].fillna("blank")
 
 
 def _review_age(r: Return) -> pd.Series:
@@ -41,7 +41,7 @@ def _review_age(r: Return) -> pd.Series:
 )
 def _440(r: Return):
     rv, age = r["reviews"], _review_age(r)
-    return rv["REVIEW_CODE"].eq("PN0") & (age >= 4), "PN0 at age " + age.astype("Int64").astype(str)
+    return rv["REVIEW_CODE"].eq("PN0") & (age >= 4), lambda: "PN0 at age " + age.astype("Int64").astype(str)
 
 
 @rule(
@@ -53,9 +53,9 @@ def _440(r: Return):
 )
 def _441(r: Return):
     rv, age = r["reviews"], _review_age(r)
-    return rv["REVIEW_CODE"].isin(REVIEW_CODES[1:]) & (age < 4), rv["REVIEW_CODE"].fillna("blank") + (
-        " at age " + age.astype("Int64").astype(str)
-    )
+    return rv["REVIEW_CODE"].isin(REVIEW_CODES[1:]) & (
+        age < 4
+    ), lambda: rv["REVIEW_CODE"].fillna("blank") + (" at age " + age.astype("Int64").astype(str))
 
 
 @rule(
@@ -77,7 +77,7 @@ def _review_outside_care(r: Return):
     m = known[["CHILD", "REVIEW"]].reset_index().merge(per, on="CHILD")
     hit = (m["START"] <= m["REVIEW"]) & (m["END"].isna() | (m["REVIEW"] <= m["END"]))
     bad = rv.index.isin(known.index) & ~rv.index.isin(m.loc[hit, "index"])
-    return pd.Series(bad, index=rv.index), "review on " + show(rv["REVIEW"])
+    return pd.Series(bad, index=rv.index), lambda: "review on " + show(rv["REVIEW"])
 
 
 header_rules("reviews", "Reviews", "INT08", "INT17")

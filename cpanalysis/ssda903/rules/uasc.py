@@ -24,7 +24,7 @@ from cpanalysis.ssda903.rules.core import (
 )
 def _104(r: Return):
     u = r["uasc"]
-    return u["DUC"] < year_start_of(u), "DUC " + show(u["DUC"])
+    return u["DUC"] < year_start_of(u), lambda: "DUC " + show(u["DUC"])
 
 
 @rule(
@@ -36,7 +36,7 @@ def _104(r: Return):
 def _304(r: Return):
     u = r["uasc"]
     dob = u["DOB"].fillna(r.dob(u))
-    return u["DUC"] > dob + pd.DateOffset(years=18), "DUC " + show(u["DUC"]) + ", DOB " + show(dob)
+    return u["DUC"] > dob + pd.DateOffset(years=18), lambda: "DUC " + show(u["DUC"]) + ", DOB " + show(dob)
 
 
 header_rules("uasc", "UASC", "INT09", "INT18")
@@ -46,4 +46,4 @@ header_rules("uasc", "UASC", "INT09", "INT18")
 def _int21(r: Return):
     u = r["uasc"]
     sex = u["CHILD"].map(r["header"].drop_duplicates("CHILD", keep="last").set_index("CHILD")["SEX"])
-    return u["SEX"].notna() & sex.notna() & u["SEX"].ne(sex), "SEX " + u["SEX"].fillna("blank")
+    return u["SEX"].notna() & sex.notna() & u["SEX"].ne(sex), lambda: "SEX " + u["SEX"].fillna("blank")
