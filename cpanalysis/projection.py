@@ -32,6 +32,7 @@ re-entries within a month (a child who leaves and returns between two month ends
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -264,8 +265,6 @@ def fits(
         entries = np.bincount(month[new] - 1 - first, minlength=window_months)
         entrants = span[["age_months", "category"]].iloc[new].reset_index(drop=True)
         stock = span[["CHILD", "category", "age_months", "months_in_care"]].iloc[at_last:hi].reset_index(drop=True)
-        if isinstance(stock["CHILD"].dtype, pd.CategoricalDtype):  # only its own children's ids (a small pickle)
-            stock["CHILD"] = stock["CHILD"].cat.remove_unused_categories()
         trend = entry_trend(entries, entry_damping) if entry_damping is not None else None
         yield Fit(end, window_months, moves, entries, entrants, stock, trend)
 
@@ -280,10 +279,11 @@ class _ChildMonths:
 
     def find(self, rows: np.ndarray, step: int) -> tuple[np.ndarray, np.ndarray]:
         """For each of `rows`, whether the same child has a row `step` months on, and which (where found)."""
+        if not len(self.sorted):
+            return np.zeros(len(rows), bool), rows
         want = self.key[rows] + step
         pos = np.minimum(np.searchsorted(self.sorted, want), len(self.sorted) - 1)
-        found = self.sorted[pos] == want if len(self.sorted) else np.zeros(len(rows), bool)
-        return found, self.order[pos] if len(self.sorted) else rows
+        return self.sorted[pos] == want, self.order[pos]
 
 
 def transition_rates(f: Fit) -> pd.DataFrame:
@@ -515,9 +515,10 @@ class _CellTables(NamedTuple):
         return self.row_start, self.older, self.older_first, self.rank
 
 
+@functools.cache
 def _cell_tables() -> _CellTables:
     """The cell tables (_CellTables) of every age cell (0 to 215 months, and unknown) x months in care (0 to 24) x
-    category."""
+    category: the same for every simulation, so made once (read, never written)."""
     cap, n_cat = int(_DURATION_LIMITS[-1]), len(CATEGORIES)
     age, dur, cat = (
         g.ravel() for g in np.meshgrid(np.arange(ADULT_MONTHS + 1), np.arange(cap + 1), np.arange(n_cat), indexing="ij")
