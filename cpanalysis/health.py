@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cpanalysis.categories import SHORT_BREAK_LS
 from cpanalysis.periods import period_bounds
-from cpanalysis.population import age_in_years
+from cpanalysis.population import age_in_years, open_at
 from cpanalysis.ssda903.schema import year_end, year_start
 
 SDQ_HIGH = 20  # the 2017 pack's P3.8 threshold (the DfE calls 17+ 'a cause for concern')
@@ -32,8 +31,7 @@ def oc2_cohort(
     """The OC2 cohort of collection `year` (module docstring): CHILD, PERIOD_START, DOB and age (completed years
     at 31 March `year`) when a header is given. `bounds`: the episodes' period_bounds, when already at hand."""
     first, last = pd.Timestamp(year_start(year)), pd.Timestamp(year_end(year))
-    eps = episodes[~episodes["LS"].isin(SHORT_BREAK_LS)]  # the children cla_at(episodes, last) counts
-    looked_after = eps.loc[(eps["DECOM"] <= last) & (eps["DEC"].isna() | (eps["DEC"] > last)), "CHILD"]
+    looked_after = open_at(episodes, last)["CHILD"]  # the children cla_at(episodes, last) counts
     per = period_bounds(episodes) if bounds is None else bounds
     per = per[~per["SHORT_BREAKS_ONLY"] & (per["START"] <= first) & (per["END"].isna() | (per["END"] > last))]
     per = per[per["CHILD"].astype(object).isin(looked_after.astype(object))]  # as objects: hashed, not per value

@@ -48,6 +48,14 @@ def age_band(dob: pd.Series, date: pd.Timestamp | pd.Series) -> pd.Series:
     return bins.astype(object).where(dob.notna(), "Unknown")
 
 
+def open_at(episodes: pd.DataFrame, date: pd.Timestamp) -> pd.DataFrame:
+    """The episodes that make a child looked after at `date` (cla_at): not a short break (V3/V4), DECOM <= date and
+    (DEC blank or DEC > date); a child who leaves on the date is not looked after."""
+    date = pd.Timestamp(date)
+    eps = _no_short_breaks(episodes)
+    return eps[(eps["DECOM"] <= date) & (eps["DEC"].isna() | (eps["DEC"] > date))]
+
+
 def cla_at(
     episodes: pd.DataFrame, date: pd.Timestamp, header: pd.DataFrame | None = None, uasc: pd.DataFrame | None = None
 ) -> pd.DataFrame:
@@ -56,9 +64,7 @@ def cla_at(
     breaks (V3/V4) excluded. Columns: CHILD, DECOM, LS, CIN, PLACE, PLACE_PROVIDER, placement, and with a
     header also sex and age_band; with UASC rows, uasc (True/False)."""
     date = pd.Timestamp(date)
-    eps = _no_short_breaks(episodes)
-    open_ = eps[(eps["DECOM"] <= date) & (eps["DEC"].isna() | (eps["DEC"] > date))]
-    open_ = open_.sort_values(["CHILD", "DECOM"]).drop_duplicates("CHILD", keep="last")
+    open_ = open_at(episodes, date).sort_values(["CHILD", "DECOM"]).drop_duplicates("CHILD", keep="last")
     out = open_[["CHILD", "DECOM", "LS", "CIN", "PLACE", "PLACE_PROVIDER"]].reset_index(drop=True)
     out["placement"] = placement_category(out["PLACE"], out["PLACE_PROVIDER"]).to_numpy()
     if header is not None:
@@ -75,9 +81,7 @@ def cla_at(
 def cla_count(episodes: pd.DataFrame, date: pd.Timestamp) -> int:
     """Number of children looked after at `date` (see cla_at): children with a non-short-break episode with
     DECOM <= date and (DEC blank or DEC > date)."""
-    date = pd.Timestamp(date)
-    eps = _no_short_breaks(episodes)
-    return int(eps.loc[(eps["DECOM"] <= date) & (eps["DEC"].isna() | (eps["DEC"] > date)), "CHILD"].nunique())
+    return int(open_at(episodes, date)["CHILD"].nunique())
 
 
 def cla_during(episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
