@@ -87,11 +87,11 @@ def month(
 
     Cells are numbered row by row: the cells of rate row r, row_start[r] to row_start[r + 1] - 1, share its
     chances: leave[sim, r] of not staying in the category (log_stay[sim, r]: log(1 - leave)), and move[sim, r, k]
-    cumulative over the other outcomes
-    (k < categories: category k; beyond the last: left care). A row's category is its index modulo the number of
-    categories. Stayers and movers are a month older and longer in care: older[cell] is that cell (-1: turning
-    18, so leaving), in the same category; in category k it is rank[older_first[cell] + k] (rank: a cell id's
-    position, older_first: the id in the first category); those who leave care are dropped."""
+    cumulative over the other outcomes (k < categories: category k; beyond the last: left care). A row's category
+    is its index modulo the number of categories. Stayers and movers are a month older and longer in care:
+    older[cell] is that cell (-1: turning 18, so leaving), in the same category; in category k it is
+    rank[older_first[cell] + k] (rank: a cell id's position, older_first: the id in the first category); those who
+    leave care are dropped."""
     sims = now.shape[1]
     nxt, seen = np.empty(sims, np.int64), np.empty(sims, np.int64)
     for r in range(len(row_start) - 1):
