@@ -125,27 +125,26 @@ def measures_table(data: Dataset, start: pd.Timestamp, end: pd.Timestamp, la_cod
         raise InputError(f"the period is empty: end {end:%Y-%m-%d} is before start {start:%Y-%m-%d}")
     _check_within_data(data, start, end)
     notes: dict[str, str] = {}
-    eps, header = data["episodes"], data["header"]
-    periods = population.with_periods(eps)  # once, for starts, ceased and adoption journeys
+    eps, header = data.periods(), data["header"]  # episodes with their periods of care: once for every measure
     cla = population.cla_at(eps, end, header)
-    ceased = population.ceased(periods, start, end)
+    ceased = population.ceased(eps, start, end)
     last = ceased[ceased["last"]]
     n_ceased = len(last)
     sgo = int(last["PERIOD_REASON"].isin(SGO).sum())
     adopted = int(last["PERIOD_REASON"].isin(ADOPTED).sum())
     rows: list[tuple[str, float]] = [
         ("cla_at_end", len(cla)),
-        ("starts", population.starts(periods, start, end)["CHILD"].nunique()),
+        ("starts", population.starts(eps, start, end)["CHILD"].nunique()),
         ("ceased", n_ceased),
         ("adopted", adopted),
         ("ceased_sgo", sgo),
         ("ceased_adopted_pct", _pct(adopted, n_ceased)),
         ("ceased_sgo_pct", _pct(sgo, n_ceased)),
     ]
-    summary = adoption.summary(adoption.journeys(periods, data["ad1"], start, end)).set_index("measure")["value"]
+    summary = adoption.summary(adoption.journeys(eps, data["ad1"], start, end)).set_index("measure")["value"]
     rows += [(m, summary[m]) for m in ("A1", "A2", "A10", "A3_pct", "A2_children", "A3_n")]
     three_start = end - pd.DateOffset(years=3) + pd.Timedelta(days=1)
-    three = adoption.summary(adoption.journeys(periods, data["ad1"], three_start, end)).set_index("measure")["value"]
+    three = adoption.summary(adoption.journeys(eps, data["ad1"], three_start, end)).set_index("measure")["value"]
     if _has_years(data) and three_start < pd.Timestamp(data.data_start):
         three = three.map(lambda _: np.nan)
         why = f"needs the three years from {three_start:%d/%m/%Y}; the data begin {data.data_start:%d/%m/%Y}"
@@ -222,8 +221,10 @@ def _group(data: Dataset, names: tuple[str, ...], table: str, notes: dict[str, s
 def _reviews(data: Dataset, start: pd.Timestamp, end: pd.Timestamp) -> dict[str, float]:
     rev = data["reviews"]
     known_from = pd.Timestamp(year_start(int(rev["YEAR"].min()))) if "YEAR" in rev and len(rev) else None
+    eps = data.periods()
+    chain = data.derived(("review_chain", known_from), lambda: reviews.review_chain(rev, eps, known_from))
     return {
-        **reviews.timeliness(rev, data["episodes"], start, end, known_from),
+        **reviews.timeliness(rev, eps, start, end, known_from, chain),
         **reviews.participation(rev, start, end, data["header"]),
     }
 
@@ -238,7 +239,7 @@ def _distance(eps: pd.DataFrame, end: pd.Timestamp, notes: dict[str, str]) -> di
 
 
 def _health(data: Dataset, year: int, notes: dict[str, str]) -> dict[str, float]:
-    values = health.outcomes(data["oc2"], data["episodes"], data["header"], year)
+    values = health.outcomes(data["oc2"], data.periods(), data["header"], year)
     if len(values) == 1:
         notes["oc2_cohort"] = f"no OC2 rows for the year ending 31 March {year}: health and offending blank"
     return values

@@ -27,8 +27,14 @@ BREAKDOWNS = ("age_band", "sex", "legal_status", "category_of_need", "placement"
 BREAKDOWN_ALIASES = {"cin": "category_of_need", "ls": "legal_status", "age": "age_band", "place": "placement"}
 
 
+def _not_short_break(episodes: pd.DataFrame) -> pd.Series:
+    """The episodes that are not short breaks (LS V3/V4), as a mask: filter once with the rest of a condition
+    (each filter of a national-size frame copies every column)."""
+    return ~episodes["LS"].isin(SHORT_BREAK_LS)
+
+
 def _no_short_breaks(episodes: pd.DataFrame) -> pd.DataFrame:
-    return episodes[~episodes["LS"].isin(SHORT_BREAK_LS)]
+    return episodes[_not_short_break(episodes)]
 
 
 def age_in_years(dob: pd.Series, date: pd.Timestamp | pd.Series) -> pd.Series:
@@ -52,8 +58,8 @@ def open_at(episodes: pd.DataFrame, date: pd.Timestamp) -> pd.DataFrame:
     """The episodes that make a child looked after at `date` (cla_at): not a short break (V3/V4), DECOM <= date and
     (DEC blank or DEC > date); a child who leaves on the date is not looked after."""
     date = pd.Timestamp(date)
-    eps = _no_short_breaks(episodes)
-    return eps[(eps["DECOM"] <= date) & (eps["DEC"].isna() | (eps["DEC"] > date))]
+    eps = episodes
+    return eps[_not_short_break(eps) & (eps["DECOM"] <= date) & (eps["DEC"].isna() | (eps["DEC"] > date))]
 
 
 def cla_at(
@@ -87,9 +93,9 @@ def cla_count(episodes: pd.DataFrame, date: pd.Timestamp) -> int:
 def cla_during(episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
     """Children looked after at any time in [start, end] (the DfE's 'looked after during the year'): the CHILDs
     with a non-short-break episode with DECOM <= end and (DEC blank or DEC >= start)."""
-    eps = _no_short_breaks(episodes)
+    eps = episodes
     during = (eps["DECOM"] <= pd.Timestamp(end)) & (eps["DEC"].isna() | (eps["DEC"] >= pd.Timestamp(start)))
-    return pd.Series(eps.loc[during, "CHILD"].unique(), name="CHILD")
+    return pd.Series(eps.loc[_not_short_break(eps) & during, "CHILD"].unique(), name="CHILD")
 
 
 def cla_series(episodes: pd.DataFrame, dates: list[pd.Timestamp]) -> pd.DataFrame:
@@ -144,9 +150,9 @@ def _in_care(episodes: pd.DataFrame) -> pd.DataFrame:
 def _periods(episodes: pd.DataFrame) -> pd.DataFrame:
     """One row per period of care that is not short breaks only, with its first placement (of its first episode
     not under short breaks): CHILD, PERIOD, PERIOD_START, PERIOD_END, PERIOD_REASON, PLACE, PLACE_PROVIDER."""
-    eps = _in_care(episodes)
-    first = eps.drop_duplicates(["CHILD", "PERIOD"], keep="first")
-    return first[["CHILD", "PERIOD", "PERIOD_START", "PERIOD_END", "PERIOD_REASON", "PLACE", "PLACE_PROVIDER"]]
+    eps = with_periods(episodes)
+    columns = ["CHILD", "PERIOD", "PERIOD_START", "PERIOD_END", "PERIOD_REASON", "PLACE", "PLACE_PROVIDER"]
+    return eps.loc[~eps["SHORT_BREAK"], columns].drop_duplicates(["CHILD", "PERIOD"], keep="first")
 
 
 def starts(episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:

@@ -136,14 +136,16 @@ def timeliness(
     start: pd.Timestamp,
     end: pd.Timestamp,
     known_from: pd.Timestamp | None = None,
+    chain: pd.DataFrame | None = None,
 ) -> dict[str, float]:
-    """P1.2 for the period [start, end]:
+    """P1.2 for the period [start, end] (`chain`: review_chain(reviews, episodes, known_from), when already at
+    hand):
     - reviews_held, reviews_in_time, reviews_in_time_pct: of the reviews held in the period (and judged), the %
       held on or before their due date;
     - children_review_due, children_reviews_all_in_time, children_reviews_all_in_time_pct: of children with a
       review due in the period (held or not), the % whose every review due in it was held on time."""
     start, end = pd.Timestamp(start), pd.Timestamp(end)
-    chain = review_chain(reviews, episodes, known_from)
+    chain = review_chain(reviews, episodes, known_from) if chain is None else chain
     held = chain[(chain["REVIEW"] >= start) & (chain["REVIEW"] <= end) & chain["ON_TIME"].notna()]
     due = reviews_due(chain, start, end)
     due = pd.concat([due, periods_without_review(episodes, chain, start, end, known_from)], ignore_index=True)

@@ -86,3 +86,22 @@ def test_cache_folder_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_
     monkeypatch.delenv(cache.CACHE_ENV)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert cache.default_folder() == tmp_path / "xdg" / "cpanalysis"
+
+
+def test_what_a_dataset_derives_is_worked_out_once_per_tables(sample: Path, tmp_path: Path):
+    """Dataset.derived (the periods of care the scorecard's quarters share): computed on first use, given back
+    unchanged while the tables are the same frames, computed again once a table is replaced."""
+    data = load(sample, cache=tmp_path / "store")
+    calls = []
+
+    def count() -> int:
+        calls.append(1)
+        return len(data["episodes"])
+
+    first = data.derived("n", count)
+    assert data.derived("n", count) == first and len(calls) == 1
+    assert data.periods() is data.periods()
+    assert data.periods()["PERIOD"].min() == 1
+    data.tables["episodes"] = data["episodes"].iloc[:3]
+    assert data.derived("n", count) == 3 and len(calls) == 2
+    assert len(data.periods()) == 3

@@ -16,13 +16,15 @@ for every rejection and correction.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Hashable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
 from cpanalysis.errors import InputError
+from cpanalysis.periods import episodes_with_periods
 from cpanalysis.ssda903 import cache as dataset_cache
 from cpanalysis.ssda903 import findings
 from cpanalysis.ssda903.clean import check_columns, clean, infer_year, year_fits
@@ -33,6 +35,7 @@ from cpanalysis.ssda903.schema import FIRST_YEAR, TABLES, year_end, year_label, 
 from cpanalysis.ssda903.validate import empty_table, validate_returns
 
 PER_YEAR_TABLES = ("oc2", "oc3")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,23 @@ class Dataset:
     accounting: pd.DataFrame
     files: pd.DataFrame
     source: Path
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """compute(), worked out once for this dataset's tables as they are (`key` names what it is): what several
+        measures or periods share (the scorecard's quarters) is computed once. Worked out again if a table is
+        replaced."""
+        tables = tuple(self.tables.values())
+        held = self._memo.get(key)
+        if held is None or len(held[0]) != len(tables) or any(a is not b for a, b in zip(held[0], tables)):
+            held = (tables, compute())
+            self._memo[key] = held
+        return held[1]
+
+    def periods(self) -> pd.DataFrame:
+        """The episodes with their periods of care and placements (cpanalysis.periods.episodes_with_periods), worked
+        out once (derived)."""
+        return self.derived("periods", lambda: episodes_with_periods(self.tables["episodes"]))
 
     @property
     def years(self) -> list[int]:
