@@ -33,10 +33,6 @@ def _not_short_break(episodes: pd.DataFrame) -> pd.Series:
     return ~episodes["LS"].isin(SHORT_BREAK_LS)
 
 
-def _no_short_breaks(episodes: pd.DataFrame) -> pd.DataFrame:
-    return episodes[_not_short_break(episodes)]
-
-
 def age_in_years(dob: pd.Series, date: pd.Timestamp | pd.Series) -> pd.Series:
     """Age in completed years at `date` (one date, or one per row): a child is 4 on their 4th birthday (29 February
     birthdays turn on 1 March in other years). Blank DOB: NaN."""
@@ -100,8 +96,14 @@ def cla_during(episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -
 
 def cla_series(episodes: pd.DataFrame, dates: list[pd.Timestamp]) -> pd.DataFrame:
     """Children looked after at each date (e.g. quarter ends; see cla_at): columns date, children."""
-    eps = _no_short_breaks(episodes)
+    eps = _for_counts(episodes)
     return pd.DataFrame({"date": pd.to_datetime(dates), "children": [cla_count(eps, d) for d in dates]})
+
+
+def _for_counts(episodes: pd.DataFrame) -> pd.DataFrame:
+    """The columns cla_count needs of the episodes that are not short breaks: for counting at many dates, so that
+    each count filters four columns, not every column of a national-size frame."""
+    return episodes.loc[_not_short_break(episodes), ["CHILD", "DECOM", "DEC", "LS"]]
 
 
 def cla_breakdown(
@@ -159,16 +161,24 @@ def starts(episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd
     """Periods of care that started in [start, end] (short-break-only periods excluded): CHILD, PERIOD,
     PERIOD_START, first placement. The DfE's 'children starting to be looked after' counts each child once:
     use starts(...)["CHILD"].nunique(). `episodes` may be the output of with_periods (computed once)."""
-    per = _periods(episodes)
-    return per[(per["PERIOD_START"] >= start) & (per["PERIOD_START"] <= end)].reset_index(drop=True)
+    return _started_in(_periods(episodes), start, end).reset_index(drop=True)
+
+
+def _started_in(per: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """The periods of `per` (_periods) that started in [start, end]."""
+    return per[(per["PERIOD_START"] >= start) & (per["PERIOD_START"] <= end)]
+
+
+def _ended_in(per: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """The periods of `per` (_periods) that ended in [start, end]."""
+    return per[(per["PERIOD_END"] >= start) & (per["PERIOD_END"] <= end)]
 
 
 def ceased(episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
     """Periods of care that ended in [start, end] (short-break-only periods excluded), with REC, reason group and
     `last` (True for each child's last ending in the period: the one the DfE's 'ceased by reason' percentages use).
     `episodes` may be the output of with_periods."""
-    per = _periods(episodes)
-    out = per[(per["PERIOD_END"] >= start) & (per["PERIOD_END"] <= end)].copy()
+    out = _ended_in(_periods(episodes), start, end).copy()
     out = out.sort_values(["CHILD", "PERIOD_END"]).reset_index(drop=True)
     out["reason_group"] = reason_group(out["PERIOD_REASON"]).to_numpy()
     out["last"] = ~out["CHILD"].duplicated(keep="last")
@@ -191,15 +201,15 @@ def flows(episodes: pd.DataFrame, period_ends: list[pd.Timestamp], months: int =
     child once, as the DfE counts them: starts, ceased), the net change in the number looked after (at the end
     against the day before the period began: the figure the stock moved by; it differs from starts minus
     endings when a child starts twice in the period) and the number looked after at the end."""
-    eps = with_periods(episodes)
+    per, counted = _periods(episodes), _for_counts(episodes)
     rows = []
     for end in period_ends:
         end = pd.Timestamp(end)
         start = end - pd.DateOffset(months=months) + pd.Timedelta(days=1)
-        s = starts(eps, start, end)["CHILD"].nunique()
-        c = ceased(eps, start, end)["CHILD"].nunique()
-        now = cla_count(episodes, end)
-        rows.append((end, s, c, now - cla_count(episodes, start - pd.Timedelta(days=1)), now))
+        s = _started_in(per, start, end)["CHILD"].nunique()
+        c = _ended_in(per, start, end)["CHILD"].nunique()
+        now = cla_count(counted, end)
+        rows.append((end, s, c, now - cla_count(counted, start - pd.Timedelta(days=1)), now))
     return pd.DataFrame(rows, columns=["period_end", "started", "ceased", "net_change", "looked_after"])
 
 
@@ -395,9 +405,11 @@ def stability_long_term(episodes: pd.DataFrame, header: pd.DataFrame, year_end: 
 
 def placement_mix_series(episodes: pd.DataFrame, dates: list[pd.Timestamp]) -> pd.DataFrame:
     """Children looked after by placement category at each date: one row per date, one column per category."""
+    columns = ["CHILD", "DECOM", "DEC", "LS", "CIN", "PLACE", "PLACE_PROVIDER"]
+    eps = episodes.loc[_not_short_break(episodes), columns]  # what cla_at uses: filtered once, not at every date
     rows = []
     for d in dates:
-        counts = cla_at(episodes, d)["placement"].value_counts()
+        counts = cla_at(eps, d)["placement"].value_counts()
         rows.append({"date": pd.Timestamp(d), **counts.to_dict()})
     return pd.DataFrame(rows).fillna(0).astype({c: int for c in pd.DataFrame(rows).columns if c != "date"})
 
