@@ -35,7 +35,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import numpy as np
@@ -662,14 +662,38 @@ def simulated_spend(sim: Simulation, costs: pd.DataFrame) -> pd.DataFrame:
 
 
 def run_scenarios(
-    f: Fit, scenarios: list[Scenario], months: int = 36, sims: int = 500, seed: int = 903, workers: int | None = None
+    f: Fit,
+    scenarios: list[Scenario],
+    months: int = 36,
+    sims: int = 500,
+    seed: int = 903,
+    workers: int | None = None,
+    done: Simulation | None = None,
 ) -> dict[str, Simulation]:
     """simulate(...) for each scenario with the same seed (so differences come from the scenario, not chance), one
-    after another, each on `workers` threads (default one a CPU)."""
+    after another, each on `workers` threads (default one a CPU). Scenarios that change only unit costs move the
+    same children as one that changes the same counts (the same draws): they share its counts, not simulated
+    again; `done` is a simulation of `f` already run with the same months, sims and seed (the projection itself),
+    shared with the scenarios whose counts it has."""
     names = [sc.name for sc in scenarios]
     if len(set(names)) < len(names):
         raise InputError(f"scenario names must differ (got {', '.join(names)})")
-    return {sc.name: simulate(f, months, sims, seed, sc, workers) for sc in scenarios}
+    counted: dict[tuple, Simulation] = {}
+    if done is not None:
+        if done.counts.shape[:2] != (sims, months + 1) or done.dates[0] != _month_end(_month_of(f.end))[0]:
+            raise InputError(f"`done` is not a simulation of this fit with {months} months and {sims} simulations")
+        counted[_moves(done.scenario)] = done
+    runs = {}
+    for sc in scenarios:
+        if _moves(sc) not in counted:
+            counted[_moves(sc)] = simulate(f, months, sims, seed, sc, workers)
+        runs[sc.name] = replace(counted[_moves(sc)], scenario=sc)
+    return runs
+
+
+def _moves(sc: Scenario) -> tuple:
+    """What of a scenario changes the children simulated (all but its name and unit costs)."""
+    return sc.entry_change_pct, sc.in_house_share, sc.step_down, sc.step_down_to if sc.step_down else None
 
 
 def compare_scenarios(runs: dict[str, Simulation], costs: pd.DataFrame) -> pd.DataFrame:
