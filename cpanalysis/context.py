@@ -77,6 +77,27 @@ class Context:
         first = pd.Timestamp(year_start(self.data.first_year)) + pd.offsets.QuarterEnd(startingMonth=3)
         return list(pd.date_range(first, last or self.period_end, freq="QE-MAR"))
 
+    def scorecard_columns(self) -> dict[str, pd.DataFrame]:
+        """scorecard.quarter_columns(data, period_end, la_code). In a batch run (CPANALYSIS_DATA_CACHE set) the
+        first notebook to ask works them out and shares them in the run's private folder, and the others read
+        them back: notebooks 04b and 05 both show the scorecard, and at national size its columns take half a
+        minute."""
+        from cpanalysis import scorecard
+
+        def compute() -> dict[str, pd.DataFrame]:
+            return scorecard.quarter_columns(self.data, self.period_end, self.la_code)
+
+        shared = _shared_file(str(self.data.source), (_stamp(self.data.source), self.period_end, self.la_code))
+        if shared is None:
+            return compute()
+        shared = shared.with_suffix(".scorecard.pkl")
+        if shared.exists():
+            with shared.open("rb") as fh:
+                return pickle.load(fh)
+        columns = compute()
+        _share(columns, shared)
+        return columns
+
 
 def parse_date(value: str | pd.Timestamp, name: str) -> pd.Timestamp:
     """A date parameter given as YYYY-MM-DD (or dd/mm/yyyy)."""
@@ -103,7 +124,7 @@ def _shared_file(path: str, stamp: tuple) -> Path | None:
     return Path(folder) / (hashlib.sha256(repr((path, stamp)).encode()).hexdigest()[:32] + ".pkl") if folder else None
 
 
-def _share(data: Dataset, target: Path) -> None:
+def _share(data: object, target: Path) -> None:
     part = target.with_suffix(f".{os.getpid()}.part")
     with part.open("wb") as fh:
         pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)

@@ -125,6 +125,31 @@ def test_loaded_data_are_shared_through_the_cache_folder(tmp_path, monkeypatch, 
     context._load_cached.cache_clear()
 
 
+def test_the_scorecard_columns_are_worked_out_once_a_run(tmp_path, monkeypatch, d2i_sample):
+    """Context.scorecard_columns: the first notebook of a run works them out and shares them in the run's folder;
+    another kernel reads them back (notes too) without working them out; outside a run they are worked out."""
+    from cpanalysis import context, scorecard
+
+    monkeypatch.setenv(context.CACHE_ENV, str(tmp_path / "cache"))
+    (tmp_path / "cache").mkdir()
+    context._load_cached.cache_clear()
+    ctx = context.setup(data_dir=d2i_sample, la_code="E06000049", output_dir=tmp_path / "out")
+    first = ctx.scorecard_columns()
+    expected = scorecard.quarter_columns(ctx.data, ctx.period_end, ctx.la_code)
+    assert list(first) == list(expected)
+    for label, table in expected.items():
+        pd.testing.assert_frame_equal(first[label], table)
+    monkeypatch.setattr(scorecard, "quarter_columns", lambda *a: (_ for _ in ()).throw(AssertionError("again")))
+    again = ctx.scorecard_columns()
+    for label, table in expected.items():
+        pd.testing.assert_frame_equal(again[label], table)
+        assert again[label].attrs == table.attrs
+    monkeypatch.delenv(context.CACHE_ENV)
+    with pytest.raises(AssertionError, match="again"):
+        ctx.scorecard_columns()
+    context._load_cached.cache_clear()
+
+
 def test_the_run_removes_its_shared_data(tmp_path, d2i_sample):
     from cpanalysis.context import CACHE_ENV
 
