@@ -87,10 +87,22 @@ def cohort(
     left_care (the period ended by follow_end), REASON (its REC), route (ROUTES), and at the origin: age_band,
     sex, placement (category), provider, legal_status, uasc. `when` is a date for looked_after_at and the year
     ending 31 March (e.g. 2019 = 2018/19) for entered_in_year."""
+    return _cohort(_eps(episodes), episodes, header, uasc, kind, when, data_end)
+
+
+def _cohort(
+    eps: pd.DataFrame,
+    episodes: pd.DataFrame,
+    header: pd.DataFrame,
+    uasc: pd.DataFrame | None,
+    kind: str,
+    when: pd.Timestamp | int,
+    data_end: pd.Timestamp,
+) -> pd.DataFrame:
+    """cohort, with the episodes' _eps worked out already (`eps`): for many cohorts of the same episodes."""
     if kind not in COHORT_KINDS:
         raise InputError(f"cohort kind '{kind}' is not one of {', '.join(COHORT_KINDS)}")
     data_end = pd.Timestamp(data_end)
-    eps = _eps(episodes)
     if kind == "looked_after_at":
         origin = pd.Timestamp(when)
         if origin > data_end:
@@ -401,7 +413,8 @@ def median_time_to_permanence(exits: pd.DataFrame, min_at_risk: int = THRESHOLD)
             warnings.simplefilter("ignore")
             aj.fit(perm["days"], perm["event"], event_of_interest=1)
         cif = aj.cumulative_density_.iloc[:, 0]
-        at_risk = np.array([(perm["days"].to_numpy() >= t).sum() for t in cif.index])
+        days = np.sort(perm["days"].to_numpy())
+        at_risk = len(days) - np.searchsorted(days, cif.index.to_numpy(), side="left")  # still followed at t
         reached = cif[(cif >= 0.5) & (at_risk >= min_at_risk)]
         median = int(np.ceil(reached.index[0])) if len(reached) else None
     return {"children": len(exits), "permanent": n_perm, "median_days": median}
@@ -589,9 +602,9 @@ def permanence_by_entry_year(
     """For each entry cohort (entered_in_year): year_ending_march, children, permanent (left to PERMANENCE by
     period_end), median_days (median_time_to_permanence; blank when not reached while 5+ are at risk). Counts of
     1-4 suppressed and the median with them."""
-    rows = []
+    rows, eps = [], _eps(episodes)
     for y in years:
-        c = cohort(episodes, header, None, "entered_in_year", y, period_end)
+        c = _cohort(eps, episodes, header, None, "entered_in_year", y, period_end)
         m = median_time_to_permanence(exit_durations(c)) if len(c) else {"children": 0, "permanent": 0}
         rows.append((y, m["children"], m["permanent"], m.get("median_days")))
     out = pd.DataFrame(rows, columns=["year_ending_march", "children", "permanent", "median_days"])
