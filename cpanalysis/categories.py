@@ -74,6 +74,17 @@ def placement_category(place: pd.Series, provider: pd.Series) -> pd.Series:
     residential schools apart in the same way; their "other residential settings" group puts R1, R2, R3 and R5
     together, which is why R5 is not counted here as residential care.
     """
+    # every pair of the distinct codes (a few hundred) is categorised once, then looked up for each episode
+    p_codes, p_values = pd.factorize(place, use_na_sentinel=False)
+    v_codes, v_values = pd.factorize(provider, use_na_sentinel=False)
+    pairs_place = pd.Series(np.repeat(np.asarray(p_values, dtype=object), len(v_values)), dtype=object)
+    pairs_provider = pd.Series(np.tile(np.asarray(v_values, dtype=object), len(p_values)), dtype=object)
+    grid = _category_of(pairs_place, pairs_provider).reshape(len(p_values), len(v_values))
+    return pd.Series(grid[p_codes, v_codes], index=place.index, dtype=object)
+
+
+def _category_of(place: pd.Series, provider: pd.Series) -> np.ndarray:
+    """placement_category's rules, code by code."""
     place = place.astype(object).fillna("").astype(str)
     provider = provider.astype(object).fillna("").astype(str)
     conditions = [
@@ -86,8 +97,7 @@ def placement_category(place: pd.Series, provider: pd.Series) -> pd.Series:
         place.isin(ADOPTION_PLACEMENTS),
         place == "P1",
     ]
-    values = np.select(conditions, PLACEMENT_CATEGORIES[:-1], default="Other")
-    return pd.Series(values, index=place.index, dtype=object)
+    return np.select(conditions, PLACEMENT_CATEGORIES[:-1], default="Other").astype(object)
 
 
 def in_order(columns) -> list[str]:
