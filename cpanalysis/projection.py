@@ -601,14 +601,16 @@ def weekly_costs(
     earlier one (costs.unit_cost), times (1 + inflation_pct/100) for each financial year after the one holding
     `base` (the projection's start; default the first date); NaN without a figure."""
     base_year = int(financial_year(pd.Timestamp(base if base is not None else dates[0]))[:4])
-    out = np.full((len(dates), len(CATEGORIES)), np.nan)
-    for d, date in enumerate(dates):
-        year = financial_year(date)
+    years = [financial_year(date) for date in dates]
+    by_year = {}  # the costs of each financial year, looked up once (not for each of its months)
+    for year in dict.fromkeys(years):
+        row = np.full(len(CATEGORIES), np.nan)
         for c, cat in enumerate(CATEGORIES):
             cost, used = unit_cost(costs, cat, year)
             if used is not None:
-                out[d, c] = cost * (1 + inflation_pct / 100) ** max(int(year[:4]) - base_year, 0)
-    return out
+                row[c] = cost * (1 + inflation_pct / 100) ** max(int(year[:4]) - base_year, 0)
+        by_year[year] = row
+    return np.array([by_year[year] for year in years]).reshape(len(dates), len(CATEGORIES))
 
 
 def spend_history_and_projection(actual: pd.DataFrame, projected: pd.DataFrame) -> pd.DataFrame:
