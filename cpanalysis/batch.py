@@ -390,6 +390,32 @@ def _publish(nb_path: Path, res: NotebookResult, base: Path, analyst_dir: Path, 
         export_html(nb, base / "html" / f"{executed.stem}.html", _title(nb, nb_path.stem))
 
 
+def _committee_pack(results: list[NotebookResult], nb_paths: list[Path], run_dir: Path, end, data_dir: Path) -> None:
+    """The committee pack (HTML and PDF) from the committee notebooks' `results`, published already: a failed one
+    is named in the pack as a missing section (INCOMPLETE in its title)."""
+    by_name = {p.stem: p for p in nb_paths}
+    failed_sections = {
+        r.name: _title(nbformat.read(by_name[r.name], as_version=4), r.name) for r in results if r.status == "failed"
+    }
+    committee = [
+        run_dir / "notebooks" / f"{r.name}.ipynb"
+        for r in results
+        if (run_dir / "notebooks" / f"{r.name}.ipynb").exists()
+    ]
+    if committee or failed_sections:
+        synthetic = " (SYNTHETIC DATA)" if is_synthetic(data_dir) else ""
+        incomplete = "INCOMPLETE: " if failed_sections else ""
+        pack = stitch(
+            committee,
+            run_dir / "committee_pack.html",
+            f"{incomplete}Corporate Parenting Committee pack, period to {end:%d %B %Y}{synthetic}",
+            failed_sections,
+        )
+        from cpanalysis.pdf import html_to_pdf
+
+        html_to_pdf(pack, run_dir / "committee_pack.pdf")
+
+
 @_shared_data_folder()
 def run(
     data_dir: str | Path | None = None,
@@ -443,32 +469,18 @@ def run(
         bar.update()
         return res
 
+    committee_paths = [p for p in nb_paths if audiences[p] == "committee"]
     with ThreadPoolExecutor(max(1, min(workers, len(nb_paths)))) as pool:
-        results = list(pool.map(execute, nb_paths))  # each in its own kernel: they share nothing but the data
+        futures = {p: pool.submit(execute, p) for p in nb_paths}  # each in its own kernel: they share only the data
+        # the pack is stitched and printed as soon as its own notebooks are done, while the rest still run
+        for p in committee_paths:
+            _publish(p, futures[p].result(), base_of[p], analyst_dir, (run_dir, deep_dir))
+        _committee_pack([futures[p].result() for p in committee_paths], nb_paths, run_dir, end, data_dir)
+        results = [futures[p].result() for p in nb_paths]
     bar.close()
-    failed_sections: dict[str, str] = {}
     for nb_path, res in zip(nb_paths, results):
-        if res.status == "failed" and res.audience == "committee":
-            failed_sections[nb_path.stem] = _title(nbformat.read(nb_path, as_version=4), nb_path.stem)
-        _publish(nb_path, res, base_of[nb_path], analyst_dir, (run_dir, deep_dir))
-
-    committee = [
-        run_dir / "notebooks" / f"{r.name}.ipynb"
-        for r in results
-        if r.audience == "committee" and (run_dir / "notebooks" / f"{r.name}.ipynb").exists()
-    ]
-    if committee or failed_sections:
-        synthetic = " (SYNTHETIC DATA)" if is_synthetic(data_dir) else ""
-        incomplete = "INCOMPLETE: " if failed_sections else ""
-        pack = stitch(
-            committee,
-            run_dir / "committee_pack.html",
-            f"{incomplete}Corporate Parenting Committee pack, period to {end:%d %B %Y}{synthetic}",
-            failed_sections,
-        )
-        from cpanalysis.pdf import html_to_pdf
-
-        html_to_pdf(pack, run_dir / "committee_pack.pdf")
+        if nb_path not in committee_paths:
+            _publish(nb_path, res, base_of[nb_path], analyst_dir, (run_dir, deep_dir))
     gather_tables(run_dir / "tables", run_dir / "committee_tables.xlsx")
     gather_tables(analyst_dir / "tables", analyst_dir / "analyst_tables.xlsx")
 
