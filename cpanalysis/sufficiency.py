@@ -9,7 +9,8 @@ words for the paper.
 
 Demand comes from the demand model (cpanalysis.projection: a `Simulation`), read at each 31 March it reaches:
 - foster places: children in in-house plus external (IFA) foster care (projection categories);
-- residential places: children in residential care (K2, R1, R2, R5).
+- residential places: children in residential care (K2, R1, R2; custody R5 is not residential care, see
+  categories.placement_category).
 Capacity is the officer's dated table data/reference/in_house_capacity.csv (date, category, places, source): the
 places available from each date until the next row for the same category (in-house foster places; beds in the
 council's own children's homes). Gap = demand - capacity, never below 0, per simulation (so the band is the gap's
