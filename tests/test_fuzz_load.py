@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cpanalysis.errors import InputError
@@ -86,6 +86,15 @@ def corruption(draw):
     )
 
 
+def _changed_date(value: str, kind: str, days: int, fmt: str) -> str:
+    """A dd/mm/yyyy date shifted by `days` or written in `fmt`; anything else (an earlier change reformatted it)
+    unchanged."""
+    d = pd.to_datetime(value, format="%d/%m/%Y", errors="coerce")
+    if pd.isna(d):
+        return value
+    return (d + pd.Timedelta(days=days)).strftime("%d/%m/%Y") if kind == "shift" else d.strftime(fmt)
+
+
 def apply(files: dict, c) -> None:
     kind, name, i, j, days, fmt = c
     cols, rows = files[name]
@@ -101,8 +110,7 @@ def apply(files: dict, c) -> None:
     elif kind == "lower" and col in CODES and value:
         rows[i][j] = value.lower()
     elif kind in ("shift", "reformat") and col in DATES and value:
-        d = pd.to_datetime(value, format="%d/%m/%Y")
-        rows[i][j] = (d + pd.Timedelta(days=days)).strftime("%d/%m/%Y") if kind == "shift" else d.strftime(fmt)
+        rows[i][j] = _changed_date(value, kind, days, fmt)
     elif kind == "duplicate":
         rows.insert(i, list(rows[i]))
     elif kind == "drop":
@@ -134,6 +142,14 @@ def _clean_figures():
     changes=st.lists(corruption(), min_size=1, max_size=3),
     encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
     newline=st.sampled_from(["\n", "\r\n"]),
+)
+@example(  # one date reformatted twice: the second change finds no dd/mm/yyyy date to change (found by the fuzzer)
+    changes=[
+        ("reformat", "2019-header.csv", 1, 2, 22, "%d.%m.%Y"),
+        ("reformat", "2019-header.csv", 1, 2, 22, "%d/%m/%Y 00:00"),
+    ],
+    encoding="utf-8",
+    newline="\n",
 )
 def test_corrupted_extract_never_silently_changes_a_figure(changes, encoding, newline):
     clean_eps, clean_hd = _clean_figures()
