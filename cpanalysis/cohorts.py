@@ -344,6 +344,12 @@ def exit_durations(cohort_: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _at_risk(days: pd.Series, times: np.ndarray) -> np.ndarray:
+    """At each of `times`, the children still followed (days >= t): by a binary search of the sorted days."""
+    ordered = np.sort(days.to_numpy())
+    return len(ordered) - np.searchsorted(ordered, times, side="left")
+
+
 def cumulative_incidence(
     exits: pd.DataFrame, level: float = 0.95, routes: tuple[str, ...] = ROUTES, min_at_risk: int = THRESHOLD
 ) -> pd.DataFrame:
@@ -353,7 +359,6 @@ def cumulative_incidence(
     broken by lifelines with a small fixed-seed jitter (a fraction of a day)."""
     from lifelines import AalenJohansenFitter
 
-    at_risk = exits["days"].to_numpy()
     frames = []
     for route in routes:
         k = ROUTES.index(route) + 1
@@ -366,7 +371,7 @@ def cumulative_incidence(
         cif = aj.cumulative_density_.iloc[:, 0]
         ci = aj.confidence_interval_
         times = cif.index.to_numpy()
-        remaining = np.array([(at_risk >= t).sum() for t in times])
+        remaining = _at_risk(exits["days"], times)
         frame = pd.DataFrame(
             {
                 "route": route,
@@ -413,8 +418,7 @@ def median_time_to_permanence(exits: pd.DataFrame, min_at_risk: int = THRESHOLD)
             warnings.simplefilter("ignore")
             aj.fit(perm["days"], perm["event"], event_of_interest=1)
         cif = aj.cumulative_density_.iloc[:, 0]
-        days = np.sort(perm["days"].to_numpy())
-        at_risk = len(days) - np.searchsorted(days, cif.index.to_numpy(), side="left")  # still followed at t
+        at_risk = _at_risk(perm["days"], cif.index.to_numpy())
         reached = cif[(cif >= 0.5) & (at_risk >= min_at_risk)]
         median = int(np.ceil(reached.index[0])) if len(reached) else None
     return {"children": len(exits), "permanent": n_perm, "median_days": median}
