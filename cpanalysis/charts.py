@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from cpanalysis.errors import InputError
 
@@ -211,7 +211,31 @@ def bar_chart(
         plt.setp(ax.get_xticklabels(), ha="right")
     if hue:
         _legend(ax)
-    return _finish(fig, ax, title, xlabel, ylabel, source, synthetic, zero=not (horizontal or negative))
+    (ax.xaxis if horizontal else ax.yaxis).set_major_formatter(THOUSANDS)
+    fig = _finish(fig, ax, title, xlabel, ylabel, source, synthetic, zero=not (horizontal or negative))
+    if labels:
+        _room_for_labels(fig, ax, horizontal)
+    return fig
+
+
+THOUSANDS = FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}")  # 150,000 not 150000
+
+
+def _room_for_labels(fig: Figure, ax, horizontal: bool) -> None:
+    """The value axis widened until every value label lies inside the plotting area (a saving's label, left of a
+    negative bar, would otherwise run into the category names); a few redraws at most."""
+    for _ in range(4):
+        fig.canvas.draw()
+        inverse = ax.transData.inverted()
+        lo, hi = ax.get_xlim() if horizontal else ax.get_ylim()
+        spans = [inverse.transform(t.get_window_extent())[:, 0 if horizontal else 1] for t in ax.texts]
+        need_lo = min([lo, *(s.min() for s in spans)])
+        need_hi = max([hi, *(s.max() for s in spans)])
+        if need_lo >= lo and need_hi <= hi:
+            return
+        pad = 0.02 * (need_hi - need_lo)
+        new = (need_lo - pad if need_lo < lo else lo, need_hi + pad if need_hi > hi else hi)
+        (ax.set_xlim if horizontal else ax.set_ylim)(*new)
 
 
 def stacked_area(

@@ -146,6 +146,22 @@ def test_bar_chart_shows_negative_values_either_side_of_zero():
     plt.close(fig)
 
 
+def test_bar_labels_stay_inside_the_chart():
+    """Each bar's value label lies inside the plotting area, so a saving's label (left of a negative bar) never runs
+    into the category names (the national scenarios chart: bars from -21,830 to 164,910)."""
+    names = ["Baseline", "Entries +10%", "25% of new foster placements in-house", "3 children stepped down", "Costs"]
+    df = pd.DataFrame({"scenario": names, "change": [0.0, 43_740.0, -21_830.0, -180.0, 164_910.0]})
+    for frame in (df, df.assign(change=-df["change"])):
+        fig = charts.bar_chart(frame, "change", "scenario", title="Change", xlabel="GBP thousand", horizontal=True)
+        ax = fig.axes[0]
+        fig.canvas.draw()
+        area = ax.get_window_extent()
+        for label in ax.texts:
+            box = label.get_window_extent()
+            assert area.x0 <= box.x0 and box.x1 <= area.x1, label.get_text()
+        plt.close(fig)
+
+
 def test_each_placement_type_keeps_its_colour_across_charts():
     from cpanalysis.charts import CATEGORY_COLOURS, colours_for, stacked_area
 
