@@ -390,18 +390,13 @@ def _publish(nb_path: Path, res: NotebookResult, base: Path, analyst_dir: Path, 
         export_html(nb, base / "html" / f"{executed.stem}.html", _title(nb, nb_path.stem))
 
 
-def _committee_pack(results: list[NotebookResult], nb_paths: list[Path], run_dir: Path, end, data_dir: Path) -> None:
-    """The committee pack (HTML and PDF) from the committee notebooks' `results`, published already: a failed one
-    is named in the pack as a missing section (INCOMPLETE in its title)."""
-    by_name = {p.stem: p for p in nb_paths}
+def _committee_pack(done: dict[Path, NotebookResult], run_dir: Path, end, data_dir: Path) -> None:
+    """The committee pack (HTML and PDF) from the committee notebooks (`done`: each one's result, published
+    already): a failed one is named in the pack as a missing section (INCOMPLETE in its title)."""
     failed_sections = {
-        r.name: _title(nbformat.read(by_name[r.name], as_version=4), r.name) for r in results if r.status == "failed"
+        p.stem: _title(nbformat.read(p, as_version=4), p.stem) for p, r in done.items() if r.status == "failed"
     }
-    committee = [
-        run_dir / "notebooks" / f"{r.name}.ipynb"
-        for r in results
-        if (run_dir / "notebooks" / f"{r.name}.ipynb").exists()
-    ]
+    committee = [run_dir / "notebooks" / p.name for p in done if (run_dir / "notebooks" / p.name).exists()]
     if committee or failed_sections:
         synthetic = " (SYNTHETIC DATA)" if is_synthetic(data_dir) else ""
         incomplete = "INCOMPLETE: " if failed_sections else ""
@@ -475,7 +470,7 @@ def run(
         # the pack is stitched and printed as soon as its own notebooks are done, while the rest still run
         for p in committee_paths:
             _publish(p, futures[p].result(), base_of[p], analyst_dir, (run_dir, deep_dir))
-        _committee_pack([futures[p].result() for p in committee_paths], nb_paths, run_dir, end, data_dir)
+        _committee_pack({p: futures[p].result() for p in committee_paths}, run_dir, end, data_dir)
         results = [futures[p].result() for p in nb_paths]
     bar.close()
     for nb_path, res in zip(nb_paths, results):

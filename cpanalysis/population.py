@@ -54,8 +54,8 @@ def open_at(episodes: pd.DataFrame, date: pd.Timestamp) -> pd.DataFrame:
     """The episodes that make a child looked after at `date` (cla_at): not a short break (V3/V4), DECOM <= date and
     (DEC blank or DEC > date); a child who leaves on the date is not looked after."""
     date = pd.Timestamp(date)
-    eps = episodes
-    return eps[_not_short_break(eps) & (eps["DECOM"] <= date) & (eps["DEC"].isna() | (eps["DEC"] > date))]
+    open_ = (episodes["DECOM"] <= date) & (episodes["DEC"].isna() | (episodes["DEC"] > date))
+    return episodes[_not_short_break(episodes) & open_]
 
 
 def cla_at(
@@ -89,9 +89,9 @@ def cla_count(episodes: pd.DataFrame, date: pd.Timestamp) -> int:
 def cla_during(episodes: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
     """Children looked after at any time in [start, end] (the DfE's 'looked after during the year'): the CHILDs
     with a non-short-break episode with DECOM <= end and (DEC blank or DEC >= start)."""
-    eps = episodes
-    during = (eps["DECOM"] <= pd.Timestamp(end)) & (eps["DEC"].isna() | (eps["DEC"] >= pd.Timestamp(start)))
-    return pd.Series(eps.loc[_not_short_break(eps) & during, "CHILD"].unique(), name="CHILD")
+    decom, dec = episodes["DECOM"], episodes["DEC"]
+    during = (decom <= pd.Timestamp(end)) & (dec.isna() | (dec >= pd.Timestamp(start)))
+    return pd.Series(episodes.loc[_not_short_break(episodes) & during, "CHILD"].unique(), name="CHILD")
 
 
 def cla_series(episodes: pd.DataFrame, dates: list[pd.Timestamp]) -> pd.DataFrame:
@@ -100,10 +100,10 @@ def cla_series(episodes: pd.DataFrame, dates: list[pd.Timestamp]) -> pd.DataFram
     return pd.DataFrame({"date": pd.to_datetime(dates), "children": [cla_count(eps, d) for d in dates]})
 
 
-def _for_counts(episodes: pd.DataFrame) -> pd.DataFrame:
-    """The columns cla_count needs of the episodes that are not short breaks: for counting at many dates, so that
-    each count filters four columns, not every column of a national-size frame."""
-    return episodes.loc[_not_short_break(episodes), ["CHILD", "DECOM", "DEC", "LS"]]
+def _for_counts(episodes: pd.DataFrame, *more: str) -> pd.DataFrame:
+    """The columns cla_count needs (and `more`) of the episodes that are not short breaks: for counting at many
+    dates, so that each count filters a few columns, not every column of a national-size frame."""
+    return episodes.loc[_not_short_break(episodes), ["CHILD", "DECOM", "DEC", "LS", *more]]
 
 
 def cla_breakdown(
@@ -405,8 +405,7 @@ def stability_long_term(episodes: pd.DataFrame, header: pd.DataFrame, year_end: 
 
 def placement_mix_series(episodes: pd.DataFrame, dates: list[pd.Timestamp]) -> pd.DataFrame:
     """Children looked after by placement category at each date: one row per date, one column per category."""
-    columns = ["CHILD", "DECOM", "DEC", "LS", "CIN", "PLACE", "PLACE_PROVIDER"]
-    eps = episodes.loc[_not_short_break(episodes), columns]  # what cla_at uses: filtered once, not at every date
+    eps = _for_counts(episodes, "CIN", "PLACE", "PLACE_PROVIDER")  # what cla_at uses: filtered once, not per date
     rows = []
     for d in dates:
         counts = cla_at(eps, d)["placement"].value_counts()

@@ -687,9 +687,9 @@ def run_scenarios(
         counted[_moves(done.scenario)] = done
     runs = {}
     for sc in scenarios:
-        if _moves(sc) not in counted:
-            counted[_moves(sc)] = simulate(f, months, sims, seed, sc, workers)
-        runs[sc.name] = replace(counted[_moves(sc)], scenario=sc)
+        if (key := _moves(sc)) not in counted:
+            counted[key] = simulate(f, months, sims, seed, sc, workers)
+        runs[sc.name] = replace(counted[key], scenario=sc)
     return runs
 
 
