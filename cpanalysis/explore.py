@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -353,20 +353,24 @@ def scenario_explorer(
     step_down: int = 0,
     cost_inflation_pct: float = 0.0,
     source: str = "",
+    done: Iterable[pj.Simulation] = (),
 ) -> Explorer:
     """A what-if on the demand model: entry-rate change (%), share of new foster placements going in-house, children
     stepped down from residential at the start, unit-cost inflation (% a year). Each change redraws the projection
     (children looked after, with its 90% range, against the baseline) and the yearly spend (actual, then projected
     with its range), from `sims` simulations with the baseline's seed (so differences come from the change).
-    `actual_spend` is costs.spend_by_year output."""
-    baseline = pj.simulate(fitted, months, sims)
+    `actual_spend` is costs.spend_by_year output. `done`: simulations of `fitted` already run with the same months
+    and sims (the pack's projection and scenarios; pj.run_scenarios), whose counts the baseline and a what-if that
+    moves the same children take, so the pack's what-if and its scenario table give the same figures."""
+    done = tuple(done)
+    baseline = pj.run_scenarios(fitted, [pj.Scenario()], months, sims, done=done)["Baseline"]
     base_total = pj.summarise(baseline)
     base_total = base_total[base_total["category"] == pj.TOTAL].set_index("date")["central"]
     base_spend = pj.simulated_spend(baseline, costs)
 
     def render(entry_change_pct: float, in_house_share: float, step_down: int, cost_inflation_pct: float) -> View:
         sc = pj.Scenario("What if", entry_change_pct, in_house_share, step_down, cost_inflation_pct=cost_inflation_pct)
-        sim = pj.simulate(fitted, months, sims, scenario=sc)
+        sim = pj.run_scenarios(fitted, [sc], months, sims, done=done)[sc.name]
         summary = pj.summarise(sim)
         total = summary[summary["category"] == pj.TOTAL].set_index("date")
         spend = pj.simulated_spend(sim, costs)

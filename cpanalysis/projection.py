@@ -33,7 +33,7 @@ re-entries within a month (a child who leaves and returns between two month ends
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import NamedTuple
@@ -670,31 +670,31 @@ def run_scenarios(
     sims: int = 500,
     seed: int = 903,
     workers: int | None = None,
-    done: Simulation | None = None,
+    done: Iterable[Simulation] = (),
 ) -> dict[str, Simulation]:
     """simulate(...) for each scenario with the same seed (so differences come from the scenario, not chance), one
-    after another, each on `workers` threads (default one a CPU). Scenarios that change only unit costs move the
-    same children as one that changes the same counts (the same draws): they share its counts, not simulated
-    again; `done` is a simulation of `f` already run with the same months, sims and seed (the projection itself),
-    shared with the scenarios whose counts it has."""
+    after another, each on `workers` threads (default one a CPU). Scenarios that move the same children
+    (_same_children: all but unit costs alike) share one simulation's counts; `done` are simulations of `f` already
+    run with the same months, sims and seed (the projection itself, earlier scenarios), shared the same way."""
     names = [sc.name for sc in scenarios]
     if len(set(names)) < len(names):
         raise InputError(f"scenario names must differ (got {', '.join(names)})")
     counted: dict[tuple, Simulation] = {}
-    if done is not None:
-        if done.counts.shape[:2] != (sims, months + 1) or done.dates[0] != _month_end(_month_of(f.end))[0]:
+    for sim in done:
+        if sim.counts.shape[:2] != (sims, months + 1) or sim.dates[0] != _month_end(_month_of(f.end))[0]:
             raise InputError(f"`done` is not a simulation of this fit with {months} months and {sims} simulations")
-        counted[_moves(done.scenario)] = done
+        counted[_same_children(sim.scenario)] = sim
     runs = {}
     for sc in scenarios:
-        if (key := _moves(sc)) not in counted:
+        if (key := _same_children(sc)) not in counted:
             counted[key] = simulate(f, months, sims, seed, sc, workers)
         runs[sc.name] = replace(counted[key], scenario=sc)
     return runs
 
 
-def _moves(sc: Scenario) -> tuple:
-    """What of a scenario changes the children simulated (all but its name and unit costs)."""
+def _same_children(sc: Scenario) -> tuple:
+    """What of a scenario changes the children simulated (all but its name and unit costs): scenarios with the same
+    key, simulated with the same fit, months, simulations and seed, have the same counts."""
     return sc.entry_change_pct, sc.in_house_share, sc.step_down, sc.step_down_to if sc.step_down else None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from cpanalysis import cohorts as co
@@ -82,6 +83,20 @@ def test_sufficiency_extra_places_close_the_gap(fitted):
     assert (after.xs("Foster care", level="need")["in_house_places"] == foster["in_house_places"] + 20).all()
     assert (after.xs("Foster care", level="need")["gap"] <= foster["gap"]).all()
     assert after.xs("Residential", level="need")["gap"].equals(before.xs("Residential", level="need")["gap"])
+
+
+def test_scenario_explorer_draws_the_scenarios_already_run(fitted, sample, monkeypatch):
+    """Given the pack's runs (done), the explorer's baseline and its default what-if (the combined scenario) are
+    those runs' counts, not simulated again: the what-if under the scenario table says the same figures."""
+    unit = costs.load_unit_costs()
+    by_year = costs.spend_by_year(sample["episodes"], ["2019-20", "2020-21"], unit)
+    together = pj.standard_scenarios(10, 0.25, 3, 5)
+    runs = pj.run_scenarios(fitted, together, 24, 50)
+    monkeypatch.setattr(pj, "simulate", lambda *a, **k: (_ for _ in ()).throw(AssertionError("simulated again")))
+    e = ex.scenario_explorer(fitted, unit, by_year, 24, 50, 10, 0.25, 3, 5, done=runs.values())
+    view = e.view().data
+    pd.testing.assert_frame_equal(view["summary"], pj.summarise(runs["All of these together"]))
+    pd.testing.assert_frame_equal(view["spend"], pj.simulated_spend(runs["All of these together"], unit))
 
 
 def test_scenario_explorer_redraws_projection_and_spend(fitted, sample):

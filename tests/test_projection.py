@@ -444,14 +444,14 @@ def test_scenarios_that_change_only_costs_share_the_counts_they_would_have_drawn
     f = _fit([(RES, 150)] * 3 + [(IFA, 150)] * 20, stays, entries=4, entrant=(100, IFA))
     costs, more = pj.Scenario("Costs", cost_inflation_pct=5.0), pj.Scenario("More", entry_change_pct=50.0)
     done = pj.simulate(f, 6, 50, seed=5)
-    runs = pj.run_scenarios(f, [pj.Scenario(), costs, more], 6, 50, seed=5, done=done)
+    runs = pj.run_scenarios(f, [pj.Scenario(), costs, more], 6, 50, seed=5, done=[done])
     assert runs["Baseline"].counts is done.counts and runs["Costs"].counts is done.counts
     assert runs["Costs"].scenario == costs
     np.testing.assert_array_equal(runs["Costs"].counts, pj.simulate(f, 6, 50, seed=5, scenario=costs).counts)
     np.testing.assert_array_equal(runs["More"].counts, pj.simulate(f, 6, 50, seed=5, scenario=more).counts)
     assert runs["More"].totals()[:, -1].mean() > done.totals()[:, -1].mean()
     with pytest.raises(InputError, match="not a simulation of this fit"):
-        pj.run_scenarios(f, [pj.Scenario()], 12, 50, seed=5, done=done)
+        pj.run_scenarios(f, [pj.Scenario()], 12, 50, seed=5, done=[done])
 
 
 def test_overlapping_episodes_count_once_with_the_later_placement_as_cla_at_does():
