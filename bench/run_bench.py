@@ -77,6 +77,9 @@ def bench(scale: float, cache: Path, work: Path, batch: bool) -> None:
         data.data_end,
     )
     print(f"   {int((states['month'] == states['month'].max()).sum()):,} looked after at the end")
+    # the first in a process also loads numba's compiled code (about 0.5 s, once, like an import); the notebooks'
+    # later projections (scenarios, the explorer, the backtest) and every projection after it do not
+    timed("projection: 36 months, 500 simulations, first in process", projection, states, end)
     timed("projection: 36 months, 500 simulations (fit+simulate)", projection, states, end)
     timed(
         "backtest.backtest (quarterly cutoffs, 200 simulations)",
