@@ -15,8 +15,10 @@ import hashlib
 import os
 import pickle
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 
@@ -25,6 +27,10 @@ from cpanalysis.ssda903 import Dataset, load
 from cpanalysis.ssda903 import cache as dataset_cache
 from cpanalysis.ssda903.schema import year_start
 
+if TYPE_CHECKING:
+    from cpanalysis.projection import Fit, Simulation
+
+T = TypeVar("T")
 PERIODS = {"quarter": 3, "year": 12}
 LA_CODE = re.compile(r"^E0[6-9]\d{6}$|^E1[0-9]\d{6}$")
 
@@ -78,25 +84,47 @@ class Context:
         return list(pd.date_range(first, last or self.period_end, freq="QE-MAR"))
 
     def scorecard_columns(self) -> dict[str, pd.DataFrame]:
-        """scorecard.quarter_columns(data, period_end, la_code). In a batch run (CPANALYSIS_DATA_CACHE set) the
-        first notebook to ask works them out and shares them in the run's private folder, and the others read
-        them back: notebooks 04b and 05 both show the scorecard, and at national size its columns take half a
-        minute."""
+        """scorecard.quarter_columns(data, period_end, la_code), shared in a batch run (Context.shared): notebooks
+        04b and 05 both show the scorecard, and at national size its columns take half a minute."""
         from cpanalysis import scorecard
 
-        def compute() -> dict[str, pd.DataFrame]:
-            return scorecard.quarter_columns(self.data, self.period_end, self.la_code)
+        return self.shared(
+            "scorecard",
+            (self.period_end, self.la_code),
+            lambda: scorecard.quarter_columns(self.data, self.period_end, self.la_code),
+        )
 
-        shared = _shared_file(str(self.data.source), (_stamp(self.data.source), self.period_end, self.la_code))
+    def projection(
+        self, window_months: int, months: int, sims: int, states: pd.DataFrame | None = None
+    ) -> tuple[Fit, Simulation]:
+        """The demand model fitted to the period end over `window_months` (projection.fit with ENTRY_DAMPING) and
+        its baseline simulation of `months` x `sims`: the cost notebook's projection, which the sufficiency deep
+        dive reads too, shared in a batch run (Context.shared). `states`: the monthly states, if the notebook
+        has them (else worked out from the data)."""
+        from cpanalysis import projection as pj
+
+        def compute() -> tuple[Fit, Simulation]:
+            d, monthly = self.data, states
+            if monthly is None:
+                monthly = pj.monthly_states(d["episodes"], d["header"], d.data_start, d.data_end)
+            fitted = pj.fit(monthly, self.period_end, window_months, pj.ENTRY_DAMPING)
+            return fitted, pj.simulate(fitted, months, sims)
+
+        return self.shared("projection", (self.period_end, window_months, months, sims), compute)
+
+    def shared(self, name: str, key: tuple, compute: Callable[[], T]) -> T:
+        """compute(), for this data set and `key`. In a batch run (CPANALYSIS_DATA_CACHE set) the first notebook to
+        ask works it out and shares it in the run's private folder, as it does the loaded data, and the others
+        (each in its own kernel) read it back; outside a run it is worked out."""
+        shared = _shared_file(str(self.data.source), (_stamp(self.data.source), name, *key))
         if shared is None:
             return compute()
-        shared = shared.with_suffix(".scorecard.pkl")
         if shared.exists():
             with shared.open("rb") as fh:
                 return pickle.load(fh)
-        columns = compute()
-        _share(columns, shared)
-        return columns
+        value = compute()
+        _share(value, shared)
+        return value
 
 
 def parse_date(value: str | pd.Timestamp, name: str) -> pd.Timestamp:

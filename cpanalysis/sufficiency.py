@@ -116,18 +116,18 @@ def sufficiency_gap(sim: Simulation, capacity: pd.DataFrame, costs: pd.DataFrame
     return pd.DataFrame(rows)
 
 
-def demand_by_age_band(summary: pd.DataFrame, states: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
+def demand_by_age_band(summary: pd.DataFrame, stock: pd.DataFrame) -> pd.DataFrame:
     """Projected children by placement category and age band at each 31 March: the projection's central figure for
-    the category (projection.summarise) shared out by the age mix of that category's children at `end`
-    (projection.monthly_states; its age bands). An apportionment: it keeps today's age mix
-    within each placement type. Columns: date, category, age_band, children."""
+    the category (projection.summarise) shared out by the age mix of that category's children looked after at the
+    projection's start (`stock`: age_months and category of each, projection.Fit.stock; the projection's age
+    bands). An apportionment: it keeps today's age mix within each placement type. Columns: date, category,
+    age_band, children."""
     from cpanalysis.projection import BANDS, band_index
 
-    now = states[states["date"] == pd.Timestamp(end) + pd.offsets.MonthEnd(0)]
-    if now.empty:
-        raise InputError(f"no children looked after at {pd.Timestamp(end):%Y-%m-%d} in the monthly states")
-    band = np.array(BANDS)[band_index(now["age_months"].to_numpy())]
-    mix = pd.crosstab(now["category"].map(dict(enumerate(CATEGORIES))), band, normalize="index")
+    if stock.empty:
+        raise InputError("no children looked after at the projection's start")
+    band = np.array(BANDS)[band_index(stock["age_months"].to_numpy())]
+    mix = pd.crosstab(stock["category"].map(dict(enumerate(CATEGORIES))), band, normalize="index")
     ends = summary[(summary["date"].dt.month == 3) & (summary["date"].dt.day == 31) & (summary["category"] != TOTAL)]
     rows = []
     for _, r in ends.iterrows():

@@ -150,6 +150,36 @@ def test_the_scorecard_columns_are_worked_out_once_a_run(tmp_path, monkeypatch, 
     context._load_cached.cache_clear()
 
 
+def test_the_baseline_projection_is_simulated_once_a_run(tmp_path, monkeypatch, d2i_sample):
+    """Context.projection: the cost notebook's fit and simulation, shared in the run's folder like the scorecard; the
+    sufficiency deep dive's kernel reads the same counts back without simulating; other settings are another run
+    of the model; outside a run it is simulated."""
+    from cpanalysis import context
+    from cpanalysis import projection as pj
+
+    monkeypatch.setenv(context.CACHE_ENV, str(tmp_path / "cache"))
+    (tmp_path / "cache").mkdir()
+    context._load_cached.cache_clear()
+    ctx = context.setup(data_dir=d2i_sample, output_dir=tmp_path / "out")
+    fitted, sim = ctx.projection(6, 12, 20)
+    d = ctx.data
+    states = pj.monthly_states(d["episodes"], d["header"], d.data_start, d.data_end)
+    expected = pj.simulate(pj.fit(states, ctx.period_end, 6, pj.ENTRY_DAMPING), 12, 20)
+    np.testing.assert_array_equal(sim.counts, expected.counts)
+    simulated = []
+    monkeypatch.setattr(pj, "simulate", lambda *a, **k: simulated.append(a) or expected)
+    again_fit, again = ctx.projection(6, 12, 20)
+    assert simulated == []
+    np.testing.assert_array_equal(again.counts, sim.counts)
+    pd.testing.assert_frame_equal(again_fit.stock, fitted.stock)
+    ctx.projection(6, 24, 20)
+    assert len(simulated) == 1
+    monkeypatch.delenv(context.CACHE_ENV)
+    ctx.projection(6, 12, 20)
+    assert len(simulated) == 2
+    context._load_cached.cache_clear()
+
+
 def test_the_run_removes_its_shared_data(tmp_path, d2i_sample):
     from cpanalysis.context import CACHE_ENV
 

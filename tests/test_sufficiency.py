@@ -80,3 +80,28 @@ def test_gap_and_external_cost_worked_by_hand():
     assert gap.loc["Foster care", "external_cost_gbp_m"] == pytest.approx(0.312)
     assert gap.loc["Residential", "external_cost_gbp_m"] == pytest.approx(0.39)
     assert "22G" in sf.DUTY
+
+
+def test_demand_by_age_band_shares_each_category_by_its_age_mix_at_the_start():
+    """Two in-house foster children aged 2 and 10 (months 24, 130), one in residential aged 16 (200 months): the
+    31 March 2022 projection of 10 in-house and 3 residential is 5 + 5 and 3; June is not a 31 March; External
+    (IFA), projected but with nobody there at the start, has no age mix to share by."""
+    stock = pd.DataFrame({"age_months": [24, 130, 200], "category": [0, 0, 2]})
+    march, june = pd.Timestamp("2022-03-31"), pd.Timestamp("2021-06-30")
+    summary = pd.DataFrame(
+        {
+            "date": [march, march, march, march, june],
+            "category": ["In-house foster", "Residential", "External (IFA) foster", "Total", "In-house foster"],
+            "central": [10.0, 3.0, 7.0, 20.0, 99.0],
+        }
+    )
+    got = sf.demand_by_age_band(summary, stock)
+    got = got[got["children"] > 0].set_index(["category", "age_band"])["children"]
+    assert got.to_dict() == {
+        ("In-house foster", "1 to 4"): 5.0,
+        ("In-house foster", "10 to 15"): 5.0,
+        ("Residential", "16 and over"): 3.0,
+    }
+    assert (sf.demand_by_age_band(summary, stock)["date"] == march).all()
+    with pytest.raises(InputError, match="no children"):
+        sf.demand_by_age_band(summary, stock.iloc[:0])
