@@ -345,6 +345,13 @@ def _unix_socket_kernels(folder: str) -> type | None:
         def __init__(self, **kwargs):
             super().__init__(transport="ipc", ip=os.path.join(folder, f"kernel-{uuid.uuid4().hex[:12]}"), **kwargs)
 
+        async def _async_interrupt_kernel(self) -> None:
+            """Not when shutting the kernel down: jupyter_client interrupts a kernel before asking it to shut down,
+            and a kernel whose notebook has finished has nothing to stop; the interrupt only made ipykernel log
+            "ERROR | KeyboardInterrupt caught in kernel" in the run's output, for a run that was fine."""
+            if not self.shutting_down:
+                await super()._async_interrupt_kernel()
+
     return UnixSocketKernelManager
 
 

@@ -283,3 +283,28 @@ def test_without_unix_sockets_the_notebooks_run_one_at_a_time_on_tcp(tmp_path, d
     assert "transport tcp" in (run_dir / "notebooks" / "01_a.ipynb").read_text()
     (_, a_end), (b_start, _) = (map(float, (tmp_path / n).read_text().split()) for n in ("01_a", "02_b"))
     assert b_start >= a_end  # 02 began after 01 ended
+
+
+def test_a_finished_notebooks_kernel_is_shut_down_without_an_interrupt(tmp_path, monkeypatch):
+    """jupyter_client interrupts a kernel before shutting it down, and ipykernel logged "ERROR | KeyboardInterrupt
+    caught in kernel" in a run that was fine: the run's kernels are not interrupted while shutting down, and are
+    otherwise (e.g. a cell stopped by hand)."""
+    import asyncio
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    from cpanalysis import batch
+
+    interrupted = []
+
+    async def interrupt(self) -> None:
+        interrupted.append(self.shutting_down)
+
+    monkeypatch.setattr(AsyncKernelManager, "_async_interrupt_kernel", interrupt)
+    km = batch._unix_socket_kernels(str(tmp_path))()
+    km.shutting_down = True
+    asyncio.run(km._async_interrupt_kernel())
+    assert interrupted == []
+    km.shutting_down = False
+    asyncio.run(km._async_interrupt_kernel())
+    assert interrupted == [False]
