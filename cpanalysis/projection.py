@@ -105,31 +105,39 @@ def monthly_states(
     eps = episodes[~episodes["LS"].isin(SHORT_BREAK_LS)]
     eps = eps.sort_values(["CHILD", "DECOM"], kind="mergesort")
     last = _month_of(_last_month_end(end))
-    first = np.maximum(_month(eps["DECOM"]), _month_of(pd.Timestamp(start) + pd.offsets.MonthEnd(0)))
+    began = _month(eps["DECOM"]).astype(np.int32)
+    first = np.maximum(began, _month_of(pd.Timestamp(start) + pd.offsets.MonthEnd(0)))
     stop = np.where(
         eps["DEC"].isna(), last + 1, np.minimum(_month(eps["DEC"].fillna(pd.Timestamp("1900-01-01"))), last + 1)
-    )
+    ).astype(np.int32)
     n = np.maximum(stop - first, 0)
-    rows = np.repeat(np.arange(len(eps)), n)
-    offset = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
-    month = first[rows] + offset
-    cat = pd.Categorical(placement_category(eps["PLACE"], eps["PLACE_PROVIDER"]), CATEGORIES).codes
     child, children = pd.factorize(eps["CHILD"], sort=True)  # codes in the ids' order: sorting by either is one
-    child, cat, began = child[rows], cat[rows], _month(eps["DECOM"])[rows]
-    keep = ~pd.Series(child * (last + 2) + month).duplicated(keep="last").to_numpy()  # the later episode's
-    child, cat, began, month = child[keep], cat[keep], began[keep], month[keep]
+    child = child.astype(np.int32)
+    # one row per episode and month end (32-bit: at national size these are arrays of millions)
+    rows = np.repeat(np.arange(len(eps), dtype=np.int32), n)
+    month = first[rows] + (np.arange(len(rows), dtype=np.int32) - np.repeat((np.cumsum(n) - n).astype(np.int32), n))
+    keep = _one_a_month(child, first, stop, rows, month, last)
+    rows, month = rows[keep], month[keep]
+    cat = pd.Categorical(placement_category(eps["PLACE"], eps["PLACE_PROVIDER"]), CATEGORIES).codes[rows]
+    child, began = child[rows], began[rows]
+    del rows, keep
     new_run = np.r_[True, (child[1:] != child[:-1]) | (month[1:] != month[:-1] + 1)]
-    run = np.cumsum(new_run) - 1
+    run = np.cumsum(new_run, dtype=np.int32) - 1
     run_began = np.minimum.reduceat(began, np.flatnonzero(new_run))[run] if len(run) else began
+    del run, new_run, began
     dob = header.drop_duplicates("CHILD", keep="last").set_index("CHILD")["DOB"]
     born = pd.Series(children).map(dob)  # each child's date of birth
-    born_month, born_day = _month(born.fillna(pd.Timestamp("1900-01-01"))), born.dt.day.to_numpy()
+    born_month = _month(born.fillna(pd.Timestamp("1900-01-01"))).astype(np.int32)
+    born_day = born.dt.day.to_numpy()
     m0 = int(month.min()) if len(month) else last
     ends = _month_end(np.arange(m0, last + 1))  # each month end once
+    order = np.lexsort((child, month))  # by month end, then child
+    month, child, cat, run_began = month[order], child[order], cat[order], run_began[order]
+    del order
     age = month - born_month[child] - (born_day[child] > ends.day.to_numpy()[month - m0])
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "month": month,
+            "month": month.astype(np.int64),
             "date": ends.to_numpy()[month - m0],
             "CHILD": pd.Categorical.from_codes(child, children),
             "category": cat,
@@ -137,7 +145,28 @@ def monthly_states(
             "months_in_care": np.minimum(month - run_began, 32767).astype(np.int16),
         }
     )
-    return out.iloc[np.lexsort((child, month))].reset_index(drop=True)
+
+
+def _one_a_month(
+    child: np.ndarray, first: np.ndarray, stop: np.ndarray, rows: np.ndarray, month: np.ndarray, last: int
+) -> np.ndarray:
+    """Positions of the (episode `rows`, `month`) pairs to keep, in (child, month) order, from pairs in (CHILD,
+    DECOM) order of episodes with `first` and `stop` months: where a child's month end falls in two episodes, the
+    later-starting one's. Only children with an episode starting before the previous one stops are looked at
+    (an episode overlapping a later one overlaps the next, whose first month is no later): overlapping episodes,
+    which the validation flags, are few; the others' pairs are in (child, month) order already."""
+    positions = np.arange(len(rows))
+    overlapping = np.flatnonzero((child[1:] == child[:-1]) & (stop[:-1] > first[1:]))
+    if not len(overlapping):
+        return positions
+    marked = np.zeros(int(child.max()) + 1, bool)
+    marked[child[overlapping]] = True
+    at = np.flatnonzero(marked[child[rows]])  # those children's pairs: a block each, in child order
+    key = child[rows[at]].astype(np.int64) * (last + 2) + month[at]
+    keep = np.ones(len(rows), bool)
+    keep[at] = ~pd.Series(key).duplicated(keep="last").to_numpy()
+    positions[at] = at[np.argsort(key, kind="stable")]  # each block in month order
+    return positions[keep[positions]]
 
 
 def actual_counts(states: pd.DataFrame) -> pd.DataFrame:
@@ -243,18 +272,23 @@ def fits(
     for end in ends:
         _check_window(states, end, window_months)
     lasts = [_month_of(e) for e in ends]
-    span = states[(states["month"] >= min(lasts) - window_months) & (states["month"] <= max(lasts))]
-    if not span["month"].is_monotonic_increasing:
-        span = span.sort_values("month", kind="stable")
-    month, cat = span["month"].to_numpy(), span["category"].to_numpy().astype(np.int64)
+    lo, hi = min(lasts) - window_months, max(lasts)
+    if states["month"].is_monotonic_increasing:  # monthly_states' order: the months of the windows, not a copy
+        span = states.iloc[slice(*np.searchsorted(states["month"].to_numpy(), [lo, hi + 1]))]
+    else:
+        span = states[(states["month"] >= lo) & (states["month"] <= hi)].sort_values("month", kind="stable")
+    month, cat = span["month"].to_numpy(), span["category"].to_numpy().astype(np.int16)
+    child = span["CHILD"].cat.codes.to_numpy() if isinstance(span["CHILD"].dtype, pd.CategoricalDtype) else None
+    seen = _ChildMonths(pd.factorize(span["CHILD"])[0] if child is None else child, month)
+    found, at = seen.find(1)
+    to = np.where(found, cat[at], np.int16(len(CATEGORIES)))  # where each child is a month on; gone: left care
+    del found, at
     age, in_care = span["age_months"].to_numpy(), span["months_in_care"].to_numpy()
-    rows = np.arange(len(span))
-    seen = _ChildMonths(pd.factorize(span["CHILD"])[0], month - month.min(initial=0))
-    found, at = seen.find(rows, 1)
-    to = np.where(found, cat[at], len(CATEGORIES))  # where each child is at the next month end; gone: left care
-    row = (band_index(age) * len(DURATIONS) + duration_index(in_care)) * len(CATEGORIES) + cat
+    row = ((band_index(age) * len(DURATIONS) + duration_index(in_care)) * len(CATEGORIES)).astype(np.int16) + cat
     pair = np.where((age < 0) | (age + 1 < ADULT_MONTHS), row * len(OUTCOMES) + to, -1)  # -1: 18 by then, exact
-    came = ~seen.find(rows, -1)[0]  # looked after at a month end, not at the one before
+    del to, row, cat
+    came = ~seen.find(-1)[0]  # looked after at a month end, not at the one before
+    del seen
     shape = (len(BANDS), len(DURATIONS), len(CATEGORIES), len(OUTCOMES))
     for end, last in zip(ends, lasts):
         first = last - window_months
@@ -270,20 +304,23 @@ def fits(
 
 
 class _ChildMonths:
-    """Which (child, month) pairs a set of rows holds, to find a child's row a month on or before."""
+    """Which (child, month) pairs a set of rows holds, to find a child's row some months on or before. The pairs
+    are numbered month by month (month x children + child): rows in (month, child) order, as monthly_states gives
+    them, are in that order already, so need no sorting."""
 
     def __init__(self, child: np.ndarray, month: np.ndarray) -> None:
-        self.key = child.astype(np.int64) * (int(month.max(initial=0)) + 2) + month
-        self.order = np.argsort(self.key, kind="stable")
-        self.sorted = self.key[self.order]
+        self.width = int(child.max(initial=0)) + 1
+        self.key = (month - month.min(initial=0)).astype(np.int64) * self.width + child
+        self.order = None if (self.key[1:] > self.key[:-1]).all() else np.argsort(self.key, kind="stable")
+        self.sorted = self.key if self.order is None else self.key[self.order]
 
-    def find(self, rows: np.ndarray, step: int) -> tuple[np.ndarray, np.ndarray]:
-        """For each of `rows`, whether the same child has a row `step` months on, and which (where found)."""
+    def find(self, step: int) -> tuple[np.ndarray, np.ndarray]:
+        """For each row, whether the same child has a row `step` months on, and which (where found)."""
         if not len(self.sorted):
-            return np.zeros(len(rows), bool), rows
-        want = self.key[rows] + step
+            return np.zeros(0, bool), np.zeros(0, np.int64)
+        want = self.key + step * self.width
         pos = np.minimum(np.searchsorted(self.sorted, want), len(self.sorted) - 1)
-        return self.sorted[pos] == want, self.order[pos]
+        return self.sorted[pos] == want, pos if self.order is None else self.order[pos]
 
 
 def transition_rates(f: Fit) -> pd.DataFrame:

@@ -476,6 +476,29 @@ def test_overlapping_episodes_count_once_with_the_later_placement_as_cla_at_does
     assert len(stock) == len(population.cla_at(eps, T("2019-03-31"))) == 1
 
 
+def test_an_episode_inside_another_is_the_same_run_of_care():
+    """A child in care from 10/01/2019 (an IFA placement to 20/06/2019) with a second episode from 05/03/2019 to
+    15/04/2019 inside it (residential; the validator flags the overlap): at 31/03 the later episode's placement,
+    and the months in care count from January throughout: 0, 1, 2, 3, 4 (not 0 again at 31/03)."""
+    header = header_frame([dict(CHILD="E", DOB="01/01/2010")])
+    eps = episodes_frame(
+        [
+            dict(CHILD="E", DECOM="10/01/2019", DEC="20/06/2019", RNE="S", LS="C2", PLACE="U4", PLACE_PROVIDER="PR4"),
+            dict(CHILD="E", DECOM="05/03/2019", DEC="15/04/2019", RNE="P", LS="C2", PLACE="K2", PLACE_PROVIDER="PR4"),
+        ]
+    )
+    st = pj.monthly_states(eps, header, T("2019-01-01"), T("2019-06-30"))
+    assert [
+        (d.strftime("%m/%y"), pj.CATEGORIES[c], m) for d, c, m in zip(st["date"], st["category"], st["months_in_care"])
+    ] == [
+        ("01/19", "External (IFA) foster", 0),
+        ("02/19", "External (IFA) foster", 1),
+        ("03/19", "Residential", 2),
+        ("04/19", "External (IFA) foster", 3),
+        ("05/19", "External (IFA) foster", 4),
+    ]
+
+
 def test_fits_at_many_cutoffs_are_each_cutoffs_own_fit():
     """projection.fits finds the child-month pairs once for every window (the backtest's cutoffs): each of its
     fits is the one fit() makes from that cutoff alone, which looks only at its own window's months."""
