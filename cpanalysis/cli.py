@@ -91,6 +91,8 @@ def _synth(args: argparse.Namespace) -> int:
         scale=args.scale,
         messy=args.messy,
         entry_growth=args.entry_growth,
+        turn_year=args.turn_year,
+        growth_after=args.growth_after,
     )
     print(
         f"Synthetic 903 extracts ({args.first_year - 1}/{str(args.first_year)[2:]} to "
@@ -217,6 +219,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--trend",
         type=float,
         help="yearly growth of entries (default 0.025; e.g. -0.08: a declining authority)",
+    )
+    p.add_argument(
+        "--turn-year",
+        type=int,
+        help="entries peak in this collection year and then grow by --growth-after (an authority that turned)",
+    )
+    p.add_argument(
+        "--growth-after",
+        type=float,
+        default=0.0,
+        help="with --turn-year: yearly growth of entries after it (default 0)",
     )
     p.set_defaults(func=_synth)
 

@@ -465,3 +465,42 @@ def test_synth_trend_is_the_entry_growth():
     from cpanalysis.cli import build_parser
 
     assert build_parser().parse_args(["synth", "out", "--trend", "-0.08"]).entry_growth == -0.08
+
+
+def test_turn_year_makes_an_authority_whose_entries_turn():
+    """Entries growing 8% a year up to 2016/17 (collection year 2017), then falling 6% a year: children's first
+    periods of care (RNE S, not short breaks) by collection year, a straight line fitted to their logarithm before
+    and after the turn, give about 1.08 and 0.94 a year; children who came in up to the turn have the same
+    histories as without it (the same random draws until the counts differ)."""
+    from cpanalysis.synth.simulate import Settings, histories
+
+    def first_entries(h) -> pd.Series:
+        eps = h["episodes"]
+        starts = eps[eps["RNE"].eq("S") & ~eps["LS"].isin(["V3", "V4"])].groupby("CHILD")["DECOM"].min()
+        return (starts.dt.year + (starts.dt.month >= 4)).value_counts().sort_index()
+
+    def yearly_growth(counts: pd.Series) -> float:
+        return float(np.exp(np.polyfit(counts.index.to_numpy(), np.log(counts.to_numpy()), 1)[0]))
+
+    turned = histories(5, 2012, 2021, 2.0, Settings(entry_growth=0.08, turn_year=2017, growth_after=-0.06))
+    steady = histories(5, 2012, 2021, 2.0, Settings(entry_growth=0.08))
+    by_year = first_entries(turned)
+    assert yearly_growth(by_year.loc[2004:2017]) == pytest.approx(1.08, abs=0.015)
+    assert yearly_growth(by_year.loc[2018:2021]) == pytest.approx(0.94, abs=0.03)
+    assert yearly_growth(first_entries(steady).loc[2018:2021]) == pytest.approx(1.08, abs=0.03)
+    assert by_year.loc[2021] < 0.8 * first_entries(steady).loc[2021]
+    before = lambda h: h["episodes"][h["episodes"]["DECOM"] < "2016-04-01"].reset_index(drop=True)  # noqa: E731
+    pd.testing.assert_frame_equal(before(turned), before(steady))
+
+
+def test_synth_turn_options(tmp_path):
+    """`cpanalysis synth --turn-year 2019 --growth-after -0.05` passes the turn on; the marker says so."""
+    from cpanalysis.cli import build_parser
+    from cpanalysis.synth import generate
+
+    args = build_parser().parse_args(["synth", "out", "--turn-year", "2019", "--growth-after", "-0.05"])
+    assert (args.turn_year, args.growth_after) == (2019, -0.05)
+    out = generate(tmp_path / "turned", seed=7, first_year=2019, last_year=2020, scale=0.2, turn_year=2019)
+    assert "turning in 2019 to 0" in (out / "SYNTHETIC").read_text()
+    with pytest.raises(InputError, match="after the turn"):
+        generate(tmp_path / "bad", turn_year=2019, growth_after=2)

@@ -65,6 +65,8 @@ def generate(
     messy: bool = False,
     settings: Settings | None = None,
     entry_growth: float | None = None,
+    turn_year: int | None = None,
+    growth_after: float = 0.0,
 ) -> Path:
     """Write yearly 903 extracts of a synthetic LA (YYYY-header.csv, YYYY-episodes.csv, YYYY-uasc.csv,
     YYYY-reviews.csv, YYYY-ad1.csv, YYYY-placed_adoption.csv, YYYY-prev_perm.csv, YYYY-missing.csv,
@@ -74,7 +76,9 @@ def generate(
     messy=True injects duplicate rows, lower-case codes, stray spaces, ISO dates, invalid codes and
     corrections made by the following year's return (see `cpanalysis.synth.messy`). settings: volumes and trends
     other than the default's (`Settings`; the region generator varies them by authority). entry_growth sets the
-    yearly growth of entries over those settings (default +2.5%; e.g. -0.08 for a declining authority)."""
+    yearly growth of entries over those settings (default +2.5%; e.g. -0.08 for a declining authority); with
+    turn_year, entries grow so up to that collection year and by growth_after a year after it (an authority whose
+    demand turned: e.g. entry_growth 0.06, turn_year 2017, growth_after -0.04)."""
     out = Path(out_dir).expanduser()
     _check(out, seed, first_year, last_year, scale)
     out.mkdir(parents=True, exist_ok=True)
@@ -82,6 +86,12 @@ def generate(
         if not -0.5 < entry_growth < 1:
             raise InputError(f"synth: entry growth must be between -0.5 and 1 (a yearly share); got {entry_growth}")
         settings = replace(settings or Settings(), entry_growth=entry_growth)
+    if turn_year is not None:
+        if not -0.5 < growth_after < 1:
+            raise InputError(
+                f"synth: growth after the turn must be between -0.5 and 1 (a yearly share); got {growth_after}"
+            )
+        settings = replace(settings or Settings(), turn_year=turn_year, growth_after=growth_after)
     h = histories(seed, first_year, last_year, scale, settings)
     rng = np.random.default_rng([seed, 1])
     for year in range(first_year, last_year + 1):
@@ -93,7 +103,10 @@ def generate(
     (out / MARKER).write_text(
         "SYNTHETIC DATA made by cpanalysis.synth (a simulation: no real child is in these files).\n"
         f"generator {GENERATOR_VERSION}, seed {seed}, years {first_year}-{last_year}, scale {scale:g}, "
-        f"messy {messy}" + (f", entry growth {entry_growth:g}" if entry_growth is not None else "") + "\n",
+        f"messy {messy}"
+        + (f", entry growth {entry_growth:g}" if entry_growth is not None else "")
+        + (f", turning in {turn_year} to {growth_after:g}" if turn_year is not None else "")
+        + "\n",
         encoding="utf-8",
     )
     return out

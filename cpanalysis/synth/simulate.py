@@ -29,6 +29,8 @@ class Settings:
 
     entries_first_year: float = 124.0  # periods of care starting in the first simulated year (re-entries apart)
     entry_growth: float = 0.025  # yearly growth of entries
+    turn_year: int | None = None  # entries peak in this collection year (a turn): entry_growth a year up to it,
+    growth_after: float = 0.0  # and this yearly growth after it
     base_year: int = 2012  # the collection year in which the durations below hold as written
     duration_growth: float = 0.09  # yearly lengthening of stays (home, SGO, CAO) and rise in children staying to 18
     short_break_series: float = 1.5  # children starting an agreed series of short breaks (LS V3/V4) a year
@@ -308,6 +310,17 @@ def _with_parents(place: str, ls: str, order: str) -> str:
     return order if place == "P1" and ls == "V2" else ls
 
 
+def entry_factor(s: Settings, year: int, first: int) -> float:
+    """Expected entries in collection `year` over those of the first simulated year `first`: growth by
+    s.entry_growth a year up to s.turn_year and, if that is given, by s.growth_after a year after it (an authority
+    whose demand turns: rose to a peak, then flattened or fell)."""
+    if s.turn_year is None or year <= s.turn_year:
+        return (1 + s.entry_growth) ** (year - first)
+    return (1 + s.entry_growth) ** max(s.turn_year - first, 0) * (1 + s.growth_after) ** (
+        year - max(s.turn_year, first)
+    )
+
+
 def histories(
     seed: int, first_year: int, last_year: int, scale: float = 1.0, settings: Settings | None = None
 ) -> dict[str, pd.DataFrame]:
@@ -327,8 +340,7 @@ def histories(
     n = 0
     for year in range(first_year - BURN_IN_YEARS, last_year + 1):
         first = day(year_start(year))
-        k = year - (first_year - BURN_IN_YEARS)
-        count = int(rng.poisson(s.entries_first_year * (1 + s.entry_growth) ** k * scale))
+        count = int(rng.poisson(s.entries_first_year * entry_factor(s, year, first_year - BURN_IN_YEARS) * scale))
         breaks = int(rng.poisson(s.short_break_series * scale))
         entries = np.sort(first + rng.integers(0, 365, count + breaks))
         bands = rng.choice(5, size=count + breaks, p=AGE_SHARES)
