@@ -3,16 +3,17 @@ model, the last value, the linear trend and the headline (backtest.headline_accu
 the coverage of the headline's 90% range and of the simulation band alone.
 
 Data sets (generated once into --data-dir): the synthetic LA (scale 1), the same at scale 20, a declining
-authority (entries falling 8% a year) and the D2I demand-model sample (tests/fixtures/external); and the three
-synthetic ones over 2012-2026 instead of 2012-2021 (*_long: three times as many judged 24-month points). With
+authority (entries falling 8% a year), a turning one (entries rising 6% a year to a peak, then falling 8% a year:
+the stock rises, then flattens) and the D2I demand-model sample (tests/fixtures/external); and the four synthetic
+ones over 2012-2026 instead of 2012-2021 (*_long: three times as many judged 24-month points). With
 --peer, cs-demand-model 0.5.1 runs on the same cutoffs of the sets named (about a minute a cutoff; each cached).
 The backtest points of each (the slow part) are cached on disk under --cache-dir, keyed by data set, simulations
 and seed, so changing only the headline rule reruns in seconds.
 
 Run:  .venv/bin/python bench/backtest_table.py                   (100 simulations per cutoff)
       .venv/bin/python bench/backtest_table.py --sims 30 --sets la declining
-      .venv/bin/python bench/backtest_table.py --sets la scale20 declining d2i la_long scale20_long declining_long \
-          --peer la                                                (the README's table)
+      .venv/bin/python bench/backtest_table.py --sets la scale20 declining turning d2i la_long scale20_long \
+          declining_long turning_long --peer la                    (the README's table)
 """
 
 from __future__ import annotations
@@ -38,12 +39,14 @@ SETS = {  # name: generate's keyword arguments (None: a folder in the repository
     "la": {"scale": 1.0},
     "scale20": {"scale": 20.0},
     "declining": {"scale": 1.0, "entry_growth": -0.08},
+    "turning": {"scale": 1.0, "entry_growth": 0.06, "turn_year": 2017, "growth_after": -0.08},
     "d2i": None,
     # the same to 2026 (15 years, not 10; cpanalysis reads no year before 2012): three times as many judged
     # 24-month points, so a coverage means more
     "la_long": {"scale": 1.0, "last_year": 2026},
     "scale20_long": {"scale": 20.0, "last_year": 2026},
     "declining_long": {"scale": 1.0, "entry_growth": -0.08, "last_year": 2026},
+    "turning_long": {"scale": 1.0, "entry_growth": 0.06, "turn_year": 2019, "growth_after": -0.08, "last_year": 2026},
 }
 COLUMNS = ["model", *bt.BASELINES, "headline", "coverage_pct", "band_coverage_pct"]
 
