@@ -248,14 +248,18 @@ def _describe_changes(old: pd.DataFrame, new: pd.DataFrame, columns: list[str]) 
     return msg.str.rstrip("; ")
 
 
+def _concat(frames: list[pd.DataFrame], table: str) -> pd.DataFrame:
+    return pd.concat(frames, ignore_index=True) if frames else empty_table(table)
+
+
 def _merge_years(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Keep the latest collection year's version of each record; report what later returns changed."""
     spec = TABLES[table]
     key = list(spec.key) + (["YEAR"] if table in PER_YEAR_TABLES else [])
     frame = frame.sort_values(["YEAR", "SOURCE_FILE", "SOURCE_ROW"], kind="mergesort").reset_index(drop=True)
     latest = ~frame.duplicated(key, keep="last")
-    kept = frame[latest]
-    older = frame[~latest]
+    kept, older = frame[latest], frame[~latest]
+    del frame  # at national size a million rows: not held while the changes are described
     if older.empty:
         return kept, findings.empty()
     newer = older[key].merge(kept, on=key, how="left").set_axis(older.index)
@@ -355,7 +359,8 @@ def _load(
         rows, notes = clean(p.raw, p.table, p.label, p.year)
         found.append(notes)
         by_table[p.table].append(rows)
-        returns.setdefault(p.year, {})[p.table] = rows
+        if only is None:  # validated: each year's return as submitted
+            returns.setdefault(p.year, {})[p.table] = rows
         read_counts.append((p.label, p.table, p.year, len(p.raw)))
         inventory.append((p.label, p.table, p.year, len(p.raw), hashes[p.source.path]))
         p.raw = p.raw.iloc[:0]  # the text as read is cleaned: free it (a national extract's is 1 GB of str objects)
@@ -364,9 +369,8 @@ def _load(
             tables_of_year.setdefault(name, empty_table(name))
 
     tables = {}
-    for name, frames in by_table.items():
-        frame = pd.concat(frames, ignore_index=True) if frames else empty_table(name)
-        tables[name], notes = _merge_years(name, frame)
+    for name in names:  # handed over (popped): unless `returns` keeps them to validate, the years' frames go
+        tables[name], notes = _merge_years(name, _concat(by_table.pop(name), name))
         found.append(notes)
     if "episodes" in tables:
         tables["episodes"], notes = _drop_withdrawn(tables["episodes"], years_with_episodes)
