@@ -1,4 +1,5 @@
-"""Independent jobs side by side in worker processes: the validation of each return.
+"""Independent jobs side by side in worker processes: the validation of each return, handed over as the loader
+cleans each year (`Jobs`).
 
 Processes, not threads: pandas builds an index's hash table lazily on its first lookup, and that is not safe
 between threads (two cutoffs reading one frame once gave `KeyError: Timestamp(...)`). joblib's loky workers are
@@ -12,9 +13,11 @@ number of workers.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from concurrent.futures import Future
 
-from joblib import Parallel, cpu_count, delayed
+from joblib import cpu_count
+from joblib.externals.loky import get_reusable_executor
 
 # loky retires a worker that has grown by 300 MB (its guard against leaks; at national size a job's data are that
 # big) and starts another; the jobs it was given run on the others and nothing is lost, but it warns the user
@@ -27,12 +30,27 @@ def default_workers() -> int:
     return cpu_count()
 
 
-def in_processes(fn: Callable, jobs: Iterable[tuple], workers: int | None = None) -> list:
-    """[fn(*job) for job in jobs], in that order, on `workers` processes (default: default_workers). One worker
-    runs them here. `jobs` is read lazily, two a worker
-    ahead, so a job's arguments (a slice of a national-size frame) need not all be in memory at once. An
-    exception in a job is raised here."""
-    workers = workers or default_workers()
-    if workers <= 1:
-        return [fn(*job) for job in jobs]
-    return Parallel(n_jobs=workers, backend="loky", max_nbytes=None)(delayed(fn)(*job) for job in jobs)
+class Jobs:
+    """Jobs handed to `workers` processes as they come (`submit`: the caller goes on while they run) and their
+    results in the order they were given (`results`; an exception in a job is raised there). The workers are
+    loky's reusable ones, kept five minutes after the last job. One worker (workers=1): each job runs here, when
+    submitted."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or default_workers()
+        self._pool = get_reusable_executor(max_workers=self.workers, timeout=300) if self.workers > 1 else None
+        self._futures: list[Future] = []
+
+    def submit(self, fn: Callable, *args) -> None:
+        if self._pool is not None:
+            self._futures.append(self._pool.submit(fn, *args))
+            return
+        done: Future = Future()
+        try:
+            done.set_result(fn(*args))
+        except Exception as exc:  # raised by results(), as a worker's would be
+            done.set_exception(exc)
+        self._futures.append(done)
+
+    def results(self) -> list:
+        return [f.result() for f in self._futures]

@@ -9,15 +9,20 @@ import pytest
 from cpanalysis import backtest as bt
 from cpanalysis import projection as pj
 from cpanalysis.context import load_data
-from cpanalysis.parallel import in_processes
+from cpanalysis.parallel import Jobs
 
 
-def test_in_processes_keeps_the_order_and_raises_a_jobs_error():
-    jobs = [(7, 2), (9, 4), (5, 5), (100, 7), (8, 3)]
-    assert in_processes(divmod, iter(jobs), workers=2) == [(3, 1), (2, 1), (1, 0), (14, 2), (2, 2)]
-    assert in_processes(divmod, jobs, workers=1) == [(3, 1), (2, 1), (1, 0), (14, 2), (2, 2)]
+@pytest.mark.parametrize("workers", [1, 2])
+def test_jobs_give_their_results_in_the_order_given_and_raise_a_jobs_error_there(workers):
+    jobs = Jobs(workers)
+    for job in [(7, 2), (9, 4), (5, 5), (100, 7), (8, 3)]:
+        jobs.submit(divmod, *job)
+    assert jobs.results() == [(3, 1), (2, 1), (1, 0), (14, 2), (2, 2)]
+    failing = Jobs(workers)
+    failing.submit(divmod, 1, 1)
+    failing.submit(divmod, 1, 0)  # not raised yet: the caller goes on
     with pytest.raises(ZeroDivisionError):
-        in_processes(divmod, [(1, 1), (1, 0)], workers=2)
+        failing.results()
 
 
 @pytest.fixture(scope="module")
@@ -46,22 +51,15 @@ def test_scenarios_give_the_same_runs_on_one_worker_or_two(d2i_states):
 
 
 def test_validation_gives_the_same_findings_on_one_worker_or_two(d2i_sample, monkeypatch):
-    """Each year's return and the merged history are validated apart (validate_returns): the same findings, in
-    the same order, whether they run one after another or side by side."""
+    """Each year's return is validated as soon as it is cleaned, the merged history last (load's Validation): the
+    same data-quality table, in the same order, whether the checks run here one after another or on two worker
+    processes while the loader goes on cleaning."""
     import importlib
 
-    from cpanalysis.ssda903 import validate as v
-
     loader = importlib.import_module("cpanalysis.ssda903.load")
-    seen = {}
-
-    def keep(returns, history):
-        seen["args"] = (returns, history)
-        return v.validate_returns(returns, history)
-
-    monkeypatch.setattr(loader, "validate_returns", keep)
-    loader.load(d2i_sample, cache=None)
-    one = v.validate_returns(*seen["args"], workers=1)
-    two = v.validate_returns(*seen["args"], workers=2)
-    assert len(one) > 100 and one["rule"].nunique() > 10
-    pd.testing.assert_frame_equal(one, two)
+    quality = {}
+    for workers in (1, 2):
+        monkeypatch.setattr(loader, "workers_for", lambda rows, w=workers: w)
+        quality[workers] = loader.load(d2i_sample, cache=None).quality
+    assert len(quality[1]) > 100 and quality[1]["rule"].nunique() > 10
+    pd.testing.assert_frame_equal(quality[1], quality[2])

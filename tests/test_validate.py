@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from factories import episodes_frame, frame, header_frame
 
+from cpanalysis.parallel import Jobs
 from cpanalysis.ssda903.rules.core import RULES, Rule, has, lookup
 from cpanalysis.ssda903.schema import TEXT
 from cpanalysis.ssda903.validate import IN_PROCESS_EPISODES, Return, run_rules, validate, validate_returns
@@ -188,18 +189,15 @@ def test_a_rules_details_are_worked_out_only_when_it_finds_something(monkeypatch
     assert "t" not in RULES
 
 
-def test_a_small_history_is_validated_in_this_process(monkeypatch):
-    """Under IN_PROCESS_EPISODES episodes no worker processes are started (their start-up costs more than the rules);
-    a caller's number of workers stands."""
+def test_small_returns_are_validated_in_this_process(monkeypatch):
+    """Under IN_PROCESS_EPISODES episode rows in the returns no worker processes are started (their start-up costs
+    more than the rules); a caller's number of workers stands."""
+    from cpanalysis.ssda903 import validate as v
+
     asked = []
-
-    def here(fn, jobs, workers=None):
-        asked.append(workers)
-        return [fn(*job) for job in jobs]
-
-    monkeypatch.setattr("cpanalysis.ssda903.validate.in_processes", here)
-    history = {"episodes": episodes_frame([dict(CHILD="A", DECOM="01/06/2019", RNE="S", LS="C1", PLACE="U4")])}
-    assert len(history["episodes"]) < IN_PROCESS_EPISODES
-    validate_returns({}, history)
-    validate_returns({}, history, workers=2)
+    monkeypatch.setattr(v, "Jobs", lambda workers=None: asked.append(workers) or Jobs(1))
+    eps = episodes_frame([dict(CHILD="A", DECOM="01/06/2019", RNE="S", LS="C1", PLACE="U4")])
+    validate_returns({2020: {"episodes": eps}}, {"episodes": eps})
+    validate_returns({2020: {"episodes": eps}}, {"episodes": eps}, workers=2)
     assert asked == [1, 2]
+    assert v.workers_for(IN_PROCESS_EPISODES - 1) == 1 and v.workers_for(IN_PROCESS_EPISODES) is None

@@ -16,6 +16,7 @@ for every rejection and correction.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +33,7 @@ from cpanalysis.ssda903.discover import Source, discover
 from cpanalysis.ssda903.read import read_csv, read_xlsx, read_xml
 from cpanalysis.ssda903.rules.core import year_end_of
 from cpanalysis.ssda903.schema import FIRST_YEAR, TABLES, year_end, year_label, year_start
-from cpanalysis.ssda903.validate import empty_table, validate_returns
+from cpanalysis.ssda903.validate import Validation, empty_table, workers_for
 
 PER_YEAR_TABLES = ("oc2", "oc3")
 T = TypeVar("T")
@@ -355,18 +356,25 @@ def _load(
     read_counts = []
     inventory = []
     years_with_episodes = {p.year for p in parts if p.table == "episodes"}
+    validation = None if only else Validation(workers_for(sum(len(p.raw) for p in parts if p.table == "episodes")))
+    to_clean = Counter(p.year for p in parts)
+    waiting = sorted(to_clean)  # years not yet handed to the validation, which takes them in order
     for p in parts:
         rows, notes = clean(p.raw, p.table, p.label, p.year)
         found.append(notes)
         by_table[p.table].append(rows)
-        if only is None:  # validated: each year's return as submitted
-            returns.setdefault(p.year, {})[p.table] = rows
         read_counts.append((p.label, p.table, p.year, len(p.raw)))
         inventory.append((p.label, p.table, p.year, len(p.raw), hashes[p.source.path]))
         p.raw = p.raw.iloc[:0]  # the text as read is cleaned: free it (a national extract's is 1 GB of str objects)
-    for tables_of_year in returns.values():
-        for name in TABLES:
-            tables_of_year.setdefault(name, empty_table(name))
+        if validation is None:
+            continue
+        returns.setdefault(p.year, {})[p.table] = rows  # each year's return as submitted
+        to_clean[p.year] -= 1
+        while waiting and not to_clean[waiting[0]]:  # a year cleaned: checked while the next ones are cleaned
+            year = waiting.pop(0)
+            for name in TABLES:
+                returns[year].setdefault(name, empty_table(name))
+            validation.add(year, returns[year], returns.get(year - 1))
 
     tables = {}
     for name in names:  # handed over (popped): unless `returns` keeps them to validate, the years' frames go
@@ -375,8 +383,8 @@ def _load(
     if "episodes" in tables:
         tables["episodes"], notes = _drop_withdrawn(tables["episodes"], years_with_episodes)
         found.append(notes)
-    if only is None:
-        found.append(validate_returns(returns, tables))
+    if validation is not None:
+        found.append(validation.finish(tables))
     quality = findings.concat(found)
     files = pd.DataFrame(inventory, columns=["file", "table", "year", "rows", "sha256"])
     return Dataset(tables, quality, _accounting(read_counts, quality), files, root)

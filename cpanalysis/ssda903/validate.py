@@ -20,13 +20,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from cpanalysis.parallel import in_processes
+from cpanalysis.parallel import Jobs
 from cpanalysis.ssda903 import findings
 from cpanalysis.ssda903.rules import RULES, Return, empty_table, flag
 
-__all__ = ["DOC", "RULES", "Return", "empty_table", "run_rules", "validate", "validate_returns", "rules_table"]
+__all__ = [
+    "DOC",
+    "RULES",
+    "Return",
+    "Validation",
+    "empty_table",
+    "run_rules",
+    "validate",
+    "validate_returns",
+    "rules_table",
+]
 
 
 # ---- running ---------------------------------------------------------------------------------------
@@ -74,14 +85,58 @@ def validate(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return run_rules(Return(tables), "history")
 
 
-def _findings(tables: dict[str, pd.DataFrame], scope: str, year: int | None, prev: dict | None) -> pd.DataFrame:
+def _findings(
+    tables: dict[str, pd.DataFrame], scope: str, year: int | None, prev: dict | None, codes: set[str] | None = None
+) -> pd.DataFrame:
     """run_rules on one return (`year`, with the previous year's `prev`) or the merged history (year None)."""
-    return run_rules(Return(tables, year=year, prev=prev), scope)
+    return run_rules(Return(tables, year=year, prev=prev), scope, codes)
 
 
-# Below this many episodes in the history the rules run here: starting worker processes (an interpreter and its
-# imports each) takes longer than the rules (the synthetic LA, 6,000 episodes: 17 s on two workers, 6 s here).
-IN_PROCESS_EPISODES = 20_000
+# Below this many episode rows in the returns the rules run here: starting worker processes (an interpreter and its
+# imports each) takes longer than the rules (the synthetic LA, 10,000 rows: 17 s on two workers, 6 s here).
+IN_PROCESS_EPISODES = 30_000
+
+
+# The history's rules run as this many jobs on worker processes (consecutive rules of the registry, so their
+# findings come in the registry's order): the history is checked once every return is cleaned, and as one job it
+# kept one worker busy for 14 s at national size while the other had nothing left to do.
+HISTORY_PARTS = 4
+
+
+def _history_parts(n: int) -> list[set[str]]:
+    codes = [c for c, r in RULES.items() if r.scope in ("both", "history")]
+    return [set(part) for part in np.array_split(np.array(codes, dtype=object), n)]
+
+
+class Validation:
+    """validate_returns a return at a time: `add` each year's return (with the previous year's) as soon as it is
+    cleaned, and `finish` with the merged history. The returns are checked on `workers` processes
+    (parallel.Jobs; 1: here) while the caller goes on reading and cleaning the next ones; the findings are
+    validate_returns', in the same order."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.jobs = Jobs(workers)
+
+    def add(self, year: int, tables: dict[str, pd.DataFrame], prev: dict[str, pd.DataFrame] | None) -> None:
+        """Check the `year` return as submitted (every table of it, with last year's `prev` if loaded); the years
+        in order."""
+        self.jobs.submit(_findings, tables, "return", year, prev)
+
+    def finish(self, history: dict[str, pd.DataFrame]) -> pd.DataFrame:
+        """Check the merged history; every finding, the returns' first (a history finding on a file row already
+        reported for the same rule left out)."""
+        for codes in _history_parts(HISTORY_PARTS if self.jobs.workers > 1 else 1):
+            self.jobs.submit(_findings, history, "history", None, None, codes)
+        found = findings.concat(self.jobs.results())
+        if found.empty:
+            return found
+        return found.drop_duplicates(["file", "row", "table", "rule"], keep="first").reset_index(drop=True)
+
+
+def workers_for(episode_rows: int) -> int | None:
+    """The processes to validate returns of `episode_rows` episodes on: this one (1) under IN_PROCESS_EPISODES,
+    else the default (one a CPU)."""
+    return 1 if episode_rows < IN_PROCESS_EPISODES else None
 
 
 def validate_returns(
@@ -89,18 +144,14 @@ def validate_returns(
 ) -> pd.DataFrame:
     """Each year's return as submitted (with the previous year's, for cross-year rules), then the merged
     history; a history finding on a file row already reported for the same rule is left out. The years and the
-    history are independent: they run on `workers` processes (parallel.in_processes; default one a CPU, or this
-    process alone for a history under IN_PROCESS_EPISODES episodes), the history (the largest) first, the findings in
-    the same order whatever the number of workers."""
-    if workers is None and len(history.get("episodes", ())) < IN_PROCESS_EPISODES:
-        workers = 1
-    jobs = [(history, "history", None, None)]
-    jobs += [(tables, "return", y, returns.get(y - 1)) for y, tables in sorted(returns.items())]
-    found = in_processes(_findings, jobs, workers)
-    found = findings.concat([*found[1:], found[0]])
-    if found.empty:
-        return found
-    return found.drop_duplicates(["file", "row", "table", "rule"], keep="first").reset_index(drop=True)
+    history are independent: they run on `workers` processes (Validation; default workers_for the returns'
+    episodes), the findings in the same order whatever the number of workers."""
+    if workers is None:
+        workers = workers_for(sum(len(t.get("episodes", ())) for t in returns.values()))
+    v = Validation(workers)
+    for y, tables in sorted(returns.items()):
+        v.add(y, tables, returns.get(y - 1))
+    return v.finish(history)
 
 
 def rules_table() -> pd.DataFrame:
