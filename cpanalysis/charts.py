@@ -164,6 +164,15 @@ def line_chart(
     return _finish(fig, ax, title, xlabel, ylabel, source, synthetic, zero)
 
 
+def _label_format(values: pd.Series) -> str:
+    """Bar labels as whole numbers, unless every value is under 100 and some are not whole: then one decimal (two
+    when all are under 1), so that shares or small sums in millions are not labelled 0 and 1."""
+    v = values.abs().dropna()
+    if v.empty or (v == v.round()).all() or v.max() >= 100:
+        return "{:,.0f}"
+    return "{:,.1f}" if v.max() >= 1 else "{:,.2f}"
+
+
 def bar_chart(
     df: pd.DataFrame,
     x: str,
@@ -198,7 +207,7 @@ def bar_chart(
     )
     if labels:
         for container in ax.containers:
-            ax.bar_label(container, fmt="{:,.0f}", padding=3, fontsize=10)
+            ax.bar_label(container, fmt=_label_format(df[x if horizontal else y]), padding=3, fontsize=10)
     negative = bool((df[x if horizontal else y] < 0).any())
     if negative:
         (ax.axvline if horizontal else ax.axhline)(0, color="#222222", linewidth=1)

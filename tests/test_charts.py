@@ -162,6 +162,16 @@ def test_bar_labels_stay_inside_the_chart():
         plt.close(fig)
 
 
+def test_bar_labels_show_the_decimals_the_values_need():
+    """Counts and sums of 100 or more as whole numbers (1,234); shares under 1 with two decimals (0.25, not 0);
+    values under 100 that are not whole with one (2.5, not 2)."""
+    cases = [([1234.0, 56.0], ["1,234", "56"]), ([0.25, 0.75], ["0.25", "0.75"]), ([2.5, 12.25], ["2.5", "12.2"])]
+    for values, expected in cases:
+        fig = charts.bar_chart(pd.DataFrame({"k": ["a", "b"], "v": values}), "k", "v", title="t")
+        assert [t.get_text() for t in fig.axes[0].texts if t.get_text() in expected] == expected
+        plt.close(fig)
+
+
 def test_each_placement_type_keeps_its_colour_across_charts():
     from cpanalysis.charts import CATEGORY_COLOURS, colours_for, stacked_area
 
