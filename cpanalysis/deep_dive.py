@@ -15,11 +15,20 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import nbformat
 
-from cpanalysis.batch import DEEP_DIVE, _error_summary, _title, audience, export_html, notebook_parameters
+from cpanalysis.batch import (
+    DEEP_DIVE,
+    _error_summary,
+    _title,
+    _unix_socket_kernels,
+    audience,
+    export_html,
+    notebook_parameters,
+)
 from cpanalysis.context import is_synthetic, load_data, parse_date
 from cpanalysis.disclosure import assert_no_identifiers
 from cpanalysis.errors import InputError
@@ -79,14 +88,17 @@ def write_paper(
     previous = os.environ.get("CPANALYSIS_STATIC")
     os.environ["CPANALYSIS_STATIC"] = "1"
     try:
-        papermill.execute_notebook(
-            str(nb_path),
-            str(executed),
-            parameters=params,
-            kernel_name="python3",
-            progress_bar=False,
-            cwd=str(nb_path.parent),
-        )
+        with tempfile.TemporaryDirectory(prefix="cpanalysis-kernel-") as sockets:  # the run's kernel, as the batch's
+            kernels = _unix_socket_kernels(sockets)
+            papermill.execute_notebook(
+                str(nb_path),
+                str(executed),
+                parameters=params,
+                kernel_name="python3",
+                progress_bar=False,
+                cwd=str(nb_path.parent),
+                **({"kernel_manager_class": kernels} if kernels else {}),
+            )
     except Exception as exc:  # one readable message, not the kernel's traceback
         err = _error_summary(exc)
         where = f" in cell {err['cell']}" if err.get("cell") is not None else ""

@@ -36,7 +36,9 @@ def test_the_batch_writes_deep_dives_apart_from_the_pack(notebooks, tmp_path, d2
     assert "pack part" in pack and "06_deep_dive_stability title" not in pack
 
 
-def test_a_paper_alone_runs_static_with_its_parameters(notebooks, tmp_path, d2i_sample):
+def test_a_paper_alone_runs_static_with_its_parameters(notebooks, tmp_path, d2i_sample, capfd):
+    """A deep dive on its own: static, its parameters applied and hidden; its kernel is the batch's (Unix sockets),
+    so the reader is not warned about an unencrypted TCP kernel."""
     html = write_paper(
         "stability",
         d2i_sample,
@@ -49,6 +51,7 @@ def test_a_paper_alone_runs_static_with_its_parameters(notebooks, tmp_path, d2i_
     text = html.read_text()
     assert "static cohort 2018" in text and "cohort_year = 0" not in text  # code and parameters hidden
     assert (html.parent / "notebook.ipynb").exists()
+    assert "running over TCP" not in capfd.readouterr().err
 
 
 def test_an_unknown_deep_dive_is_a_readable_error(notebooks, capsys):
