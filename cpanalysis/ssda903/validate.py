@@ -8,7 +8,8 @@ named (e.g. `overlapping_episodes`): checks the measures need that the DfE does 
 `validate_returns` applies every rule to each year's return as submitted (with the previous year's
 return at hand for cross-year rules) and to the merged history the measures use; a finding on the
 merged history that repeats one already made on the same file row is dropped. Every finding keeps the
-row ('used'): the analyst is told, the figures do not silently change.
+row ('used'): the analyst is told, the figures do not silently change. The loader does the same a return at a
+time (`Validation`), so that each year is checked while the next is cleaned.
 
 To add a rule: see cpanalysis/ssda903/rules/core.py.
 
@@ -88,7 +89,8 @@ def validate(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def _findings(
     tables: dict[str, pd.DataFrame], scope: str, year: int | None, prev: dict | None, codes: set[str] | None = None
 ) -> pd.DataFrame:
-    """run_rules on one return (`year`, with the previous year's `prev`) or the merged history (year None)."""
+    """run_rules on one return (`year`, with the previous year's `prev`) or the merged history (year None); only the
+    rules of `codes` when given."""
     return run_rules(Return(tables, year=year, prev=prev), scope, codes)
 
 
