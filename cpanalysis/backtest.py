@@ -200,16 +200,35 @@ def _errors(t: _Track) -> tuple[np.ndarray, np.ndarray]:
     return t.cutoff[ok], t.actual[ok] / weighted[ok] - 1
 
 
+ADAPT = 0.05  # how far one past error moves the level the range is set at (adaptive conformal inference)
+LEVEL_FLOOR = 0.5  # the adapted level never below this (or the nominal level, if lower): no range of 0
+
+
 def _half_width(t: _Track, level: float) -> float:
     """The relative half-width of a `level` range from the headline's past errors at one horizon (the track's
-    points): the split-conformal quantile of |e| (_errors), the k-th smallest of the n with k = ceil((n + 1)
-    x level), the largest when k is above n (Vovk et al., 'Algorithmic learning in a random world', 2005). NaN
-    with fewer than 2 errors."""
-    err = np.sort(np.abs(_errors(t)[1]))
-    n = len(err)
-    if n < 2:
+    points): a split-conformal quantile of |e| (_errors), the k-th smallest of the n with k = ceil((n + 1) x q),
+    the largest when k is above n (Vovk et al., 'Algorithmic learning in a random world', 2005), at a level q
+    adapted to the track record (adaptive conformal inference: Gibbs and Candes, 'Adaptive conformal inference
+    under distribution shift', 2021). Going through the errors in the order of their cutoffs, q starts at
+    `level` and after each error moves by ADAPT x (1 if it fell outside the range the errors before it gave,
+    else 0, less 1 - level): up after a miss, down a little after a hit, so a track whose errors grew lately
+    gets a wider range and one that held too easily a narrower one; q is kept between LEVEL_FLOOR (or `level`,
+    if lower) and 1. NaN with fewer than 2 errors."""
+    cutoffs, err = _errors(t)
+    err = np.abs(err[np.argsort(cutoffs, kind="stable")])
+    if len(err) < 2:
         return np.nan
-    return float(err[min(int(np.ceil((n + 1) * level)), n) - 1])
+    q = level
+    for i in range(2, len(err)):
+        missed = err[i] > _conformal(err[:i], q)
+        q = float(np.clip(q + ADAPT * (missed - (1 - level)), min(LEVEL_FLOOR, level), 1.0))
+    return _conformal(err, q)
+
+
+def _conformal(err: np.ndarray, q: float) -> float:
+    """The k-th smallest of the n |errors| `err`, k = ceil((n + 1) x q), the largest when k is above n."""
+    ordered = np.sort(err)
+    return float(ordered[min(int(np.ceil((len(ordered) + 1) * q)), len(ordered)) - 1])
 
 
 GROWTH_BOUNDS = (0.5, 1.0)  # errors grow at least as a random walk's (sqrt h), at most as a drift's (h)

@@ -145,6 +145,23 @@ def test_headline_rule_by_hand():
     assert bt._headline(now, T(widest), T(base), 12.0 ** (np.log(3) / np.log(2)), 0.9)[1][0] == 0
 
 
+def test_the_range_adapts_to_how_the_track_record_has_been_going():
+    """Adaptive conformal (backtest._half_width), worked by hand on 20 errors at 90%. Errors 1%, 2%, ... 20% in
+    cutoff order: each falls outside the range of those before it (the largest of them, while the level is high),
+    so the level rises 0.05 x 0.9 a miss, to 1 after three: the largest error, 20% (the plain conformal quantile,
+    k = ceil(21 x 0.9) = 19: 19%). The same errors in the other order each fall inside: the level falls 0.05 x
+    0.1 a hit, 18 times, to 0.81: k = ceil(21 x 0.81) = 18, 18%."""
+    cutoffs = pd.date_range("2015-03-31", periods=20, freq="QE-MAR").to_numpy()
+
+    def track(errors):
+        actual = 100 * (1 + np.asarray(errors))
+        return bt._Track(6, cutoffs, cutoffs, actual, np.full((20, len(bt.HEADLINE_METHODS)), 100.0))
+
+    growing = np.arange(1, 21) / 100
+    assert bt._half_width(track(growing), 0.9) == pytest.approx(0.20)
+    assert bt._half_width(track(growing[::-1]), 0.9) == pytest.approx(0.18)
+
+
 def test_range_grows_smoothly_between_backtested_horizons():
     tested, p = np.array([6, 12, 24]), np.array([1.0, 0.5, 1.0])  # grown 2^0.5 at 12 months, 4^1 at 24
     assert bt._growth(3, tested, p) == pytest.approx(0.5)  # below 6 months: in proportion
