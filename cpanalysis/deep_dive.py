@@ -22,7 +22,8 @@ import nbformat
 
 from cpanalysis.batch import (
     DEEP_DIVE,
-    _error_summary,
+    NotebookResult,
+    _execute,
     _title,
     _unix_socket_kernels,
     audience,
@@ -62,8 +63,6 @@ def write_paper(
 ) -> Path:
     """Execute one deep dive and write its paper (module doc); returns the paper's HTML path. A failing notebook
     stops with InputError naming the cell and the error."""
-    import papermill
-
     nb_path = notebook_for(name, notebooks_dir)
     if not data_dir:
         from cpanalysis.synth import ensure_default
@@ -87,27 +86,19 @@ def write_paper(
     executed = folder / "notebook.ipynb"
     previous = os.environ.get("CPANALYSIS_STATIC")
     os.environ["CPANALYSIS_STATIC"] = "1"
+    res = NotebookResult(nb_path.stem, DEEP_DIVE, parameters=params)
     try:
-        with tempfile.TemporaryDirectory(prefix="cpanalysis-kernel-") as sockets:  # the run's kernel, as the batch's
-            kernels = _unix_socket_kernels(sockets)
-            papermill.execute_notebook(
-                str(nb_path),
-                str(executed),
-                parameters=params,
-                kernel_name="python3",
-                progress_bar=False,
-                cwd=str(nb_path.parent),
-                **({"kernel_manager_class": kernels} if kernels else {}),
-            )
-    except Exception as exc:  # one readable message, not the kernel's traceback
-        err = _error_summary(exc)
-        where = f" in cell {err['cell']}" if err.get("cell") is not None else ""
-        raise InputError(f"deep dive '{name}' failed{where}: {err['error']}: {err['message']}") from exc
+        with tempfile.TemporaryDirectory(prefix="cpanalysis-kernel-") as sockets:  # a kernel as the batch's own
+            _execute(nb_path, executed, res, False, _unix_socket_kernels(sockets))
     finally:
         if previous is None:
             os.environ.pop("CPANALYSIS_STATIC", None)
         else:
             os.environ["CPANALYSIS_STATIC"] = previous
+    if res.status == "failed":  # one readable message, not the kernel's traceback
+        err = res.error
+        where = f" in cell {err['cell']}" if err.get("cell") is not None else ""
+        raise InputError(f"deep dive '{name}' failed{where}: {err['error']}: {err['message']}")
     nb = nbformat.read(executed, as_version=4)
     nb.cells = [c for c in nb.cells if not {"parameters", "injected-parameters"} & set(c.metadata.get("tags", []))]
     title = _title(nb, short)

@@ -116,11 +116,11 @@ def monthly_states(
     # one row per episode and month end (32-bit: at national size these are arrays of millions)
     rows = np.repeat(np.arange(len(eps), dtype=np.int32), n)
     month = first[rows] + (np.arange(len(rows), dtype=np.int32) - np.repeat((np.cumsum(n) - n).astype(np.int32), n))
-    keep = _one_a_month(child, first, stop, rows, month, last)
-    rows, month = rows[keep], month[keep]
+    kept = _one_a_month(child, first, stop, rows, month, last)  # positions, in (child, month) order
+    rows, month = rows[kept], month[kept]
     cat = pd.Categorical(placement_category(eps["PLACE"], eps["PLACE_PROVIDER"]), CATEGORIES).codes[rows]
     child, began = child[rows], began[rows]
-    del rows, keep
+    del rows, kept
     new_run = np.r_[True, (child[1:] != child[:-1]) | (month[1:] != month[:-1] + 1)]
     run = np.cumsum(new_run, dtype=np.int32) - 1
     run_began = np.minimum.reduceat(began, np.flatnonzero(new_run))[run] if len(run) else began
@@ -278,8 +278,9 @@ def fits(
     else:
         span = states[(states["month"] >= lo) & (states["month"] <= hi)].sort_values("month", kind="stable")
     month, cat = span["month"].to_numpy(), span["category"].to_numpy().astype(np.int16)
-    child = span["CHILD"].cat.codes.to_numpy() if isinstance(span["CHILD"].dtype, pd.CategoricalDtype) else None
-    seen = _ChildMonths(pd.factorize(span["CHILD"])[0] if child is None else child, month)
+    ids = span["CHILD"]  # monthly_states' categorical codes follow its (month, child) order: no sorting needed
+    child = ids.cat.codes.to_numpy() if isinstance(ids.dtype, pd.CategoricalDtype) else ids.factorize()[0]
+    seen = _ChildMonths(child, month)
     found, at = seen.find(1)
     to = np.where(found, cat[at], np.int16(len(CATEGORIES)))  # where each child is a month on; gone: left care
     del found, at

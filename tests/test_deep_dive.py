@@ -60,3 +60,12 @@ def test_an_unknown_deep_dive_is_a_readable_error(notebooks, capsys):
     assert notebook_for("stability", notebooks).name == "06_deep_dive_stability.ipynb"
     assert main(["deep-dive", "nonsense"]) == 2
     assert "no deep dive called 'nonsense'" in capsys.readouterr().err
+
+
+def test_a_failing_paper_stops_with_its_cell_and_error(tmp_path, d2i_sample):
+    """A deep dive whose code fails: one InputError naming the paper, the cell and the error, not a traceback."""
+    d = tmp_path / "notebooks"
+    d.mkdir()
+    notebook(d / "06_deep_dive_stability.ipynb", "raise ValueError('no cohort')", "deep-dive", DEEP_DIVE_PARAMS)
+    with pytest.raises(InputError, match=r"deep dive 'stability' failed in cell \d+: ValueError: no cohort"):
+        write_paper("stability", d2i_sample, "2020-12-31", out=tmp_path / "papers", notebooks_dir=d)
