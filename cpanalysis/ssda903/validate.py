@@ -9,7 +9,8 @@ named (e.g. `overlapping_episodes`): checks the measures need that the DfE does 
 return at hand for cross-year rules) and to the merged history the measures use; a finding on the
 merged history that repeats one already made on the same file row is dropped. Every finding keeps the
 row ('used'): the analyst is told, the figures do not silently change. The loader does the same a return at a
-time (`Validation`), so that each year is checked while the next is cleaned.
+time (`Validation`), so that each year is checked while the next is cleaned; at LA size, where each rule's fixed cost
+outweighs its data, the returns are checked together in one run of the rules (`_returns_findings`).
 
 To add a rule: see cpanalysis/ssda903/rules/core.py.
 
@@ -52,16 +53,18 @@ def run_rules(r: Return, scope: str, codes: set[str] | None = None) -> pd.DataFr
         if rl.scope not in ("both", scope) or (codes is not None and rl.code not in codes):
             continue
         frame = r[rl.table]
-        always = rl.years == (None, None)  # in force every year: no need to look at the years
-        if frame.empty or (r.year is not None and not always and not rl.in_force(pd.Series([r.year])).iloc[0]):
+        if frame.empty:
+            continue
+        in_force = None if rl.years == (None, None) else rl.in_force(frame["YEAR"])  # None: every year
+        if in_force is not None and not in_force.any():
             continue
         result = rl.check(r)
         mask, detail = result if isinstance(result, tuple) else (result, None)
         mask = flag(
             pd.Series(mask, index=frame.index) if not isinstance(mask, pd.Series) else mask.reindex(frame.index)
         )
-        if not always:
-            mask &= rl.in_force(frame["YEAR"])
+        if in_force is not None:
+            mask &= in_force
         if not mask.any():
             continue
         if callable(detail):  # details are worked out only for a rule that finds something
@@ -94,9 +97,68 @@ def _findings(
     return run_rules(Return(tables, year=year, prev=prev), scope, codes)
 
 
-# Below this many episode rows in the returns the rules run here: starting worker processes (an interpreter and its
-# imports each) takes longer than the rules (the synthetic LA, 10,000 rows: 17 s on two workers, 6 s here).
-IN_PROCESS_EPISODES = 30_000
+def _tagged(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    """`frame` with each CHILD as '<year>|<CHILD>' (a blank stays blank)."""
+    return frame.assign(CHILD=f"{year}|" + frame["CHILD"])
+
+
+def _together(batch: list[tuple[int, dict, dict | None]]) -> Return:
+    """Several years' returns (year, tables, previous year's tables or None) as one Return, each child's id tagged
+    with the year of the return it is in, the previous years' rows with the year they are previous to: a rule that
+    joins rows by child (every cross-row and cross-year rule) then sees one return at a time, as `_findings` would.
+    Its `year` is the latest (rules ask only whether it is a return; each row has its own YEAR)."""
+
+    def stacked(frames: list[pd.DataFrame]) -> pd.DataFrame | None:
+        frames = [f for f in frames if f is not None and len(f)]
+        return pd.concat(frames, ignore_index=True) if frames else None
+
+    tables, prev = {}, {}
+    for name in {n for _, t, p in batch for n in (*t, *(p or {}))}:
+        tables[name] = stacked([_tagged(t[name], y) for y, t, _ in batch if name in t])
+        prev[name] = stacked([_tagged(p[name], y) for y, _, p in batch if p is not None and name in p])
+    return Return(
+        {n: t for n, t in tables.items() if t is not None},
+        year=batch[-1][0],
+        prev={n: t for n, t in prev.items() if t is not None} or None,
+    )
+
+
+def _tables_in(tables: dict[str, pd.DataFrame] | None) -> frozenset[str]:
+    return frozenset(n for n, t in (tables or {}).items() if len(t))
+
+
+def _returns_findings(batch: list[tuple[int, dict, dict | None]]) -> pd.DataFrame:
+    """The findings of every return of `batch` (year, tables, previous year's tables or None) as submitted: what
+    `_findings` gives for each year in turn, in the same order (by year, then rule, then row), the rules run
+    once over all of them (at LA size each rule's fixed cost, a few pandas calls, was most of the time).
+
+    The years are checked together in groups whose returns have the same tables with rows, and the same tables of
+    the previous year (a rule may do nothing where a table is empty, e.g. 630 without PrevPerm rows)."""
+    groups: dict[tuple, list] = {}
+    for item in batch:
+        groups.setdefault((_tables_in(item[1]), _tables_in(item[2]) if item[2] is not None else None), []).append(item)
+    out = []
+    for group in groups.values():
+        if len(group) == 1:
+            y, tables, prev = group[0]
+            out.append(_findings(tables, "return", y, prev))
+            continue
+        found = run_rules(_together(group), "return")
+        out.append(found.assign(CHILD=found["CHILD"].str[5:]))  # '<year>|' untagged
+    found = findings.concat(out)
+    if found.empty:
+        return found
+    order = np.lexsort((found["rule"].map(_RULE_ORDER).to_numpy(), found["year"].to_numpy()))
+    return found.iloc[order].reset_index(drop=True)
+
+
+_RULE_ORDER = {code: i for i, code in enumerate(RULES)}
+
+
+# Below this many episode rows in the returns the rules run here, the returns together (_returns_findings): starting
+# worker processes (an interpreter and its imports each) takes longer than the rules. Loads of the synthetic LA at
+# scale 4 (41,000 rows) took as long here as on two workers, at scale 8 (82,000) 0.2-0.7 s longer.
+IN_PROCESS_EPISODES = 60_000
 
 
 # The history's rules run as this many jobs on worker processes (consecutive rules of the registry, so their
@@ -112,21 +174,28 @@ def _history_parts(n: int) -> list[set[str]]:
 
 class Validation:
     """validate_returns a return at a time: `add` each year's return (with the previous year's) as soon as it is
-    cleaned, and `finish` with the merged history. The returns are checked on `workers` processes
-    (parallel.Jobs; 1: here) while the caller goes on reading and cleaning the next ones; the findings are
-    validate_returns', in the same order."""
+    cleaned, and `finish` with the merged history. On `workers` processes (parallel.Jobs) each return is checked
+    while the caller goes on reading and cleaning the next ones; on one (here) the returns are held and checked
+    together at the end (_returns_findings). The findings are validate_returns', in the same order."""
 
     def __init__(self, workers: int | None = None) -> None:
         self.jobs = Jobs(workers)
+        self.held: list[tuple[int, dict, dict | None]] = []  # on one worker: the returns, checked together
 
     def add(self, year: int, tables: dict[str, pd.DataFrame], prev: dict[str, pd.DataFrame] | None) -> None:
         """Check the `year` return as submitted (every table of it, with last year's `prev` if loaded); the years
         in order."""
-        self.jobs.submit(_findings, tables, "return", year, prev)
+        if self.jobs.workers > 1:
+            self.jobs.submit(_findings, tables, "return", year, prev)
+        else:
+            self.held.append((year, tables, prev))
 
     def finish(self, history: dict[str, pd.DataFrame]) -> pd.DataFrame:
         """Check the merged history; every finding, the returns' first (a history finding on a file row already
         reported for the same rule left out)."""
+        if self.held:
+            self.jobs.submit(_returns_findings, self.held)
+            self.held = []
         for codes in _history_parts(HISTORY_PARTS if self.jobs.workers > 1 else 1):
             self.jobs.submit(_findings, history, "history", None, None, codes)
         found = findings.concat(self.jobs.results())

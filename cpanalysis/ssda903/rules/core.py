@@ -37,7 +37,9 @@ REVIEW_CODES = tuple(f"PN{i}" for i in range(8))
 @dataclass
 class Return:
     """The tables one rule run sees: one year's return as submitted (`year` set, `prev` the previous
-    year's return when loaded) or the merged history (`year` None). Every row has its own YEAR."""
+    year's return when loaded) or the merged history (`year` None). Every row has its own YEAR: a check reads the
+    year from there, as several returns may be checked at once (validate._together: `year` is then the latest and
+    each child's id carries its year)."""
 
     tables: dict[str, pd.DataFrame]
     year: int | None = None
