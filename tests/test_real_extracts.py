@@ -208,3 +208,37 @@ def test_rules_apply_to_each_return_as_submitted(tmp_path):
     mism = data.quality[data.quality["rule"] == "148"]
     assert list(mism["file"]) == ["2019-episodes.csv"] and list(mism["row"]) == [2]
     assert data["episodes"].iloc[0]["REC"] == "E8"
+
+
+def test_the_fast_csv_reader_reads_as_pandas_does_or_leaves_the_file_to_pandas(tmp_path):
+    """read_csv tries pyarrow's reader first (_by_arrow) and falls back to pandas for a file pyarrow would read
+    differently: both give pandas' frame, blanks and spaces as written."""
+    from cpanalysis.ssda903.read import _by_arrow, read_csv
+    from cpanalysis.ssda903.schema import TEXT
+
+    def pandas_reads(path, encoding="utf-8-sig"):
+        df = pd.read_csv(path, dtype=TEXT, keep_default_na=False, encoding=encoding).fillna("")
+        return df.assign(SOURCE_ROW=range(2, len(df) + 2))
+
+    fast = tmp_path / "fast.csv"  # BOM, CRLF, a quoted comma and line break, spaces, NA and NULL as text, blanks
+    fast.write_bytes('\ufeffCHILD,DECOM,RNE\r\n" A1",01/04/2019,"S, L"\r\nNA,,NULL\r\n\r\n"B\nC ",x,\r\n'.encode())
+    assert _by_arrow(fast) is not None
+    pd.testing.assert_frame_equal(read_csv(fast), pandas_reads(fast))
+    assert read_csv(fast)["CHILD"].tolist() == [" A1", "NA", "B\nC "]
+    for name, content, encoding in [
+        ("short_row.csv", "CHILD,DECOM,RNE\nA,01/04/2019\n", "utf-8"),
+        ("windows.csv", "CHILD,DECOM,RNE\nA\xe9,01/04/2019,S\n", "cp1252"),
+        ("same_name.csv", "CHILD,CHILD,RNE\nA,B,S\n", "utf-8"),
+        ("blank_name.csv", "CHILD,,RNE\nA,B,S\n", "utf-8"),
+    ]:
+        path = tmp_path / name
+        path.write_bytes(content.encode(encoding))
+        assert _by_arrow(path) is None, name
+        # the values as pandas reads them (column names in the 903 spelling: pandas' CHILD.1 is CHILD_1)
+        assert read_csv(path).to_numpy().tolist() == pandas_reads(path, encoding).to_numpy().tolist(), name
+
+
+def test_whitespace_trimmed_by_pyarrow_is_what_str_strip_removes():
+    from cpanalysis.ssda903.clean import WHITESPACE
+
+    assert "".join(c for c in map(chr, range(0x110000)) if c.isspace()) == WHITESPACE

@@ -19,6 +19,8 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from cpanalysis.errors import InputError
 from cpanalysis.ssda903 import findings
@@ -79,11 +81,53 @@ def parse_dates(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Dates of a text column and, for each, how it was written when not dd/mm/yyyy ('' when it was, or
     it is blank or unreadable: unreadable ones are NaT with a non-blank text). Each distinct text is read
     once (a column holds a few thousand distinct dates however many rows it has)."""
-    codes, uniques = pd.factorize(text.astype(object).where(text.notna(), None))
-    parsed, how = _parse_distinct(pd.Series(uniques, dtype=object))
+    codes, uniques = distinct(text)
+    return _dates_of(codes, uniques, text.index)
+
+
+def _dates_of(codes: np.ndarray, uniques: pa.Array, index: pd.Index) -> tuple[pd.Series, pd.Series]:
+    """parse_dates of the texts `uniques[codes]` (code -1 or a null: blank)."""
+    text = pd.Series(uniques.to_pandas(), dtype=object)
+    parsed, how = _parse_distinct(text.where(text.ne("") & text.notna(), None))
     dates = np.append(parsed.to_numpy("datetime64[ns]"), np.datetime64("NaT"))
     written = np.append(how.to_numpy(dtype=object), "")
-    return pd.Series(dates[codes], index=text.index), pd.Series(written[codes], index=text.index, dtype=object)
+    return pd.Series(dates[codes], index=index), pd.Series(written[codes], index=index, dtype=object)
+
+
+# The characters Python's str.strip() removes (those of str.isspace, tests/test_load.py checks), for pyarrow's
+# utf8_trim
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def distinct(column: pd.Series) -> tuple[np.ndarray, pa.Array]:
+    """pd.factorize of a text column: for each row the position of its text among the distinct texts (in order of
+    first appearance; -1 for a blank, NaN/None), and those texts (a pyarrow array). Text held by pyarrow is encoded
+    by pyarrow, with no Python string made a row (a national extract has tens of millions of cells, a few thousand
+    distinct a column, but as many ids as rows)."""
+    if (
+        isinstance(column.dtype, pd.StringDtype)
+        and column.dtype.storage == "pyarrow"
+        or isinstance(column.dtype, pd.ArrowDtype)
+    ):
+        encoded = pc.dictionary_encode(pa.chunked_array(column.array._pa_array)).combine_chunks()
+        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
+        return codes, encoded.dictionary.cast(pa.large_string())
+    codes, uniques = pd.factorize(column.astype(object).where(column.notna(), None))
+    return codes, pa.array(np.asarray(uniques, dtype=object), type=pa.large_string())
+
+
+def as_text(codes: np.ndarray, values: pa.Array, index: pd.Index) -> pd.Series:
+    """The column of `values[codes]` (a null and code -1: blank) as canonical text (TEXT), by pyarrow's take."""
+    taken = values.take(pa.array(codes, mask=codes < 0))
+    return pd.Series(taken.to_pandas(types_mapper=lambda _: TEXT), index=index)
+
+
+def _at(values: pa.Array, codes: np.ndarray, mask: pd.Series) -> pd.Series:
+    """`values[codes]` on the rows of `mask` (a few: what a finding quotes), as Python text."""
+    return pd.Series(values.take(pa.array(codes[mask.to_numpy()])).to_pylist(), index=mask.index[mask], dtype=object)
 
 
 def _parse_distinct(text: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -154,7 +198,8 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
     df["YEAR"] = year
     df["SOURCE_FILE"] = file
     df["SOURCE_ROW"] = raw["SOURCE_ROW"].to_numpy()
-    reject = pd.Series("", index=df.index, dtype=object)
+    rejected = pd.Series(False, index=df.index)
+    same = {}  # each column as numbers, equal where the cleaned values are equal (the duplicate checks below)
 
     def note(mask, column, rule, severity, outcome, message):
         found.append(
@@ -163,19 +208,22 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
             )
         )
 
+    texts = {}  # each date column's (codes, distinct texts), parsed below
     for col in spec.columns:
-        text = df[col].astype(str)
-        codes, uniques = pd.factorize(text)  # each distinct text trimmed (and upper-cased) once: a code column has few
-        distinct = pd.Series(uniques, dtype=object)
-        stripped = distinct.str.strip()
-        spaced = _each_row(distinct.ne(stripped), codes, df.index)
+        codes, written = distinct(df[col])  # each distinct text trimmed (and upper-cased) once: a code column has few
+        if (codes < 0).any():  # a cell a reader left as NaN, not '': blank
+            codes = np.where(codes < 0, len(written), codes)
+            written = pa.concat_arrays([written, pa.array([""], type=written.type)])
+        stripped = pc.utf8_trim(written, characters=WHITESPACE)
+        spaced = _each_row(pc.not_equal(written, stripped), codes, df.index)
         if spaced.any():
-            note(spaced, col, "whitespace", "info", "corrected", "stray spaces removed from '" + text[spaced] + "'")
+            text = _at(written, codes, spaced)
+            note(spaced, col, "whitespace", "info", "corrected", "stray spaces removed from '" + text + "'")
         if col in spec.codes:
-            upper = stripped.str.upper()
-            lower = _each_row(upper.ne(stripped), codes, df.index)
+            upper = pa.array([v.upper() for v in stripped.to_pylist()], type=stripped.type)  # Python's upper-casing
+            lower = _each_row(pc.not_equal(upper, stripped), codes, df.index)
             if lower.any():
-                before, after = (_each_row(v, codes, df.index)[lower] for v in (stripped, upper))
+                before, after = (_at(v, codes, lower) for v in (stripped, upper))
                 note(
                     lower,
                     col,
@@ -185,16 +233,21 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
                     "code '" + before + "' upper-cased to '" + after + "'",
                 )
             stripped = upper
-        df[col] = _each_row(stripped.where(stripped.ne(""), None), codes, df.index).astype(TEXT)
+        kept = pc.if_else(pc.equal(stripped, ""), pa.scalar(None, type=stripped.type), stripped)
+        df[col] = as_text(codes, kept, df.index)
+        if col in spec.dates:
+            texts[col] = codes, kept
+        else:  # the position of each row's value among the values (a blank one too)
+            same[col] = pc.dictionary_encode(kept, null_encoding="encode").indices.to_numpy()[codes]
 
     no_child = df["CHILD"].isna()
-    reject[no_child] = "blank CHILD"
+    rejected |= no_child
     note(no_child, "CHILD", "child_blank", "error", "rejected", "row has no CHILD id: cannot be attributed")
 
     key_dates = [c for c in spec.key if c in spec.dates] + (["DEC"] if table == "episodes" else [])
     for col in spec.dates:
         text = df[col]
-        parsed, how = parse_dates(text)
+        parsed, how = _dates_of(*texts[col], df.index)
         bad = text.notna() & parsed.isna()
         other = how.ne("")
         if other.any():
@@ -214,7 +267,7 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
             )
         if bad.any():
             if col in key_dates:
-                reject[bad & reject.eq("")] = f"unreadable {col}"
+                rejected |= bad
                 note(
                     bad,
                     col,
@@ -233,17 +286,19 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
                     f"{col} '" + text[bad] + "' is not a date (expected dd/mm/yyyy): treated as blank",
                 )
         df[col] = parsed.astype("datetime64[ns]")
+        same[col] = df[col].to_numpy().view("int64")
         if col in spec.key:
-            blank = text.isna() & reject.eq("")
-            reject[blank] = f"blank {col}"
+            blank = text.isna() & ~rejected
+            rejected |= blank
             note(blank, col, "key_blank", "error", "rejected", f"{col} is blank: row cannot be placed in time")
 
     content = list(spec.columns)
-    live = reject.eq("")
-    dup = _within(df, live, content, keep="first")
+    same = pd.DataFrame(same, index=df.index)
+    live = ~rejected
+    dup = _within(same, live, content, keep="first")
     if dup.any():
         first_row = df[live].groupby(content, dropna=False)["SOURCE_ROW"].transform("first")
-        reject[dup] = "duplicate row"
+        rejected |= dup
         note(
             dup,
             "",
@@ -252,12 +307,12 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
             "rejected",
             "exact repeat of line " + first_row.reindex(df.index)[dup].astype(int).astype(str) + ": left out",
         )
-    live = reject.eq("")
+    live = ~rejected
     key = list(spec.key)
-    clash = _within(df, live, key, keep="last")
+    clash = _within(same, live, key, keep="last")
     if clash.any():
         keep_row = df[live].groupby(key)["SOURCE_ROW"].transform("last")
-        reject[clash] = "conflicting key"
+        rejected |= clash
         note(
             clash,
             "+".join(key),
@@ -271,7 +326,7 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
             + " kept",
         )
 
-    live = reject.eq("")
+    live = ~rejected
     for col, list_name in spec.codes.items():
         codes = df[col]
         ok = valid_codes(list_name, year)
@@ -300,9 +355,9 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
     return df[live].reset_index(drop=True), findings.concat(found)
 
 
-def _each_row(distinct: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
-    """The values of a column's distinct texts (`distinct`, in pd.factorize's order) for each row (`codes`)."""
-    return pd.Series(distinct.to_numpy()[codes], index=index)
+def _each_row(flags: pa.Array, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """The flags of a column's distinct texts (in `distinct`'s order) for each row (`codes`)."""
+    return pd.Series(flags.to_numpy(zero_copy_only=False).astype(bool)[codes], index=index)
 
 
 def _within(df: pd.DataFrame, live: pd.Series, columns: list[str], keep: str) -> pd.Series:

@@ -374,7 +374,7 @@ def _load(
             year = waiting.pop(0)
             for name in TABLES:
                 returns[year].setdefault(name, empty_table(name))
-            validation.add(year, returns[year], returns.get(year - 1))
+            validation.add(year, returns[year], returns.pop(year - 1, None))  # last year's: not needed again
 
     tables = {}
     for name in names:  # handed over (popped): unless `returns` keeps them to validate, the years' frames go

@@ -6,14 +6,17 @@ in an XML return (the n-th CHILD element, n-th EPISODE, ...).
 
 from __future__ import annotations
 
+import csv
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pcsv
 
 from cpanalysis.errors import InputError
-from cpanalysis.ssda903.schema import TABLES
+from cpanalysis.ssda903.schema import TABLES, TEXT
 
 _SEPARATORS = re.compile(r"[\s\-.]+")
 
@@ -36,13 +39,16 @@ def _columns(df: pd.DataFrame, path: Path) -> pd.DataFrame:
 
 
 def read_csv(path: Path) -> pd.DataFrame:
-    """All cells as text ('' for blank), column names in their 903 spelling (see `column_name`)."""
+    """All cells as text ('' for blank; held by pyarrow, TEXT), column names in their 903 spelling (see
+    `column_name`)."""
     if path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty (expected a header line of 903 column names)")
     last_error: Exception | None = None
     for encoding in ("utf-8-sig", "cp1252"):
         try:
-            df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding, skipinitialspace=False)
+            df = _by_arrow(path) if encoding == "utf-8-sig" else None
+            if df is None:
+                df = pd.read_csv(path, dtype=TEXT, keep_default_na=False, encoding=encoding, skipinitialspace=False)
             break
         except UnicodeDecodeError as exc:
             last_error = exc
@@ -50,9 +56,37 @@ def read_csv(path: Path) -> pd.DataFrame:
             raise InputError(f"{path}: cannot be read as CSV ({str(exc).strip()})") from exc
     else:
         raise InputError(f"{path}: cannot be decoded as UTF-8 or Windows-1252 text ({last_error})")
-    df = _columns(df, path).astype(object).fillna("")
+    df = _columns(df, path).fillna("")
     df["SOURCE_ROW"] = range(2, len(df) + 2)
     return df
+
+
+def _by_arrow(path: Path) -> pd.DataFrame | None:
+    """pd.read_csv(path, dtype=TEXT, keep_default_na=False, encoding='utf-8-sig') by pyarrow's CSV reader (5 times
+    faster on a national extract, and no Python string a cell), for a file it reads the same way: UTF-8, distinct
+    and non-blank column names, every row as many fields as the header. None for any other file (or anything pyarrow
+    does not read): pandas reads it then, as before."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            names = next(csv.reader(fh), [])
+        if not names or "" in names or len(set(names)) < len(names):
+            return None
+        own = [f"c{i}" for i in range(len(names))]
+        table = pcsv.read_csv(
+            path,
+            read_options=pcsv.ReadOptions(column_names=own, skip_rows=1),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True),  # a quoted line break: never split there
+            convert_options=pcsv.ConvertOptions(
+                column_types={c: pa.large_string() for c in own},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowException, ValueError, csv.Error):
+        return None
+    if table.column_names != own or any(t != pa.large_string() for t in table.schema.types):
+        return None
+    return table.rename_columns(names).to_pandas(types_mapper=lambda _: TEXT)
 
 
 def read_xlsx(path: Path, sheet: str) -> pd.DataFrame:
