@@ -176,14 +176,16 @@ def test_a_rules_details_are_worked_out_only_when_it_finds_something(monkeypatch
             calls.append(len(eps))
             return "RNE " + eps["RNE"]
 
-        return eps["CHILD"].eq(wanted[0]), detail
+        return eps["PLACE"].eq(wanted[0]), detail
 
-    eps = episodes_frame([dict(CHILD=c, DECOM="01/06/2019", RNE="S", LS="C1", PLACE="U4") for c in ("A", "B")])
+    eps = episodes_frame(
+        [dict(CHILD=c, DECOM="01/06/2019", RNE="S", LS="C1", PLACE=p) for c, p in [("A", "U4"), ("B", "U6")]]
+    )
     monkeypatch.setattr(
         "cpanalysis.ssda903.validate.RULES", {"t": Rule("t", "episodes", "RNE", "error", "Test.", check)}
     )
     assert run_rules(Return({"episodes": eps}), "history").empty and calls == []
-    wanted[0] = "B"
+    wanted[0] = "U6"
     found = run_rules(Return({"episodes": eps}), "history")
     assert found[["CHILD", "message"]].values.tolist() == [["B", "Test: RNE S"]] and calls == [2]
     assert "t" not in RULES

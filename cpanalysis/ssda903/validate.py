@@ -24,10 +24,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from cpanalysis.parallel import Jobs
 from cpanalysis.ssda903 import findings
 from cpanalysis.ssda903.rules import RULES, Return, empty_table, flag
+from cpanalysis.ssda903.schema import TABLES
 
 __all__ = [
     "DOC",
@@ -47,8 +50,10 @@ __all__ = [
 
 def run_rules(r: Return, scope: str, codes: set[str] | None = None) -> pd.DataFrame:
     """Findings of every registered rule (or those of `codes`) that applies to `scope` ('return' or 'history'),
-    on the rows of the years each rule is in force (rules.core.IN_FORCE)."""
+    on the rows of the years each rule is in force (rules.core.IN_FORCE). The rules see the children's ids as
+    numbers (`_coded`); the findings quote them as written."""
     out = []
+    written, r = r, _coded(r)
     for rl in RULES.values():
         if rl.scope not in ("both", scope) or (codes is not None and rl.code not in codes):
             continue
@@ -72,7 +77,7 @@ def run_rules(r: Return, scope: str, codes: set[str] | None = None) -> pd.DataFr
         message = rl.message if detail is None else rl.message.rstrip(".") + ": " + detail.astype(str)
         out.append(
             findings.make(
-                frame[mask],
+                written[rl.table][mask],
                 table=rl.table,
                 column=rl.column,
                 rule=rl.code,
@@ -82,6 +87,28 @@ def run_rules(r: Return, scope: str, codes: set[str] | None = None) -> pd.DataFr
             )
         )
     return findings.concat(out)
+
+
+def _coded(r: Return) -> Return:
+    """`r` with each table's CHILD (the previous year's too) as a number: the id's position among all the ids in
+    sorted order (NaN for a blank). Equal ids stay equal and sort as before, so every rule (all join, group, sort
+    and match rows by child, none reads the id itself) finds the same rows; hashing and sorting numbers instead of
+    text is what makes it worth it (a national history's cross-table checks by child)."""
+    frames = [*r.tables.values(), *(r.prev or {}).values()]
+    ids = [pa.array(f["CHILD"], type=pa.large_string(), from_pandas=True) for f in frames if len(f)]
+    if not ids:
+        return r
+    every = pc.unique(pa.chunked_array(ids, type=pa.large_string()).combine_chunks().drop_null())
+    every = every.take(pc.sort_indices(every))
+
+    def coded(frame: pd.DataFrame) -> pd.DataFrame:
+        at = pc.index_in(pa.array(frame["CHILD"], type=pa.large_string(), from_pandas=True), value_set=every)
+        out = frame.copy(deep=False)
+        out["CHILD"] = pd.Series(at.to_numpy(zero_copy_only=False), index=frame.index, dtype="float64")
+        return out
+
+    prev = None if r.prev is None else {n: coded(t) for n, t in r.prev.items()}
+    return Return({n: coded(r[n]) for n in TABLES}, year=r.year, prev=prev)  # a table not given: empty, coded
 
 
 def validate(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -5,7 +5,9 @@ To add a rule: write a function of a `Return` giving a boolean mask over the rul
 function of no arguments giving a Series of details: `return mask, lambda: "DEC " + show(eps["DEC"])`, worked out
 only when the mask finds something), decorate it with `@rule(...)` in the module of its table (episodes, header,
 adoption, reviews, missing, leavers, ...), add its break-once case to tests/rule_breaks/ and regenerate
-docs/validation-rules.md (`python -m cpanalysis.ssda903.validate`).
+docs/validation-rules.md (`python -m cpanalysis.ssda903.validate`). A check sees each CHILD as a number
+(validate._coded: equal for equal ids, in the same order): it may join, group, sort and match rows by child, but not
+read the id.
 """
 
 from __future__ import annotations
@@ -252,17 +254,27 @@ def _text(values: pd.Series | pd.Index) -> pa.Array:
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
+def _numbers(values: pd.Series | pd.Index) -> bool:
+    return values.dtype.kind == "f"
+
+
 def has(keys: pd.Series, values: pd.Series | pd.Index) -> pd.Series:
-    """`keys.isin(values)` (a blank key is in `values` when a blank is) by pyarrow's hash set: pandas' isin of
-    pyarrow-backed strings turns every value into a scalar first, 30 times slower on a national history."""
+    """`keys.isin(values)` (a blank key is in `values` when a blank is). Text by pyarrow's hash set: pandas' isin of
+    pyarrow-backed strings turns every value into a scalar first, 30 times slower on a national history. Children
+    as numbers (run_rules' coded ids) by pandas."""
+    if _numbers(keys) or _numbers(values):
+        return keys.isin(values)
     found = pc.is_in(_text(keys), value_set=_text(values))
     return pd.Series(found.to_numpy(zero_copy_only=False), index=keys.index)
 
 
 def lookup(keys: pd.Series, dates: pd.Series) -> pd.Series:
     """`dates` (indexed by child, each once) for each of `keys`; NaT where there is none (also when `dates` is
-    empty). `keys.map(dates)`, by pyarrow's hash table of the children."""
-    at = pc.index_in(_text(keys), value_set=_text(dates.index)).fill_null(-1).to_numpy(zero_copy_only=False)
+    empty). `keys.map(dates)`, by pyarrow's hash table of the children (text) or pandas' (numbers)."""
+    if _numbers(keys) or _numbers(dates.index):
+        at = pd.Index(dates.index).get_indexer(keys)
+    else:
+        at = pc.index_in(_text(keys), value_set=_text(dates.index)).fill_null(-1).to_numpy(zero_copy_only=False)
     values = np.append(dates.to_numpy("datetime64[ns]"), np.datetime64("NaT", "ns"))
     return pd.Series(values[at], index=keys.index, dtype="datetime64[ns]")
 
