@@ -119,3 +119,26 @@ def test_assumptions_log_rates_every_assumption_and_notebook_03_links_to_it():
     nb = json.loads((ROOT / "notebooks" / "03_cost_projections.ipynb").read_text())
     markdown = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
     assert "(../docs/assumptions.md)" in markdown
+
+
+def test_pyarrow_allocates_by_jemalloc_unless_the_user_chose_another():
+    """cpanalysis sets pyarrow's jemalloc allocator on import (it returns freed memory; the default kept it), where
+    the build has it; a pool chosen by ARROW_DEFAULT_MEMORY_POOL stands."""
+    import os
+    import sys
+
+    import pyarrow as pa
+
+    code = "import cpanalysis, pyarrow as pa; print(pa.default_memory_pool().backend_name)"
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    try:
+        pa.jemalloc_memory_pool()
+        expected = "jemalloc"
+    except NotImplementedError:
+        expected = pa.default_memory_pool().backend_name
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert run.stdout.strip() == expected
+    chosen = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={**env, "ARROW_DEFAULT_MEMORY_POOL": "system"}
+    )
+    assert chosen.stdout.strip() == "system"
