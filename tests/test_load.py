@@ -259,3 +259,36 @@ def test_reason_for_placement_change_filled_on_closing_is_not_a_correction(tmp_p
     data = load(tmp_path)
     assert "superseded" not in set(data.quality["rule"])
     assert data["episodes"].set_index("DECOM").loc[pd.Timestamp(2018, 10, 10), "REASON_PLACE_CHANGE"] == "CARPL"
+
+
+def test_files_cleaned_together_give_each_file_what_it_gives_alone():
+    """A small extract's files of one table are cleaned together (clean_files; those with the same columns as one
+    frame): each file's rows and findings are those it gives alone. Worked by hand: A's row is in both the 2019/20
+    and the 2024/25 file (overlapping returns), not a repeat; B's row twice in the 2024/25 file is one repeat (line 4
+    left out); SEX M is not a 2019/20 code (1/2) but is a 2024/25 one (M/F/U), 1 the other way round; the 2023/24
+    file lacks MC_DOB (so it is cleaned on its own)."""
+    from cpanalysis.ssda903.clean import clean, clean_files
+
+    def raw(rows, columns):
+        frame = pd.DataFrame(rows, columns=columns).astype("str")
+        return frame.assign(SOURCE_ROW=range(2, len(frame) + 2))
+
+    cols = ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"]
+    a, b = ["A", "M", "01/01/2010", "WBRI", "", "", ""], ["B", "F", "02/02/2012", "WBRI", "", "", ""]
+    y2020 = raw([a, ["D", "1", "04/04/2014", "WBRI", "", "", ""]], cols)
+    y2025 = raw([a, b, b], cols)
+    y2024 = raw([["C", "M", "03/03/2013", "WBRI", "", ""]], cols[:-1])
+    files = [(y2020, "2020-header.csv", 2020), (y2025, "2025-header.csv", 2025), (y2024, "2024-header.csv", 2024)]
+    together = clean_files("header", files)
+    for (rows, found), (frame, file, year) in zip(together, files):
+        alone_rows, alone_found = clean(frame, "header", file, year)
+        pd.testing.assert_frame_equal(rows, alone_rows)
+        pd.testing.assert_frame_equal(found, alone_found)
+    assert [len(rows) for rows, _ in together] == [2, 2, 1]
+    found = pd.concat([f for _, f in together])
+    assert sorted(zip(found["file"], found["rule"], pd.to_numeric(found["row"]).fillna(0).astype(int))) == [
+        ("2020-header.csv", "101", 2),  # SEX M in 2019/20
+        ("2024-header.csv", "101", 2),  # SEX M in 2023/24 (1/2 until 2024/25)
+        ("2024-header.csv", "optional_column_absent", 0),
+        ("2025-header.csv", "duplicate_row", 4),
+    ]

@@ -1,4 +1,5 @@
-"""Clean one file's rows into the canonical form, recording every correction and rejection.
+"""Clean a file's rows into the canonical form, recording every correction and rejection (`clean`; `clean_files`:
+several files of one table at once, each as if alone).
 
 Corrections (row kept, finding 'corrected'): stray spaces trimmed; lower-case codes upper-cased;
 dates written another common way read as the date they say (`date_format`: dd/mm/yyyy with a time,
@@ -163,40 +164,43 @@ def check_columns(raw: pd.DataFrame, spec: Table, file: str) -> None:
         )
 
 
-def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:  # noqa: C901 - the loader is being rewritten (#12): split there
+def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Canonical rows of one file and the findings about them (see the module docstring)."""
+    return clean_files(table, [(raw, file, year)])[0]
+
+
+def clean_files(table: str, files: list[tuple[pd.DataFrame, str, int]]) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """`clean` of each of several files of one table (raw rows, file label, collection year), worked out together
+    where they have the same columns (at LA size each file's cleaning was mostly the fixed cost of a few pandas calls
+    a column): each file's rows and findings are those `clean` gives it alone."""
+    groups: dict[tuple, list[int]] = {}
+    for i, (raw, _, _) in enumerate(files):
+        groups.setdefault(tuple(raw.columns), []).append(i)
+    out: list = [None] * len(files)
+    for members in groups.values():
+        rows, notes = _clean(table, [files[i] for i in members])
+        file_of = rows["SOURCE_FILE"].to_numpy()
+        by_file = notes.groupby("file", sort=False) if len(notes) else None
+        for i in members:
+            label = files[i][1]
+            mine = rows[file_of == label].reset_index(drop=True)
+            found = by_file.get_group(label) if by_file is not None and label in by_file.groups else None
+            out[i] = mine, findings.empty() if found is None else found.reset_index(drop=True)
+    return out
+
+
+def _clean(table: str, files: list[tuple[pd.DataFrame, str, int]]) -> tuple[pd.DataFrame, pd.DataFrame]:  # noqa: C901 - the loader is being rewritten (#12): split there
+    """`clean_files` of files with the same columns, as one frame (each row with its own file and year)."""
     spec = TABLES[table]
-    check_columns(raw, spec, file)
     found: list[pd.DataFrame] = []
-    extra = [c for c in raw.columns if c not in spec.columns and c != "SOURCE_ROW"]
-    if extra:
-        found.append(
-            findings.file_level(
-                file,
-                year,
-                table,
-                ", ".join(extra),
-                "unknown_column",
-                "info",
-                f"column(s) not in the 903 {table} table ignored: {', '.join(extra)}",
-            )
-        )
-    absent = [c for c in spec.columns if c not in raw.columns]
-    if absent:
-        found.append(
-            findings.file_level(
-                file,
-                year,
-                table,
-                ", ".join(absent),
-                "optional_column_absent",
-                "info",
-                f"optional column(s) absent, treated as blank: {', '.join(absent)}",
-            )
-        )
+    for raw, file, year in files:
+        check_columns(raw, spec, file)
+        found += _column_notes(raw, spec, table, file, year)
+    raw = files[0][0] if len(files) == 1 else pd.concat([f[0] for f in files], ignore_index=True)
+    lengths = [len(f[0]) for f in files]
     df = pd.DataFrame({c: raw[c] if c in raw.columns else "" for c in spec.columns})
-    df["YEAR"] = year
-    df["SOURCE_FILE"] = file
+    df["YEAR"] = np.repeat([f[2] for f in files], lengths)
+    df["SOURCE_FILE"] = np.repeat(np.array([f[1] for f in files], dtype=object), lengths)
     df["SOURCE_ROW"] = raw["SOURCE_ROW"].to_numpy()
     rejected = pd.Series(False, index=df.index)
     same = {}  # each column as numbers, equal where the cleaned values are equal (the duplicate checks below)
@@ -292,12 +296,12 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
             rejected |= blank
             note(blank, col, "key_blank", "error", "rejected", f"{col} is blank: row cannot be placed in time")
 
-    content = list(spec.columns)
-    same = pd.DataFrame(same, index=df.index)
+    content = list(spec.columns)  # repeats within a file
+    same = pd.DataFrame(same, index=df.index).assign(SOURCE_FILE=np.repeat(np.arange(len(files)), lengths))
     live = ~rejected
-    dup = _within(same, live, content, keep="first")
+    dup = _within(same, live, content + ["SOURCE_FILE"], keep="first")
     if dup.any():
-        first_row = df[live].groupby(content, dropna=False)["SOURCE_ROW"].transform("first")
+        first_row = df[live].groupby(content + ["SOURCE_FILE"], dropna=False)["SOURCE_ROW"].transform("first")
         rejected |= dup
         note(
             dup,
@@ -309,9 +313,9 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
         )
     live = ~rejected
     key = list(spec.key)
-    clash = _within(same, live, key, keep="last")
+    clash = _within(same, live, key + ["SOURCE_FILE"], keep="last")
     if clash.any():
-        keep_row = df[live].groupby(key)["SOURCE_ROW"].transform("last")
+        keep_row = df[live].groupby(key + ["SOURCE_FILE"])["SOURCE_ROW"].transform("last")
         rejected |= clash
         note(
             clash,
@@ -327,19 +331,22 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
         )
 
     live = ~rejected
+    years = sorted({f[2] for f in files})
     for col, list_name in spec.codes.items():
         codes = df[col]
-        ok = valid_codes(list_name, year)
-        invalid = live & codes.notna() & ~codes.isin(ok)
-        if invalid.any():
-            note(
-                invalid,
-                col,
-                CODE_RULES.get(list_name, "invalid_code"),
-                "error",
-                "used",
-                f"{col} code '" + codes[invalid] + f"' is not valid in the {year_label(year)} collection",
-            )
+        for year in years:  # each row against its own year's list
+            invalid = live & codes.notna() & ~codes.isin(valid_codes(list_name, year))
+            if len(years) > 1:
+                invalid &= df["YEAR"].eq(year)
+            if invalid.any():
+                note(
+                    invalid,
+                    col,
+                    CODE_RULES.get(list_name, "invalid_code"),
+                    "error",
+                    "used",
+                    f"{col} code '" + codes[invalid] + f"' is not valid in the {year_label(year)} collection",
+                )
     if table == "episodes":
         for code, end in code_end_dates("PLACE").items():
             late = live & df["PLACE"].eq(code) & (df["DECOM"] >= pd.Timestamp(end))
@@ -353,6 +360,38 @@ def clean(raw: pd.DataFrame, table: str, file: str, year: int) -> tuple[pd.DataF
                     f"PLACE {code} may not start a placement on or after {end:%d/%m/%Y}",
                 )
     return df[live].reset_index(drop=True), findings.concat(found)
+
+
+def _column_notes(raw: pd.DataFrame, spec: Table, table: str, file: str, year: int) -> list[pd.DataFrame]:
+    """The file's columns not in the table (ignored) and the table's columns not in the file (blank)."""
+    notes = []
+    extra = [c for c in raw.columns if c not in spec.columns and c != "SOURCE_ROW"]
+    if extra:
+        notes.append(
+            findings.file_level(
+                file,
+                year,
+                table,
+                ", ".join(extra),
+                "unknown_column",
+                "info",
+                f"column(s) not in the 903 {table} table ignored: {', '.join(extra)}",
+            )
+        )
+    absent = [c for c in spec.columns if c not in raw.columns]
+    if absent:
+        notes.append(
+            findings.file_level(
+                file,
+                year,
+                table,
+                ", ".join(absent),
+                "optional_column_absent",
+                "info",
+                f"optional column(s) absent, treated as blank: {', '.join(absent)}",
+            )
+        )
+    return notes
 
 
 def _each_row(flags: pa.Array, codes: np.ndarray, index: pd.Index) -> pd.Series:

@@ -28,7 +28,7 @@ from cpanalysis.errors import InputError
 from cpanalysis.periods import episodes_with_periods
 from cpanalysis.ssda903 import cache as dataset_cache
 from cpanalysis.ssda903 import findings
-from cpanalysis.ssda903.clean import check_columns, clean, infer_year, year_fits
+from cpanalysis.ssda903.clean import check_columns, clean, clean_files, infer_year, year_fits
 from cpanalysis.ssda903.discover import Source, discover
 from cpanalysis.ssda903.read import read_csv, read_xlsx, read_xml
 from cpanalysis.ssda903.rules.core import year_end_of
@@ -356,11 +356,15 @@ def _load(
     read_counts = []
     inventory = []
     years_with_episodes = {p.year for p in parts if p.table == "episodes"}
-    validation = None if only else Validation(workers_for(sum(len(p.raw) for p in parts if p.table == "episodes")))
+    workers = workers_for(sum(len(p.raw) for p in parts if p.table == "episodes"))
+    validation = None if only else Validation(workers)
+    # a small extract (checked here, not on workers) is cleaned a table at a time, every year's file together; a
+    # large one file by file, each year's return checked as soon as it is clean and its raw text freed as it goes
+    cleaned = _clean_together(parts) if workers == 1 else None
     to_clean = Counter(p.year for p in parts)
     waiting = sorted(to_clean)  # years not yet handed to the validation, which takes them in order
-    for p in parts:
-        rows, notes = clean(p.raw, p.table, p.label, p.year)
+    for i, p in enumerate(parts):
+        rows, notes = cleaned[i] if cleaned else clean(p.raw, p.table, p.label, p.year)
         found.append(notes)
         by_table[p.table].append(rows)
         read_counts.append((p.label, p.table, p.year, len(p.raw)))
@@ -388,6 +392,16 @@ def _load(
     quality = findings.concat(found)
     files = pd.DataFrame(inventory, columns=["file", "table", "year", "rows", "sha256"])
     return Dataset(tables, quality, _accounting(read_counts, quality), files, root)
+
+
+def _clean_together(parts: list[_Part]) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """`clean` of each part (its rows and findings), every table's files cleaned together (clean_files)."""
+    out: list = [None] * len(parts)
+    for table in dict.fromkeys(p.table for p in parts):
+        at = [i for i, p in enumerate(parts) if p.table == table]
+        for i, result in zip(at, clean_files(table, [(parts[i].raw, parts[i].label, parts[i].year) for i in at])):
+            out[i] = result
+    return out
 
 
 def _drop_withdrawn(eps: pd.DataFrame, years_with_eps: set[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
