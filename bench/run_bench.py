@@ -12,6 +12,7 @@ import contextlib
 import io
 import os
 import resource
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -57,6 +58,16 @@ def projection(states: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
     return pj.summarise(pj.simulate(pj.fit(states, end, 24, pj.ENTRY_DAMPING), 36, 500))
 
 
+def validate_alone(folder: Path, work: Path) -> None:
+    """`cpanalysis validate` in its own process with no dataset cache: load + validate as a user first meets it
+    (with the CLI's start), and the peak memory of that process and its validation workers together, free of what
+    this process holds from the steps before."""
+    cmd = [sys.executable, "-c", peer_demand_model._OURS, "validate", str(folder), "-o", str(work / "dq.csv")]
+    seconds, peak = peer_demand_model._measured(cmd, str(work), {**os.environ, CACHE_ENV: "off"})
+    label = "cpanalysis validate (own process + workers, no cache)"
+    print(f"   {label:<53} {seconds:8.1f} s   peak RSS {peak:8.0f} MB")
+
+
 def bench(scale: float, cache: Path, work: Path, batch: bool) -> None:
     print(f"\n== scale {scale:g}")
     folder = data_folder(scale, cache)
@@ -64,6 +75,7 @@ def bench(scale: float, cache: Path, work: Path, batch: bool) -> None:
     store = work / f"datasets-{scale:g}"  # a fresh parquet cache each run: the first load below is cold
     os.environ[CACHE_ENV] = str(store)  # what `cpanalysis measures` (and validate, project, notebooks) use
     data = timed("load + validate (ssda903.load), storing the parquet cache", load, folder, cache=store)
+    validate_alone(folder, work)
     timed("load again: from the parquet cache (a re-run, a kernel)", load, folder, cache=store)
     timed("load episodes + header only, cached (cpanalysis project)", load, folder, store, ("episodes", "header"))
     print(f"   {len(data['episodes']):,} episodes")
