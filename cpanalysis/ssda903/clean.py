@@ -179,6 +179,9 @@ def clean_files(table: str, files: list[tuple[pd.DataFrame, str, int]]) -> list[
     out: list = [None] * len(files)
     for members in groups.values():
         rows, notes = _clean(table, [files[i] for i in members])
+        if len(members) == 1:
+            out[members[0]] = rows, notes
+            continue
         file_of = rows["SOURCE_FILE"].to_numpy()
         by_file = notes.groupby("file", sort=False) if len(notes) else None
         for i in members:
