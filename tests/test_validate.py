@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import calendar
+from datetime import date
+
 import pandas as pd
 from factories import episodes_frame, frame, header_frame
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from cpanalysis.parallel import Jobs
-from cpanalysis.ssda903.rules.core import RULES, Rule, has, lookup
+from cpanalysis.ssda903.rules.core import RULES, Rule, age_on, has, last_birthday, lookup
 from cpanalysis.ssda903.schema import TEXT
 from cpanalysis.ssda903.validate import IN_PROCESS_EPISODES, Return, run_rules, validate, validate_returns
 
@@ -231,3 +236,32 @@ def test_returns_checked_together_give_each_returns_own_findings():
     noe = together[together["rule"] == "NoE"]
     assert sorted(zip(noe["year"], noe["CHILD"])) == [(2020, "N"), (2021, "M")]
     assert len(together) > len(noe)  # other findings too (the missing tables' internal checks), in the same order
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.dates(date(1990, 1, 1), date(2030, 12, 31))),
+            st.one_of(st.none(), st.dates(date(1990, 1, 1), date(2030, 12, 31))),
+        ),
+        min_size=1,
+        max_size=50,
+    )
+)
+@settings(max_examples=200, deadline=None)
+@example([(date(2004, 2, 29), date(2005, 2, 28)), (date(2004, 2, 29), date(2005, 3, 1)), (None, date(2020, 1, 1))])
+def test_age_and_last_birthday_are_the_calendars(pairs):
+    """age_on and last_birthday (by numpy's calendar units) against Python's dates: whole years, the birthday not
+    yet reached counting one less; the latest birthday on or before the date, 29 February falling on 1 March in
+    other years; blank where either date is."""
+    dob = pd.Series(pd.to_datetime([b for b, _ in pairs]), dtype="datetime64[ns]")
+    on = pd.Series(pd.to_datetime([d for _, d in pairs]), dtype="datetime64[ns]")
+    ages, birthdays = age_on(dob, on).tolist(), last_birthday(dob, on).tolist()
+    for (born, day), age, birthday in zip(pairs, ages, birthdays):
+        if born is None or day is None:
+            assert pd.isna(age) and pd.isna(birthday)
+            continue
+        years = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        leap_day = (born.month, born.day) == (2, 29) and not calendar.isleap(born.year + years)
+        expected = date(born.year + years, 3, 1) if leap_day else date(born.year + years, born.month, born.day)
+        assert age == years and birthday == pd.Timestamp(expected)

@@ -222,21 +222,36 @@ def year_start_of(frame: pd.DataFrame) -> pd.Series:
     return _per_year(frame, year_start)
 
 
+def _ymd(dates: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Year, month (1-12) and day (1-31) of each date, and where it is blank (the numbers there are meaningless), by
+    numpy's calendar units (pandas' .dt accessors cost more than the rules using them at national size)."""
+    d = dates.to_numpy("datetime64[D]")
+    y, m = d.astype("datetime64[Y]"), d.astype("datetime64[M]")
+    year = y.astype(np.int64) + 1970
+    month = (m - y.astype("datetime64[M]")).astype(np.int64) + 1
+    return year, month, (d - m.astype("datetime64[D]")).astype(np.int64) + 1, np.isnat(d)
+
+
 def age_on(dob: pd.Series, date: pd.Series) -> pd.Series:
-    """Whole years of age on `date` (NaN where either is blank)."""
-    years = date.dt.year - dob.dt.year
-    before_birthday = (date.dt.month < dob.dt.month) | ((date.dt.month == dob.dt.month) & (date.dt.day < dob.dt.day))
-    return years - before_birthday.astype(float)
+    """Whole years of age on `date` (NaN where either is blank); each row's `dob` with the `date` of its label."""
+    if not dob.index.equals(date.index):
+        dob = dob.reindex(date.index)
+    (by, bm, bd, bblank), (y, m, d, blank) = _ymd(dob), _ymd(date)
+    years = (y - by - ((m < bm) | ((m == bm) & (d < bd)))).astype(float)
+    years[bblank | blank] = np.nan
+    return pd.Series(years, index=date.index)
 
 
 def last_birthday(dob: pd.Series, date: pd.Series) -> pd.Series:
     """The latest birthday on or before `date` (a 29 February birthday falls on 1 March in other years)."""
-    years = (dob.dt.year + age_on(dob, date)).astype("Int64")
-    text = years.astype(str) + "-" + dob.dt.strftime("%m-%d")
-    day = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-    leap = day.isna() & dob.notna() & years.notna()
-    day[leap] = pd.to_datetime(years[leap].astype(str) + "-03-01", format="%Y-%m-%d")
-    return day.astype("datetime64[ns]")
+    by, bm, bd, blank = _ymd(dob)
+    age = age_on(dob, date).to_numpy()
+    blank |= np.isnan(age)
+    year = np.where(blank, 1970, by + np.nan_to_num(age).astype(np.int64)) - 1970
+    month_start = (year.astype("datetime64[Y]").astype("datetime64[M]") + (bm - 1)).astype("datetime64[D]")
+    day = (month_start + (bd - 1)).astype("datetime64[ns]")  # 29 February + a non-leap year: 1 March
+    day[blank] = np.datetime64("NaT")
+    return pd.Series(day, index=dob.index)
 
 
 def flag(mask: pd.Series) -> pd.Series:
