@@ -79,11 +79,11 @@ DATE_RULES = {
 
 
 def parse_dates(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Dates of a text column and, for each, how it was written when not dd/mm/yyyy ('' when it was, or
-    it is blank or unreadable: unreadable ones are NaT with a non-blank text). Each distinct text is read
-    once (a column holds a few thousand distinct dates however many rows it has)."""
+    """Dates of a text column (stray spaces around a date ignored) and, for each, how it was written when not
+    dd/mm/yyyy ('' when it was, or it is blank or unreadable: unreadable ones are NaT with a non-blank text). Each
+    distinct text is trimmed and read once (a column holds a few thousand distinct dates however many rows it has)."""
     codes, uniques = distinct(text)
-    return _dates_of(codes, uniques, text.index)
+    return _dates_of(codes, pc.utf8_trim(uniques, characters=WHITESPACE), text.index)
 
 
 def _dates_of(codes: np.ndarray, uniques: pa.Array, index: pd.Index) -> tuple[pd.Series, pd.Series]:
@@ -117,7 +117,7 @@ def distinct(column: pd.Series) -> tuple[np.ndarray, pa.Array]:
         codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
         return codes, encoded.dictionary.cast(pa.large_string())
     codes, uniques = pd.factorize(column.astype(object).where(column.notna(), None))
-    return codes, pa.array(np.asarray(uniques, dtype=object), type=pa.large_string())
+    return codes, pa.array([str(u) for u in uniques], type=pa.large_string())  # a number as its text
 
 
 def as_text(codes: np.ndarray, values: pa.Array, index: pd.Index) -> pd.Series:
@@ -409,7 +409,7 @@ def _within(df: pd.DataFrame, live: pd.Series, columns: list[str], keep: str) ->
 
 
 def _episode_dates(raw_episodes: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    return tuple(parse_dates(raw_episodes[c].astype(str).str.strip())[0] for c in ("DECOM", "DEC"))
+    return tuple(parse_dates(raw_episodes[c])[0] for c in ("DECOM", "DEC"))
 
 
 def year_fits(raw_episodes: pd.DataFrame, years: list[int]) -> dict[int, int]:
@@ -446,7 +446,7 @@ def infer_year(raw_episodes: pd.DataFrame | None, others: list[pd.DataFrame]) ->
         for col in frame.columns:
             if col in ("DOB", "MC_DOB", "DUC"):
                 continue
-            d = parse_dates(frame[col].astype(str).str.strip())[0].dropna()
+            d = parse_dates(frame[col])[0].dropna()
             d = d[d <= today]
             years = d.dt.year + (d.dt.month > 3).astype(int)
             counts = counts.add(years.value_counts(), fill_value=0)
