@@ -11,10 +11,14 @@ Method (a Markov model over month-end snapshots, simulated as counts of children
   for every child looked after at one month end, where they are at the next: the same or another category, or
   gone (exit). Rate = moves / child-months, by age band x time in care x category. A child turning 18 before
   the next month end is left out of the rates: leaving care at 18 is applied exactly in the projection
-  instead, from each child's date of birth.
+  instead, from each child's date of birth. The chance of leaving care follows a trend (exit_trend): the
+  window's monthly exits against those its average rates expect of the children there, a log-linear trend
+  carried on month by month (stays that lengthen show as exits falling below expected).
 - *Entries*: children looked after at a month end who were not at the previous one. Their monthly number is
-  Poisson with the window's mean rate; each new child's age and first placement are drawn from those who
-  entered in the window (so entries by age band and first placement keep their observed joint mix).
+  Poisson, its mean a log-linear trend over the window's months (entry_trend; the window's mean rate without
+  one); each new child's age and first placement are drawn from those who entered in the window (so entries by
+  age band and first placement keep their observed joint mix). Both trends' growths are shrunk toward none by a
+  weakly informative prior (log_linear_trend), so a growth a short window barely shows counts for little.
 - *Ageing*: every child is one month older, and one month longer in care, at each step; bands follow; at 18
   the child leaves.
 - *Uncertainty band*: Monte Carlo over simulated children. Each simulation first draws its own rates from their
@@ -60,6 +64,8 @@ IN_HOUSE, IFA = CATEGORIES.index("In-house foster"), CATEGORIES.index("External 
 RESIDENTIAL = CATEGORIES.index("Residential")
 TOTAL = "Total"
 ENTRY_DAMPING: float | None = 1.0  # entries follow a log-linear trend (fit), chosen by the backtest (README)
+GROWTH_SCALE = 0.08 / 12  # the prior on the entries' and exit rates' growth (log_linear_trend): a Student t of
+GROWTH_DF = 3.0  # scale 8% a year (as a monthly log) and 3 degrees of freedom, chosen by the backtest (README)
 
 
 def _month(dates: pd.Series) -> np.ndarray:
@@ -178,13 +184,15 @@ def actual_counts(states: pd.DataFrame) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class EntryTrend:
-    """Monthly entries as log E[entries] = level + growth x t, t in months from the window's last month end
-    (quasi-Poisson regression, see entry_trend), extrapolated with a damped trend: h months on, the growth counts
-    damping + damping^2 + ... + damping^h times (1: a straight log-linear trend)."""
+class Trend:
+    """A monthly count's log-linear trend: log E[y_t] = log(exposure_t) + level + growth x t, t in months from the
+    window's last month end (log_linear_trend), extrapolated with a damped trend: h months on, the growth counts
+    damping + damping^2 + ... + damping^h times (1: a straight log-linear trend). Entries (entry_trend) have no
+    exposure, so mean() is entries a month; exits (exit_trend) have the exits the window's average rates expect,
+    so mean() is how many times those rates."""
 
-    coef: np.ndarray  # level (log entries a month at the window's last month end), growth (log, a month)
-    cov: np.ndarray  # their covariance (2 x 2), scaled by the overdispersion
+    coef: np.ndarray  # level (log, at the window's last month end), growth (log, a month)
+    cov: np.ndarray  # their covariance (2 x 2)
     damping: float = 1.0
 
     def steps(self, months: int) -> np.ndarray:
@@ -192,32 +200,84 @@ class EntryTrend:
         return np.cumsum(self.damping ** np.arange(1, months + 1))
 
     def mean(self, months: int) -> np.ndarray:
-        """Expected entries a month at 1..months months on, at the estimate."""
+        """The expected count (or rate ratio) a month at 1..months months on, at the estimate."""
         return np.exp(self.coef[0] + self.coef[1] * self.steps(months))
 
+    def draws(self, months: int, sims: int, rng: np.random.Generator) -> np.ndarray:
+        """[sim, month]: mean() with a level and growth a simulation drawn from their estimates' normal
+        distribution, so a band carries the trend's own uncertainty, growing with the horizon."""
+        coef = rng.multivariate_normal(self.coef, self.cov, size=sims)
+        return np.exp(coef[:, :1] + coef[:, 1:] * self.steps(months)[None, :])
 
-def entry_trend(entries: np.ndarray, damping: float = 1.0) -> EntryTrend | None:
-    """A log-linear trend in monthly entries: Poisson regression log E[y_t] = level + growth x t (t = months from
-    the last month, so the level is the fitted rate now) by Newton-Raphson, with the covariance of the estimates
-    scaled by the Pearson dispersion when entries vary more than Poisson (quasi-Poisson; McCullagh and Nelder,
-    Generalized Linear Models, 1989, ch. 6). None with fewer than 3 months, or fewer entries than months (below
-    one a month a growth fitted to mostly empty months is noise, and drawn from its estimate's spread and compounded
-    over the horizon it gives thousands of entries a month in some simulations): the window's mean rate then."""
-    y = np.asarray(entries, dtype=float)
+
+def log_linear_trend(
+    counts: np.ndarray, exposure: np.ndarray | None = None, damping: float = 1.0, growth_scale: float | None = None
+) -> Trend | None:
+    """A log-linear trend in a monthly count (Trend): Poisson regression log E[y_t] = log(exposure_t) + level +
+    growth x t (t = months from the last month, so the level is the fitted rate now) by Newton-Raphson, the
+    estimates' covariance scaled by the Pearson dispersion when the count varies more than Poisson (quasi-Poisson;
+    McCullagh and Nelder, Generalized Linear Models, 1989, ch. 6). The growth has a Student-t prior centred on none
+    (GROWTH_DF degrees of freedom, scale `growth_scale`, log a month; default GROWTH_SCALE): the estimates are the
+    posterior mode (found by EM, the t being a scale mixture of normals: Newton-Raphson on the quasi-likelihood plus
+    a normal penalty whose precision (df + 1) / (df x scale^2 + growth^2) is updated from the growth; Gelman et
+    al., 'A weakly informative default prior distribution for logistic and other regression models', 2008) and
+    the covariance minus the inverse of the log posterior's second derivatives there (a Laplace approximation). So
+    a growth the window barely shows (a small authority's 24 months) is shrunk toward none, and a clear one (a
+    large authority's, or a collapse) is kept nearly in full. None with fewer than 3 months, or fewer counted
+    than months (below one a month a growth fitted to mostly empty months is noise, and drawn from its estimate's
+    spread and compounded over the horizon it gives thousands a month in some simulations)."""
+    y = np.asarray(counts, dtype=float)
     if len(y) < 3 or y.sum() < len(y):
         return None
+    offset = np.zeros(len(y)) if exposure is None else np.log(np.maximum(np.asarray(exposure, dtype=float), 1e-12))
     x = np.column_stack([np.ones(len(y)), np.arange(len(y)) - (len(y) - 1.0)])
-    beta = np.array([np.log(y.mean()), 0.0])
-    for _ in range(50):
-        mu = np.exp(x @ beta)
-        info = x.T @ (mu[:, None] * x)
-        step = np.linalg.solve(info, x.T @ (y - mu))
-        beta = beta + step
-        if np.abs(step).max() < 1e-10:
-            break
-    mu = np.exp(x @ beta)
+    scale = GROWTH_SCALE if growth_scale is None else growth_scale
+
+    def information(beta: np.ndarray, dispersion: float, precision: float) -> np.ndarray:
+        """Minus the second derivatives of the quasi-likelihood with a normal penalty of `precision` on the growth."""
+        return x.T @ (np.exp(offset + x @ beta)[:, None] * x) / dispersion + np.diag([0.0, precision])
+
+    def mode(beta: np.ndarray, dispersion: float, precision: float) -> np.ndarray:
+        """The mode of the quasi-likelihood with a normal penalty of `precision` on the growth, from `beta`."""
+        for _ in range(50):
+            score = x.T @ (y - np.exp(offset + x @ beta)) / dispersion - np.array([0.0, precision * beta[1]])
+            step = np.linalg.solve(information(beta, dispersion, precision), score)
+            beta = beta + step
+            if np.abs(step).max() < 1e-10:
+                break
+        return beta
+
+    start = np.array([np.log(y.sum() / np.exp(offset).sum()), 0.0])
+    beta = mode(start, 1.0, 0.0)  # unshrunk: the dispersion, and EM's start
+    mu = np.exp(offset + x @ beta)
     dispersion = max(float(((y - mu) ** 2 / mu).sum() / (len(y) - 2)), 1.0)
-    return EntryTrend(beta, np.linalg.inv(x.T @ (mu[:, None] * x)) * dispersion, damping)
+    df = GROWTH_DF
+    for _ in range(500):
+        new = mode(beta, dispersion, (df + 1) / (df * scale**2 + beta[1] ** 2))
+        done = abs(new[1] - beta[1]) < 1e-12
+        beta = new
+        if done:
+            break
+    # the covariance: minus the inverse of the log posterior's second derivatives at the mode (Laplace), with the
+    # t's own curvature there, not EM's penalty
+    spread = df * scale**2 + beta[1] ** 2
+    curvature = (df + 1) * (df * scale**2 - beta[1] ** 2) / spread**2 if np.isfinite(spread) else 0.0
+    return Trend(beta, np.linalg.inv(information(beta, dispersion, curvature)), damping)
+
+
+def entry_trend(entries: np.ndarray, damping: float = 1.0, growth_scale: float | None = None) -> Trend | None:
+    """Monthly entries' log-linear trend (log_linear_trend, no exposure): None (the window's mean rate then) with
+    fewer than 3 months or fewer entries than months."""
+    return log_linear_trend(entries, None, damping, growth_scale)
+
+
+def exit_trend(exits: np.ndarray, expected: np.ndarray, growth_scale: float | None = None) -> Trend | None:
+    """How the chance of leaving care moves over the window: a log-linear trend in the monthly exits (other than
+    at 18) over those the window's average rates expect of the children there each month (log_linear_trend with
+    `expected` as exposure), so a shift in who is in care (ages, time in care, placements) is not read as a trend.
+    Stays lengthening (as in England since about 2015) show as exits falling below expected. None with fewer
+    than 3 months or fewer exits than months (the window's rates then)."""
+    return log_linear_trend(exits, expected, 1.0, growth_scale)
 
 
 @dataclass(frozen=True)
@@ -230,7 +290,8 @@ class Fit:
     entries: np.ndarray  # children entering at each month end of the window
     entrants: pd.DataFrame  # age_months, category of each entrant in the window
     stock: pd.DataFrame  # CHILD, category, age_months, months_in_care of each child looked after at `end`
-    trend: EntryTrend | None = None  # entries with a trend (entry_trend); None: the window's mean rate
+    trend: Trend | None = None  # entries with a trend (entry_trend); None: the window's mean rate
+    exits: Trend | None = None  # exit rates with a trend (exit_trend); None: the window's rates
 
     @property
     def entry_rate(self) -> float:
@@ -240,7 +301,8 @@ class Fit:
 
 def fit(states: pd.DataFrame, end: pd.Timestamp, window_months: int = 24, entry_damping: float | None = None) -> Fit:
     """Count moves and entries over the `window_months` month ends up to `end` (see the module doc). With
-    `entry_damping` (0 to 1), entries follow a damped trend (entry_trend) instead of the window's mean."""
+    `entry_damping` (0 to 1), entries follow a damped trend (entry_trend) instead of the window's mean, and the
+    chances of leaving care their own trend (exit_trend) instead of the window's average."""
     return next(fits(states, [end], window_months, entry_damping))
 
 
@@ -300,8 +362,27 @@ def fits(
         entries = np.bincount(month[new] - 1 - first, minlength=window_months)
         entrants = span[["age_months", "category"]].iloc[new].reset_index(drop=True)
         stock = span[["CHILD", "category", "age_months", "months_in_care"]].iloc[at_last:hi].reset_index(drop=True)
-        trend = entry_trend(entries, entry_damping) if entry_damping is not None else None
-        yield Fit(end, window_months, moves, entries, entrants, stock, trend)
+        trend = exits = None
+        if entry_damping is not None:
+            trend = entry_trend(entries, entry_damping)
+            exits = exit_trend(*_exits_by_month(pair[lo:at_last], month[lo:at_last] - first, moves, window_months))
+        yield Fit(end, window_months, moves, entries, entrants, stock, trend, exits)
+
+
+def _exits_by_month(
+    pair: np.ndarray, step: np.ndarray, moves: np.ndarray, months: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The window's exits (other than at 18) at each of its `months` months, and those its average exit rates
+    expect: `pair` each child-month's rate row x outcomes + outcome (-1: turning 18), `step` its month in the
+    window (0 to months - 1), `moves` the window's counts (Fit.moves). Returns (exits, expected), one a month."""
+    keep = pair >= 0
+    pair, step = pair[keep].astype(np.int64), step[keep].astype(np.int64)
+    rows, outcomes = int(np.prod(moves.shape[:-1])), moves.shape[-1]
+    exposure = np.bincount(step * rows + pair // outcomes, minlength=months * rows).reshape(months, rows)
+    exits = np.bincount(step[pair % outcomes == outcomes - 1], minlength=months)
+    by_row = moves.reshape(rows, outcomes)
+    rate = np.divide(by_row[:, -1], by_row.sum(axis=1), out=np.zeros(rows), where=by_row.sum(axis=1) > 0)
+    return exits, exposure @ rate
 
 
 class _ChildMonths:
@@ -487,6 +568,8 @@ def _simulate_block(
         log_stay = np.log1p(-leave)  # -inf where every child moves
     probs[:, np.arange(n_rows), own] = 0
     move = np.ascontiguousarray(np.cumsum(probs[..., :-1], axis=2))  # over the other categories; beyond: left care
+    exit_chance = probs[..., -1].copy()
+    exit_ratio = f.exits.draws(months, sims, rng) if f.exits is not None else None  # [sim, month]
     arrivals = rng.poisson(_entry_rates(f, months, sims, rng) * (1 + scenario.entry_change_pct / 100))
     if len(f.entrants) == 0:
         arrivals[:] = 0
@@ -501,7 +584,14 @@ def _simulate_block(
     counts[:, 0] = np.stack([now[occupied[tables.order[occupied] % n_cat == k]].sum(axis=0) for k in range(n_cat)], 1)
     for step in range(1, months + 1):
         by_category = counts[:, step]
-        chain.month(rng, now, now_occupied, then, then_occupied, by_category, leave, log_stay, move, *tables.kernel)
+        leave_now, log_stay_now = leave, log_stay
+        if exit_ratio is not None:  # the chance of leaving care x this month's ratio; the moves within care as they are
+            leave_now = np.minimum(leave + exit_chance * (exit_ratio[:, step - 1 : step] - 1), 1.0)
+            with np.errstate(divide="ignore"):
+                log_stay_now = np.log1p(-leave_now)
+        chain.month(
+            rng, now, now_occupied, then, then_occupied, by_category, leave_now, log_stay_now, move, *tables.kernel
+        )
         new = arrivals[:, step - 1]
         pick = entrant.integers(0, max(len(pool_cat), 1), size=int(new.sum()))
         new_cell = pool_cell[pick] if len(pool_cat) else pick
@@ -521,8 +611,7 @@ def _entry_rates(f: Fit, months: int, sims: int, rng: np.random.Generator) -> np
     if f.trend is None:
         rate = rng.gamma(f.entries.sum() + 0.5, 1 / max(len(f.entries), 1), size=sims)
         return np.repeat(rate[:, None], months, axis=1)
-    coef = rng.multivariate_normal(f.trend.coef, f.trend.cov, size=sims)
-    return np.exp(coef[:, :1] + coef[:, 1:] * f.trend.steps(months)[None, :])
+    return f.trend.draws(months, sims, rng)
 
 
 def _cell(age_months: np.ndarray, months_in_care: np.ndarray | int, category: np.ndarray) -> np.ndarray:

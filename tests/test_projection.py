@@ -516,4 +516,5 @@ def test_fits_at_many_cutoffs_are_each_cutoffs_own_fit():
         pd.testing.assert_frame_equal(together.entrants, alone.entrants)
         pd.testing.assert_frame_equal(together.stock, alone.stock)
         np.testing.assert_array_equal(together.trend.coef, alone.trend.coef)
+        np.testing.assert_array_equal(together.exits.coef, alone.exits.coef)
     assert together.moves.sum() > 1000 and together.entries.sum() > 50  # not trivially empty
