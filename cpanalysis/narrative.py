@@ -114,6 +114,28 @@ def projection_finding(summary: pd.DataFrame, months: int = 12) -> str:
     )
 
 
+def trends_finding(trends: pd.DataFrame) -> str:
+    """What the projection carries on, from projection.trend_table: 'It carries on **13.2 children coming into care
+    a month** (at the window's end), changing by +2.1% a year (90% interval -3.0% to +7.4%), and a chance of leaving
+    care **0.97 times** the window's average, changing by -2.5% a year (...).' Without trends: the window's rates."""
+    parts = []
+    for _, r in trends.iterrows():
+        change = (
+            f"changing by {r['change_pct']:+.1f}% a year (90% interval {r['low_pct']:+.1f}% to {r['high_pct']:+.1f}%)"
+        )
+        if r["what"] == "entries":
+            parts.append(f"**{r['now']:.1f} children coming into care a month** (at the window's end), {change}")
+        else:
+            parts.append(f"a chance of leaving care **{r['now']:.2f} times** the window's average, {change}")
+    if not parts:
+        return "It carries on the window's average number coming into care and its average chances of leaving."
+    return (
+        "It carries on "
+        + _listed(parts)
+        + ": each growth as the window shows it, shrunk toward no change where the window barely shows it."
+    )
+
+
 NAIVE = {  # the backtest's naive forecasts (backtest.BASELINES), as the committee reads them
     "last_value": ("carrying the last figure forward", "last value"),
     "linear_trend": ("a straight-line trend", "straight-line trend"),

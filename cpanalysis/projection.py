@@ -44,6 +44,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from scipy.special import erfinv
 
 from cpanalysis import chain
 from cpanalysis.categories import PLACEMENT_CATEGORIES, SHORT_BREAK_LS, placement_category
@@ -66,6 +67,7 @@ TOTAL = "Total"
 ENTRY_DAMPING: float | None = 1.0  # entries follow a log-linear trend (fit), chosen by the backtest (README)
 GROWTH_SCALE = 0.08 / 12  # the prior on the entries' and exit rates' growth (log_linear_trend): a Student t of
 GROWTH_DF = 3.0  # scale 8% a year (as a monthly log) and 3 degrees of freedom, chosen by the backtest (README)
+GROWTH_MAX = np.log(2) / 12  # and never beyond doubling or halving a year (a monthly log)
 
 
 def _month(dates: pd.Series) -> np.ndarray:
@@ -207,7 +209,8 @@ class Trend:
         """[sim, month]: mean() with a level and growth a simulation drawn from their estimates' normal
         distribution, so a band carries the trend's own uncertainty, growing with the horizon."""
         coef = rng.multivariate_normal(self.coef, self.cov, size=sims)
-        return np.exp(coef[:, :1] + coef[:, 1:] * self.steps(months)[None, :])
+        growth = np.clip(coef[:, 1:], -GROWTH_MAX, GROWTH_MAX)  # as log_linear_trend's estimate is
+        return np.exp(coef[:, :1] + growth * self.steps(months)[None, :])
 
 
 def log_linear_trend(
@@ -223,37 +226,33 @@ def log_linear_trend(
     al., 'A weakly informative default prior distribution for logistic and other regression models', 2008) and
     the covariance minus the inverse of the log posterior's second derivatives there (a Laplace approximation). So
     a growth the window barely shows (a small authority's 24 months) is shrunk toward none, and a clear one (a
-    large authority's, or a collapse) is kept nearly in full. None with fewer than 3 months, or fewer counted
+    large authority's, or a collapse) is kept nearly in full, up to GROWTH_MAX (doubling or halving a year: a
+    window whose counts rise from nothing, e.g. a system that began recording part-way, fits a growth that
+    compounded over three years would give millions a month). None with fewer than 3 months, or fewer counted
     than months (below one a month a growth fitted to mostly empty months is noise, and drawn from its estimate's
-    spread and compounded over the horizon it gives thousands a month in some simulations)."""
+    spread and compounded over the horizon it gives thousands a month in some simulations), or no mode (only
+    without the prior: counts all at one end of the window)."""
     y = np.asarray(counts, dtype=float)
     if len(y) < 3 or y.sum() < len(y):
         return None
     offset = np.zeros(len(y)) if exposure is None else np.log(np.maximum(np.asarray(exposure, dtype=float), 1e-12))
-    x = np.column_stack([np.ones(len(y)), np.arange(len(y)) - (len(y) - 1.0)])
+    fit = _PoissonTrend(y, offset, np.column_stack([np.ones(len(y)), np.arange(len(y)) - (len(y) - 1.0)]))
     scale = GROWTH_SCALE if growth_scale is None else growth_scale
-
-    def information(beta: np.ndarray, dispersion: float, precision: float) -> np.ndarray:
-        """Minus the second derivatives of the quasi-likelihood with a normal penalty of `precision` on the growth."""
-        return x.T @ (np.exp(offset + x @ beta)[:, None] * x) / dispersion + np.diag([0.0, precision])
-
-    def mode(beta: np.ndarray, dispersion: float, precision: float) -> np.ndarray:
-        """The mode of the quasi-likelihood with a normal penalty of `precision` on the growth, from `beta`."""
-        for _ in range(50):
-            score = x.T @ (y - np.exp(offset + x @ beta)) / dispersion - np.array([0.0, precision * beta[1]])
-            step = np.linalg.solve(information(beta, dispersion, precision), score)
-            beta = beta + step
-            if np.abs(step).max() < 1e-10:
-                break
-        return beta
-
     start = np.array([np.log(y.sum() / np.exp(offset).sum()), 0.0])
-    beta = mode(start, 1.0, 0.0)  # unshrunk: the dispersion, and EM's start
-    mu = np.exp(offset + x @ beta)
+    # the dispersion, and EM's start: the unshrunk fit, or where the counts leave it none (all in the window's first
+    # or last months), the fit with a normal prior of the same scale (whose residuals then show the spike)
+    beta = fit.mode(start, 1.0, 0.0)
+    if beta is None and np.isfinite(scale):
+        beta = fit.mode(start, 1.0, 1 / scale**2)
+    if beta is None:
+        return None
+    mu = np.exp(offset + fit.x @ beta)
     dispersion = max(float(((y - mu) ** 2 / mu).sum() / (len(y) - 2)), 1.0)
     df = GROWTH_DF
     for _ in range(500):
-        new = mode(beta, dispersion, (df + 1) / (df * scale**2 + beta[1] ** 2))
+        new = fit.mode(beta, dispersion, (df + 1) / (df * scale**2 + beta[1] ** 2))
+        if new is None:
+            return None
         done = abs(new[1] - beta[1]) < 1e-12
         beta = new
         if done:
@@ -262,7 +261,40 @@ def log_linear_trend(
     # t's own curvature there, not EM's penalty
     spread = df * scale**2 + beta[1] ** 2
     curvature = (df + 1) * (df * scale**2 - beta[1] ** 2) / spread**2 if np.isfinite(spread) else 0.0
-    return Trend(beta, np.linalg.inv(information(beta, dispersion, curvature)), damping)
+    cov = np.linalg.inv(fit.information(beta, dispersion, curvature))
+    return Trend(np.array([beta[0], np.clip(beta[1], -GROWTH_MAX, GROWTH_MAX)]), cov, damping)
+
+
+@dataclass(frozen=True)
+class _PoissonTrend:
+    """Counts y with log E[y] = offset + x @ (level, growth), for log_linear_trend."""
+
+    y: np.ndarray
+    offset: np.ndarray
+    x: np.ndarray
+
+    def information(self, beta: np.ndarray, dispersion: float, precision: float) -> np.ndarray:
+        """Minus the second derivatives of the quasi-likelihood with a normal penalty of `precision` on the growth."""
+        mu = np.exp(self.offset + self.x @ beta)
+        return self.x.T @ (mu[:, None] * self.x) / dispersion + np.diag([0.0, precision])
+
+    def mode(self, beta: np.ndarray, dispersion: float, precision: float) -> np.ndarray | None:
+        """The mode of the quasi-likelihood with a normal penalty of `precision` on the growth, by Newton-Raphson
+        from `beta`; None where there is none (the counts all at one end of the window, and no penalty: the growth
+        runs off)."""
+        for _ in range(50):
+            mu = np.exp(self.offset + self.x @ beta)
+            score = self.x.T @ (self.y - mu) / dispersion - np.array([0.0, precision * beta[1]])
+            try:
+                step = np.linalg.solve(self.information(beta, dispersion, precision), score)
+            except np.linalg.LinAlgError:
+                return None
+            beta = beta + step
+            if not np.isfinite(beta).all():
+                return None
+            if np.abs(step).max() < 1e-10:
+                return beta
+        return None
 
 
 def entry_trend(entries: np.ndarray, damping: float = 1.0, growth_scale: float | None = None) -> Trend | None:
@@ -403,6 +435,26 @@ class _ChildMonths:
         want = self.key + step * self.width
         pos = np.minimum(np.searchsorted(self.sorted, want), len(self.sorted) - 1)
         return self.sorted[pos] == want, pos if self.order is None else self.order[pos]
+
+
+TREND_LEVEL = 0.9  # the trends' intervals in trend_table: 90%, as the projection's range
+
+
+def trend_table(f: Fit) -> pd.DataFrame:
+    """The fit's trends as the projection carries them on: a row for entries and one for the chance of leaving care
+    (where the fit has each): what ('entries' or 'leaving care'), now (entries a month, or the chance of leaving as
+    a multiple of the window's average, at the window's last month end), change_pct (the change over a year, %:
+    exp(12 x growth) - 1, growth within GROWTH_MAX) and its TREND_LEVEL interval low_pct to high_pct (the growth's
+    estimate +- z x its standard error, the same bounds)."""
+    z = float(np.sqrt(2) * erfinv(TREND_LEVEL))
+    rows = []
+    for what, trend in (("entries", f.trend), ("leaving care", f.exits)):
+        if trend is None:
+            continue
+        g, sd = trend.coef[1], float(np.sqrt(trend.cov[1, 1]))
+        yearly = [100 * (np.exp(12 * np.clip(v, -GROWTH_MAX, GROWTH_MAX)) - 1) for v in (g, g - z * sd, g + z * sd)]
+        rows.append((what, float(np.exp(trend.coef[0])), *yearly))
+    return pd.DataFrame(rows, columns=["what", "now", "change_pct", "low_pct", "high_pct"])
 
 
 def transition_rates(f: Fit) -> pd.DataFrame:

@@ -180,3 +180,24 @@ def test_period_intro_states_the_period_source_and_blank_rows():
     assert narrative.period_intro(start, end, "Source: X.", ["no Reviews table"]).endswith(
         "Source: X. Blank rows: no Reviews table."
     )
+
+
+def test_trends_finding():
+    trends = pd.DataFrame(
+        {
+            "what": ["entries", "leaving care"],
+            "now": [13.24, 0.9712],
+            "change_pct": [2.14, -2.5],
+            "low_pct": [-3.0, -6.04],
+            "high_pct": [7.44, 1.2],
+        }
+    )
+    assert narrative.trends_finding(trends) == (
+        "It carries on **13.2 children coming into care a month** (at the window's end), changing by +2.1% a year "
+        "(90% interval -3.0% to +7.4%) and a chance of leaving care **0.97 times** the window's average, changing by "
+        "-2.5% a year (90% interval -6.0% to +1.2%): each growth as the window shows it, shrunk toward no change "
+        "where the window barely shows it."
+    )
+    assert narrative.trends_finding(trends.iloc[:0]) == (
+        "It carries on the window's average number coming into care and its average chances of leaving."
+    )

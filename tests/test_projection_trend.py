@@ -143,20 +143,58 @@ def test_exit_trend_recovers_a_known_trend():
 
 def test_simulated_exits_follow_the_exit_trend():
     """1,000 children of 10, 2 years or more in care, each leaving with chance 10% a month (no one moves within
-    care, no one comes in); the exit trend known exactly (no spread) at 0.6 of that chance a month on, x 1.2 a
-    month after: chances 6% then 7.2%, so 1,000 x 0.94 = 940 then 940 x 0.928 = 872.3 are left on average."""
+    care, no one comes in); the exit trend known exactly (no spread) at 0.6 of that chance a month on, x 1.05 a
+    month after: chances 6% then 6.3%, so 1,000 x 0.94 = 940 then 940 x 0.937 = 880.78 are left on average."""
     m = np.zeros((len(pj.BANDS), len(pj.DURATIONS), len(pj.CATEGORIES), len(pj.OUTCOMES)))
     band = pj.BANDS.index("10 to 15")
     m[band, :, IN_HOUSE, IN_HOUSE], m[band, :, IN_HOUSE, -1] = 900_000, 100_000
     stock = pd.DataFrame({"CHILD": np.arange(1000), "category": IN_HOUSE, "age_months": 130, "months_in_care": 30})
     no_one = pd.DataFrame({"age_months": [], "category": []})
-    trend = pj.Trend(np.array([np.log(0.6 / 1.2), np.log(1.2)]), np.zeros((2, 2)))
+    trend = pj.Trend(np.array([np.log(0.6 / 1.05), np.log(1.05)]), np.zeros((2, 2)))
     f = pj.Fit(T("2020-03-31"), 24, m, np.zeros(24), no_one, stock, None, trend)
     left = pj.simulate(f, 2, 2000, seed=5).counts[:, :, IN_HOUSE].mean(axis=0)
     assert left[1] == pytest.approx(940, abs=0.5)  # standard error about 7.5 / sqrt(2000) = 0.17
-    assert left[2] == pytest.approx(872.3, abs=0.6)
+    assert left[2] == pytest.approx(880.78, abs=0.6)
     flat = pj.simulate(replace(f, exits=None), 2, 2000, seed=5).counts[:, :, IN_HOUSE].mean(axis=0)
     assert flat[2] == pytest.approx(810, abs=0.6)  # the window's 10% a month: 1,000 x 0.9^2
+
+
+def test_windows_a_trend_cannot_follow():
+    """Counts all at one end of the window (24 entries in the last month, or the first): without the prior there
+    is no growth that fits best (it runs off) and so no trend; with it, a finite one near none (the spike shows as
+    overdispersion). Counts rising from nothing (20 empty months, then 6 a month: a system that began recording
+    part-way) fit a growth of about 50% a month, which over three years gave 35 million entries a month: the growth
+    is held at GROWTH_MAX (doubling a year), in the estimate and in every simulation's draw, so 35 months on from
+    the first projected month a simulation's entries are at most 2^(35 / 12) times that month's."""
+    for y in (np.r_[np.zeros(23), 24.0], np.r_[24.0, np.zeros(23)]):
+        assert pj.entry_trend(y, growth_scale=np.inf) is None
+        tr = pj.entry_trend(y)
+        assert np.isfinite(tr.coef).all() and np.isfinite(tr.cov).all()
+        assert abs(tr.coef[1]) < 0.01
+    rising = pj.entry_trend(np.r_[np.zeros(20), np.full(4, 6.0)])
+    assert rising.coef[1] == pytest.approx(np.log(2) / 12)
+    draws = rising.draws(36, 500, np.random.default_rng(3))
+    assert (draws[:, -1] / draws[:, 0]).max() <= 2 ** (35 / 12) * (1 + 1e-9)
+    assert (draws[:, -1] / draws[:, 0]).max() == pytest.approx(2 ** (35 / 12))  # most are held at the limit
+
+
+def test_trend_table_by_hand():
+    """Entries at 10 a month growing log(1.1) / 12 a month (10% a year) with a standard error of 0.01 a month: the
+    90% interval of the growth is +- 1.6449 x 0.01, i.e. 1.1 x exp(+- 12 x 0.016449) - 1 = -9.7% to +34.0% a
+    year. The chance of leaving at 0.8 of the window's average, falling 60% a year, is held at halving (-50%)."""
+    m = np.zeros((len(pj.BANDS), len(pj.DURATIONS), len(pj.CATEGORIES), len(pj.OUTCOMES)))
+    empty = pd.DataFrame({"CHILD": [], "category": [], "age_months": [], "months_in_care": []})
+    entries = pj.Trend(np.array([np.log(10), np.log(1.1) / 12]), np.diag([0.0, 0.01**2]))
+    exits = pj.Trend(np.array([np.log(0.8), np.log(0.4) / 12]), np.zeros((2, 2)))
+    f = pj.Fit(T("2020-03-31"), 24, m, np.zeros(24), empty[["age_months", "category"]], empty, entries, exits)
+    t = pj.trend_table(f).set_index("what")
+    assert t.loc["entries", "now"] == pytest.approx(10)
+    assert t.loc["entries", "change_pct"] == pytest.approx(10)
+    assert t.loc["entries", "low_pct"] == pytest.approx(-9.70, abs=0.05)
+    assert t.loc["entries", "high_pct"] == pytest.approx(34.0, abs=0.05)
+    assert t.loc["leaving care", "now"] == pytest.approx(0.8)
+    assert t.loc["leaving care", ["change_pct", "low_pct", "high_pct"]].tolist() == pytest.approx([-50, -50, -50])
+    assert pj.trend_table(replace(f, trend=None, exits=None)).empty
 
 
 def test_no_trend_from_fewer_entries_than_months():
