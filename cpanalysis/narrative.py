@@ -116,7 +116,7 @@ def projection_finding(summary: pd.DataFrame, months: int = 12) -> str:
 
 def trends_finding(trends: pd.DataFrame) -> str:
     """What the projection carries on, from projection.trend_table: 'It carries on **13.2 children coming into care
-    a month** (at the window's end), changing by +2.1% a year (90% interval -3.0% to +7.4%), and a chance of leaving
+    a month** (at the window's end), changing by +2.1% a year (90% interval -3.0% to +7.4%) and a chance of leaving
     care **0.97 times** the window's average, changing by -2.5% a year (...).' Without trends: the window's rates."""
     parts = []
     for _, r in trends.iterrows():
