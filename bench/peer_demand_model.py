@@ -160,13 +160,15 @@ def predict(data: Path, start: pd.Timestamp, end: pd.Timestamp, until: pd.Timest
 
 
 def side_by_side(data: Path, end: pd.Timestamp, months: int = 36, sims: int = 500, window: int = 24) -> None:
-    """Print ours and the peer's wall time, peak memory and projected total at 12, 24 and 36 months, on the same
-    data and reference window (`window` months to `end`)."""
+    """Print ours and the peer's wall time, peak memory (and the peer's over ours) and projected total at 12, 24 and
+    36 months, on the same data and reference window (`window` months to `end`)."""
     start = end - pd.DateOffset(months=window)
     mine, s1, m1 = ours(data, start, end, months, sims)
     theirs, s2, m2 = predict(data, start, end, end + pd.DateOffset(months=months))
     print(f"   {'cpanalysis project (own process, no cache)':<53} {s1:8.1f} s   peak RSS {m1:8.0f} MB")
     print(f"   {PEER + ' predict (own venv)':<53} {s2:8.1f} s   peak RSS {m2:8.0f} MB")
+    # a ratio measured in one run travels between machines and loads better than either time alone
+    print(f"   {'the peer against us (ratios, this run)':<53} {s2 / s1:8.2f} x  peak RSS {m2 / m1:8.2f} x")
     for h in (12, 24, 36):
         when = end + pd.offsets.MonthEnd(h)
         a = mine.get(when, float("nan"))
