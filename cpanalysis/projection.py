@@ -40,11 +40,11 @@ import functools
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from statistics import NormalDist
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy.special import erfinv
 
 from cpanalysis import chain
 from cpanalysis.categories import PLACEMENT_CATEGORIES, SHORT_BREAK_LS, placement_category
@@ -446,7 +446,7 @@ def trend_table(f: Fit) -> pd.DataFrame:
     a multiple of the window's average, at the window's last month end), change_pct (the change over a year, %:
     exp(12 x growth) - 1, growth within GROWTH_MAX) and its TREND_LEVEL interval low_pct to high_pct (the growth's
     estimate +- z x its standard error, the same bounds)."""
-    z = float(np.sqrt(2) * erfinv(TREND_LEVEL))
+    z = NormalDist().inv_cdf(0.5 + TREND_LEVEL / 2)
     rows = []
     for what, trend in (("entries", f.trend), ("leaving care", f.exits)):
         if trend is None:
