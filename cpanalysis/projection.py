@@ -209,8 +209,13 @@ class Trend:
         """[sim, month]: mean() with a level and growth a simulation drawn from their estimates' normal
         distribution, so a band carries the trend's own uncertainty, growing with the horizon."""
         coef = rng.multivariate_normal(self.coef, self.cov, size=sims)
-        growth = np.clip(coef[:, 1:], -GROWTH_MAX, GROWTH_MAX)  # as log_linear_trend's estimate is
-        return np.exp(coef[:, :1] + growth * self.steps(months)[None, :])
+        return np.exp(coef[:, :1] + _bounded(coef[:, 1:]) * self.steps(months)[None, :])
+
+
+def _bounded(growth: np.ndarray | float) -> np.ndarray | float:
+    """A monthly log growth held within +- GROWTH_MAX (doubling or halving a year): the estimate (log_linear_trend),
+    each simulation's draw (Trend.draws) and the intervals shown (trend_table) alike."""
+    return np.clip(growth, -GROWTH_MAX, GROWTH_MAX)
 
 
 def log_linear_trend(
@@ -262,7 +267,7 @@ def log_linear_trend(
     spread = df * scale**2 + beta[1] ** 2
     curvature = (df + 1) * (df * scale**2 - beta[1] ** 2) / spread**2 if np.isfinite(spread) else 0.0
     cov = np.linalg.inv(fit.information(beta, dispersion, curvature))
-    return Trend(np.array([beta[0], np.clip(beta[1], -GROWTH_MAX, GROWTH_MAX)]), cov, damping)
+    return Trend(np.array([beta[0], _bounded(beta[1])]), cov, damping)
 
 
 @dataclass(frozen=True)
@@ -452,7 +457,7 @@ def trend_table(f: Fit) -> pd.DataFrame:
         if trend is None:
             continue
         g, sd = trend.coef[1], float(np.sqrt(trend.cov[1, 1]))
-        yearly = [100 * (np.exp(12 * np.clip(v, -GROWTH_MAX, GROWTH_MAX)) - 1) for v in (g, g - z * sd, g + z * sd)]
+        yearly = [100 * (np.exp(12 * _bounded(v)) - 1) for v in (g, g - z * sd, g + z * sd)]
         rows.append((what, float(np.exp(trend.coef[0])), *yearly))
     return pd.DataFrame(rows, columns=["what", "now", "change_pct", "low_pct", "high_pct"])
 
